@@ -1,0 +1,233 @@
+"""One error shape for the API, the tablet and the web: ``{code, message{vi,en}, details[]}``.
+
+Validation failures become :class:`FieldError` values (field, reason, message in both languages),
+whether they come from pydantic or from our own rules, so every caller can show the user what to
+fix in their language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from common.vocab import DEFAULT_LANG, Lang
+
+# reason code -> (Vietnamese template, English template); templates use str.format(**ctx)
+MESSAGES: dict[str, tuple[str, str]] = {
+    "missing": ("Bắt buộc nhập", "This field is required"),
+    "too_long": ("Dài quá {max_length} ký tự", "Longer than {max_length} characters"),
+    "too_short": ("Cần ít nhất {min_length} ký tự", "Needs at least {min_length} characters"),
+    "too_few_items": ("Cần chọn ít nhất {min_length} mục", "Choose at least {min_length} item(s)"),
+    "too_many_items": ("Nhiều hơn {max_length} mục", "More than {max_length} items"),
+    "not_in_vocab": ("Giá trị không có trong danh mục: {input}", "Unknown code: {input}"),
+    "too_small": ("Phải lớn hơn hoặc bằng {ge}", "Must be at least {ge}"),
+    "too_large": ("Phải nhỏ hơn hoặc bằng {le}", "Must be at most {le}"),
+    "not_a_number": ("Phải là số nguyên", "Must be a whole number"),
+    "not_a_decimal": ("Phải là số", "Must be a number"),
+    "not_boolean": ("Phải là có/không", "Must be yes/no"),
+    "not_text": ("Phải là văn bản", "Must be text"),
+    "not_a_list": ("Phải là danh sách", "Must be a list"),
+    "not_an_object": ("Dữ liệu không đúng cấu trúc", "Must be an object"),
+    "bad_format": ("Không đúng định dạng", "Wrong format"),
+    "bad_uuid": ("Mã định danh (UUID) không hợp lệ", "Not a valid UUID"),
+    "bad_date": (
+        "Ngày không hợp lệ (năm, năm-tháng hoặc năm-tháng-ngày, ví dụ 1975-04-30)",
+        "Invalid date (year, year-month or year-month-day, e.g. 1975-04-30)",
+    ),
+    "end_before_start": (
+        "Thời gian kết thúc phải sau hoặc bằng thời gian bắt đầu",
+        "End date must not be before the start date",
+    ),
+    "years_required": (
+        "Nhập số năm bảo quản khi thời hạn là có thời hạn",
+        "Enter the number of years for a fixed-term retention",
+    ),
+    "years_not_allowed": (
+        "Không nhập số năm khi bảo quản vĩnh viễn",
+        "No number of years for permanent retention",
+    ),
+    "duplicate_item": ("Mục bị trùng: {input}", "Duplicate item: {input}"),
+    "describe_other": ("Mô tả hư hỏng loại 'Khác'", "Describe the 'other' damage"),
+    "bad_agency_code": (
+        "Mã cơ quan chỉ gồm chữ in hoa, số, dấu chấm, gạch dưới (2–40 ký tự)",
+        "Agency code: capitals, digits, dot, underscore (2–40 characters)",
+    ),
+    "bad_box_code": (
+        "Mã hộp không đúng định dạng CƠQUAN-P<phông>-M<mục lục>-H<hộp>",
+        "Box code must look like AGENCY-P<fonds>-M<inventory>-H<box>",
+    ),
+    "bad_number_code": (
+        "Chỉ gồm chữ in hoa và số (1–10 ký tự)",
+        "Capitals and digits only (1–10 characters)",
+    ),
+    "successor_required": (
+        "Cơ quan đã sáp nhập phải có mã cơ quan tiếp nhận",
+        "A merged agency needs the code of its successor",
+    ),
+    "self_reference": ("Không được trỏ đến chính nó", "Must not refer to itself"),
+    "unknown_agency": ("Không có cơ quan mã {input}", "No agency with code {input}"),
+    "unknown_reference": ("Không tìm thấy {input}", "{input} not found"),
+    "duplicate_code": ("Mã {input} bị trùng (dòng {rows})", "Code {input} is duplicated (rows {rows})"),
+    "username_taken": ("Tên đăng nhập {input} đã có", "User name {input} is already taken"),
+    "code_invalid": (
+        "Mã kích hoạt không đúng, đã dùng hoặc đã hết hạn",
+        "The enrollment code is wrong, used or expired",
+    ),
+    "unknown_field": ("Trường không được phép", "Field not allowed"),
+    "unknown_column": ("Thiếu cột bắt buộc {input}", "Missing required column {input}"),
+    "unreadable_file": (
+        "Không đọc được tệp (cần CSV UTF-8 hoặc Excel .xlsx)",
+        "Cannot read the file (UTF-8 CSV or Excel .xlsx needed)",
+    ),
+    "cycle": ("Quan hệ cấp trên bị vòng lặp", "Parent chain forms a cycle"),
+    "invalid": ("Giá trị không hợp lệ", "Invalid value"),
+}
+
+# error code -> (Vietnamese, English) for the top-level message
+ERROR_CODES: dict[str, tuple[str, str]] = {
+    "validation_error": ("Dữ liệu chưa hợp lệ, vui lòng kiểm tra", "The data is not valid"),
+    "not_authenticated": ("Chưa đăng nhập hoặc phiên đã hết hạn", "Not signed in or session expired"),
+    "bad_credentials": ("Sai tên đăng nhập hoặc mật khẩu", "Wrong user name or password"),
+    "forbidden": ("Bạn không có quyền thực hiện thao tác này", "You are not allowed to do this"),
+    "not_found": ("Không tìm thấy", "Not found"),
+    "conflict": ("Dữ liệu đã thay đổi ở nơi khác", "The data was changed elsewhere"),
+    "already_exists": ("Đã tồn tại", "Already exists"),
+    "method_not_allowed": ("Phương thức không được hỗ trợ", "Method not allowed"),
+    "payload_too_large": ("Dữ liệu gửi lên quá lớn", "Payload too large"),
+    "unsupported_media_type": ("Định dạng không được hỗ trợ", "Unsupported media type"),
+    "too_many_requests": ("Thử quá nhiều lần, vui lòng đợi", "Too many attempts, please wait"),
+    "server_error": ("Lỗi máy chủ", "Server error"),
+}
+
+_PYDANTIC_REASONS: dict[str, str] = {
+    "missing": "missing",
+    "string_too_long": "too_long",
+    "string_too_short": "too_short",
+    "too_short": "too_few_items",
+    "too_long": "too_many_items",
+    "enum": "not_in_vocab",
+    "literal_error": "not_in_vocab",
+    "greater_than_equal": "too_small",
+    "greater_than": "too_small",
+    "less_than_equal": "too_large",
+    "less_than": "too_large",
+    "int_parsing": "not_a_number",
+    "int_type": "not_a_number",
+    "int_from_float": "not_a_number",
+    "float_parsing": "not_a_decimal",
+    "float_type": "not_a_decimal",
+    "bool_parsing": "not_boolean",
+    "bool_type": "not_boolean",
+    "string_type": "not_text",
+    "list_type": "not_a_list",
+    "dict_type": "not_an_object",
+    "model_type": "not_an_object",
+    "model_attributes_type": "not_an_object",
+    "string_pattern_mismatch": "bad_format",
+    "uuid_parsing": "bad_uuid",
+    "uuid_type": "bad_uuid",
+    "date_parsing": "bad_date",
+    "date_from_datetime_parsing": "bad_date",
+    "extra_forbidden": "unknown_field",
+}
+
+
+class Localized(BaseModel):
+    vi: str
+    en: str
+
+    def get(self, lang: Lang = DEFAULT_LANG) -> str:
+        return self.en if lang == "en" else self.vi
+
+
+class FieldError(BaseModel):
+    field: str
+    reason: str
+    message: Localized
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: Localized
+    details: list[FieldError] = []
+
+
+class ErrorResponse(BaseModel):
+    """The body of every 4xx/5xx answer of the API."""
+
+    error: ErrorBody
+
+
+class SaoLuuError(Exception):
+    """A failure the user can act on; the API turns it into an :class:`ErrorResponse`."""
+
+    def __init__(
+        self,
+        code: str,
+        status: int = 400,
+        details: Sequence[FieldError] = (),
+        message: Localized | None = None,
+    ) -> None:
+        self.code = code
+        self.status = status
+        self.details = list(details)
+        self.message = message or error_message(code)
+        super().__init__(f"{code}: {self.message.en}")
+
+    def body(self) -> ErrorResponse:
+        return ErrorResponse(error=ErrorBody(code=self.code, message=self.message, details=self.details))
+
+
+class ValidationFailed(SaoLuuError):
+    def __init__(self, details: Sequence[FieldError]) -> None:
+        super().__init__("validation_error", 422, details)
+
+
+def error_message(code: str) -> Localized:
+    vi, en = ERROR_CODES.get(code, ERROR_CODES["server_error"])
+    return Localized(vi=vi, en=en)
+
+
+def _fmt(template: str, ctx: Mapping[str, Any]) -> str:
+    try:
+        return template.format(**ctx)
+    except (KeyError, IndexError, ValueError):
+        return template.split("{")[0].rstrip(": ")
+
+
+def field_error(field: str, reason: str, **ctx: Any) -> FieldError:
+    """Build a field error for ``reason`` (a key of :data:`MESSAGES`)."""
+    vi, en = MESSAGES.get(reason, MESSAGES["invalid"])
+    return FieldError(field=field, reason=reason, message=Localized(vi=_fmt(vi, ctx), en=_fmt(en, ctx)))
+
+
+def field_path(loc: Iterable[str | int]) -> str:
+    """``("damages", 0, "severity")`` -> ``"damages[0].severity"``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def field_errors(errors: ValidationError | Sequence[Mapping[str, Any]], *, drop: int = 0) -> list[FieldError]:
+    """Translate pydantic errors into field errors; ``drop`` strips leading loc parts (e.g. body)."""
+    items = errors.errors() if isinstance(errors, ValidationError) else errors
+    out: list[FieldError] = []
+    for err in items:
+        etype = str(err.get("type", "invalid"))
+        reason = etype if etype in MESSAGES else _PYDANTIC_REASONS.get(etype, "invalid")
+        ctx = dict(err.get("ctx") or {})
+        raw = err.get("input")
+        if isinstance(raw, str | int | float):
+            ctx.setdefault("input", str(raw)[:80])
+        loc = [p for p in err.get("loc", ()) if isinstance(p, str | int)][drop:]
+        where = ctx.pop("field", None)  # model-level rules name the field they are about
+        if where:
+            loc.append(str(where))
+        out.append(field_error(field_path(loc), reason, **ctx))
+    return out

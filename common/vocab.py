@@ -1,0 +1,182 @@
+"""Controlled vocabularies shared by the tablet and the server, with Vietnamese and English labels.
+
+Each vocabulary is a string (or int) enum whose value is the stable code stored and synced;
+labels are for display only. Add a term here and both sides learn it.
+"""
+
+from __future__ import annotations
+
+from enum import Enum, IntEnum, StrEnum
+from typing import Any
+
+Lang = str  # "vi" or "en"
+LANGUAGES: tuple[Lang, ...] = ("vi", "en")
+DEFAULT_LANG: Lang = "vi"
+
+
+class _Labelled:
+    """Mixin giving enum members Vietnamese and English labels."""
+
+    vi: str
+    en: str
+
+    def label(self, lang: Lang = DEFAULT_LANG) -> str:
+        return self.en if lang == "en" else self.vi
+
+
+class Vocab(_Labelled, StrEnum):
+    """A vocabulary whose codes are strings."""
+
+    def __new__(cls, code: str, vi: str, en: str) -> Vocab:
+        obj = str.__new__(cls, code)
+        obj._value_ = code
+        obj.vi = vi
+        obj.en = en
+        return obj
+
+
+class IntVocab(_Labelled, IntEnum):
+    """A vocabulary whose codes are small integers (ordered scales)."""
+
+    def __new__(cls, code: int, vi: str, en: str) -> IntVocab:
+        obj = int.__new__(cls, code)
+        obj._value_ = code
+        obj.vi = vi
+        obj.en = en
+        return obj
+
+
+class Criterion(Vocab):
+    PERMANENT = ("permanent", "Tài liệu có giá trị bảo quản vĩnh viễn", "Permanent retention")
+    COLLECTED = (
+        "collected",
+        "Tài liệu sưu tầm (cá nhân, gia đình, dòng họ tiêu biểu; lịch sử tỉnh)",
+        "Collected papers (notable people, families, clans; province history)",
+    )
+    DAMAGED = (
+        "damaged",
+        "Tài liệu có giá trị cao bị hư hỏng hoặc có nguy cơ hư hỏng",
+        "High-value documents damaged or at risk",
+    )
+
+
+class DamageType(Vocab):
+    CRUMBLING = ("crumbling", "Mủn", "Crumbling, disintegrating paper")
+    BRITTLE = ("brittle", "Giòn", "Brittle")
+    TORN = ("torn", "Rách", "Torn")
+    STAINED = ("stained", "Ố, ố vàng", "Stained, foxing, yellowing")
+    FADED = ("faded", "Mờ chữ, phai mực", "Faded text or ink")
+    MOULD = ("mould", "Nấm mốc", "Mould")
+    PESTS = ("pests", "Côn trùng, mối mọt, chuột", "Insects, termites, rodents")
+    WATER = ("water", "Ẩm, ngấm nước", "Damp, water damage")
+    STUCK = ("stuck", "Dính bết", "Pages stuck together")
+    LOSSES = ("losses", "Thủng, mất mảng, mất trang", "Holes, losses, missing pages")
+    FIRE = ("fire", "Cháy, xém", "Burnt, scorched")
+    FASTENERS = ("fasteners", "Ghim kẹp gỉ, băng dính", "Rusty fasteners, adhesive tape")
+    FILM_DECAY = ("film_decay", "Phim co ngót, hội chứng giấm", "Film shrinkage, vinegar syndrome")
+    TAPE_DECAY = ("tape_decay", "Băng dính bết, bong lớp từ", "Sticky-shed, oxide loss")
+    OTHER = ("other", "Khác", "Other (describe)")
+
+
+class Severity(IntVocab):
+    MINOR = (1, "Nhẹ", "Minor")
+    MODERATE = (2, "Trung bình", "Moderate")
+    SEVERE = (3, "Nặng", "Severe")
+    CRITICAL = (4, "Rất nặng, nguy cơ mất thông tin", "Critical, information at risk")
+
+
+class Readability(Vocab):
+    FULL = ("full", "Đọc được đầy đủ", "Fully readable")
+    PARTIAL = ("partial", "Đọc được một phần", "Partly readable")
+    DIFFICULT = ("difficult", "Khó đọc", "Hard to read")
+
+
+class Carrier(Vocab):
+    PAPER = ("paper", "Giấy", "Paper")
+    PHOTO = ("photo", "Ảnh", "Photographs")
+    FILM = ("film", "Phim điện ảnh", "Motion-picture film")
+    AUDIO = ("audio", "Băng, đĩa ghi âm", "Audio tape/disc")
+    VIDEO = ("video", "Băng, đĩa ghi hình", "Video tape/disc")
+    MICROFILM = ("microfilm", "Vi phim", "Microfilm")
+    MAPS = ("maps", "Bản đồ, bản vẽ", "Maps and drawings")
+    ELECTRONIC = ("electronic", "Tài liệu điện tử", "Electronic media")
+    OTHER = ("other", "Khác", "Other")
+
+
+class Retention(Vocab):
+    PERMANENT = ("permanent", "Vĩnh viễn", "Permanent")
+    YEARS = ("years", "Có thời hạn (số năm)", "Fixed term (years)")
+
+
+class AccessRegime(Vocab):
+    OPEN = ("open", "Sử dụng rộng rãi", "Open")
+    RESTRICTED = ("restricted", "Hạn chế sử dụng", "Restricted")
+
+
+class Language(Vocab):
+    VI = ("vi", "Tiếng Việt", "Vietnamese")
+    FR = ("fr", "Tiếng Pháp", "French")
+    HAN_NOM = ("han_nom", "Hán Nôm", "Chinese (Hán Nôm)")
+    EN = ("en", "Tiếng Anh", "English")
+    OTHER = ("other", "Khác", "Other")
+
+
+class AgencyKind(Vocab):
+    PROVINCE = ("province", "UBND tỉnh và cơ quan cấp tỉnh", "Provincial government office")
+    DEPARTMENT = ("department", "Sở, Ban, Ngành", "Provincial department")
+    DISTRICT = ("district", "UBND huyện, thị xã, thành phố", "District people's committee")
+    COMMUNE = ("commune", "UBND xã, phường, thị trấn", "Commune people's committee")
+    PUBLIC_SERVICE = ("public_service", "Đơn vị sự nghiệp", "Public service unit")
+    ARCHIVE = ("archive", "Trung tâm Lưu trữ lịch sử", "Historical archive")
+    OTHER = ("other", "Khác", "Other")
+
+
+class AgencyStatus(Vocab):
+    ACTIVE = ("active", "Đang hoạt động", "Active")
+    MERGED = ("merged", "Đã sáp nhập", "Merged")
+    DISSOLVED = ("dissolved", "Đã giải thể", "Dissolved")
+
+
+class FondsKind(Vocab):
+    FONDS = ("fonds", "Phông lưu trữ", "Archival fonds")
+    COLLECTION = ("collection", "Sưu tập lưu trữ", "Collection")
+    WORK = ("work", "Công trình", "Work")
+
+
+class ReviewState(Vocab):
+    PENDING = ("pending", "Chờ duyệt", "Awaiting review")
+    APPROVED = ("approved", "Đã duyệt", "Approved")
+    SENT_BACK = ("sent_back", "Trả lại để sửa", "Sent back for correction")
+    REJECTED = ("rejected", "Không đạt", "Rejected")
+
+
+class Role(Vocab):
+    ADMIN = ("admin", "Quản trị hệ thống", "Administrator")
+    REVIEWER = ("reviewer", "Cán bộ Trung tâm Lưu trữ", "Archive centre reviewer")
+    AGENCY_HEAD = ("agency_head", "Thủ trưởng cơ quan", "Agency head")
+    SURVEYOR = ("surveyor", "Cán bộ khảo sát", "Field surveyor")
+
+
+VOCABULARIES: dict[str, type[Enum]] = {
+    "criterion": Criterion,
+    "damage_type": DamageType,
+    "severity": Severity,
+    "readability": Readability,
+    "carrier": Carrier,
+    "retention": Retention,
+    "access_regime": AccessRegime,
+    "language": Language,
+    "agency_kind": AgencyKind,
+    "agency_status": AgencyStatus,
+    "fonds_kind": FondsKind,
+    "review_state": ReviewState,
+    "role": Role,
+}
+
+
+def vocabulary_payload() -> dict[str, list[dict[str, Any]]]:
+    """All vocabularies as plain data: ``{name: [{code, vi, en}, ...]}``."""
+    return {
+        name: [{"code": term.value, "vi": term.vi, "en": term.en} for term in enum]  # type: ignore[attr-defined]
+        for name, enum in VOCABULARIES.items()
+    }

@@ -1,0 +1,198 @@
+"""Command line: ``python -m sync_server serve|create-user|import-agencies|enroll-code|migrate``."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from sqlmodel import Session
+
+from common.enroll import enroll_uri
+from common.errors import SaoLuuError
+from common.qr import qr_png, qr_print
+from common.vocab import Role
+from sync_server.config import Settings
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    if args.data_dir:
+        os.environ["SAOLUU_DATA_DIR"] = str(args.data_dir)
+    return Settings()
+
+
+def _session(settings: Settings) -> Session:
+    from sync_server.db import make_engine, migrate
+
+    engine = make_engine(settings)
+    migrate(engine)
+    return Session(engine)
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        first = getpass.getpass("Mật khẩu / Password: ")
+        if first != getpass.getpass("Nhập lại / Repeat: "):
+            raise SystemExit("Mật khẩu không khớp / Passwords differ")
+        return first
+    return sys.stdin.readline().rstrip("\n")
+
+
+def _fail(err: SaoLuuError) -> int:
+    print(f"Lỗi / Error: {err.message.vi} / {err.message.en}", file=sys.stderr)
+    for d in err.details:
+        print(f"  - {d.field}: {d.message.vi} / {d.message.en}", file=sys.stderr)
+    return 2
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from sync_server.app import create_app
+
+    settings = _settings(args)
+    if not settings.public_url:
+        settings.public_url = f"http://{args.host}:{args.port}"
+    app = create_app(settings)
+    if args.demo:
+        from sync_server.demo import seed_demo
+
+        with Session(app.state.engine) as session:
+            accounts = seed_demo(session, settings.data_dir)
+        print_banner(settings, accounts)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def print_banner(settings: Settings, accounts: list) -> None:  # type: ignore[type-arg]
+    url = settings.public_url
+    print("=" * 72)
+    print(" SaoLuu — máy chủ đồng bộ / sync server")
+    print(f"  API:         {url}/api/v1   (tài liệu / docs: {url}/docs)")
+    print(f"  Dữ liệu / data:  {settings.data_dir.resolve()}")
+    print("  Tài khoản demo / demo accounts (tên / mật khẩu / vai trò / cơ quan):")
+    for a in accounts:
+        print(f"    {a.username:<15} {a.password:<14} {a.role:<12} {a.note}")
+    print("=" * 72, flush=True)
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    from sync_server.domain.users import UserCreate, create_user
+
+    settings = _settings(args)
+    password = _read_password()
+    agencies = args.agency or []
+    head = args.role == Role.AGENCY_HEAD.value
+    try:
+        data = UserCreate(
+            username=args.name,
+            password=password,
+            role=Role(args.role),
+            full_name=args.full_name,
+            agency_code=agencies[0] if head and agencies else None,
+            assigned_agencies=agencies if args.role == Role.SURVEYOR.value else [],
+        )
+    except ValueError as exc:
+        print(f"Lỗi / Error: {exc}", file=sys.stderr)
+        return 2
+    with _session(settings) as session:
+        try:
+            create_user(session, None, data)
+        except SaoLuuError as err:
+            return _fail(err)
+    print(f"Đã tạo / created: {args.name} ({args.role})")
+    return 0
+
+
+def cmd_import_agencies(args: argparse.Namespace) -> int:
+    from sync_server.domain.agencies import import_agencies
+
+    settings = _settings(args)
+    path = Path(args.file)
+    with _session(settings) as session:
+        try:
+            result = import_agencies(session, None, path.name, path.read_bytes())
+        except SaoLuuError as err:
+            return _fail(err)
+    print(
+        f"Thêm mới / created: {result.created}, cập nhật / updated: {result.updated}, "
+        f"không đổi / unchanged: {result.unchanged}"
+    )
+    return 0
+
+
+def cmd_enroll_code(args: argparse.Namespace) -> int:
+    from sync_server.domain.devices import create_enroll_code
+    from sync_server.domain.users import get_user
+
+    settings = _settings(args)
+    with _session(settings) as session:
+        try:
+            user = get_user(session, args.user)
+        except SaoLuuError as err:
+            return _fail(err)
+        code = create_enroll_code(session, None, user, dt.timedelta(hours=settings.enroll_code_hours))
+    server = args.server or settings.public_url or "http://127.0.0.1:8000"
+    uri = enroll_uri(server, code)
+    print(f"Mã kích hoạt máy tính bảng / tablet enrollment code for {args.user}: {code}")
+    print(f"(hết hạn sau / expires in {settings.enroll_code_hours} h; dùng một lần / single use)")
+    print(uri)
+    if args.png:
+        Path(args.png).write_bytes(qr_png(uri))
+        print(f"QR: {args.png}")
+    else:
+        qr_print(uri, sys.stdout)
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    _session(settings).close()
+    print("Cơ sở dữ liệu đã cập nhật / database is up to date")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", type=Path, help="thư mục dữ liệu / data directory (SAOLUU_DATA_DIR)")
+    parser = argparse.ArgumentParser(prog="python -m sync_server", description="SaoLuu sync server")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("serve", parents=[common], help="chạy máy chủ / run the server")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--demo", action="store_true", help="nạp dữ liệu demo / load demo data")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("create-user", parents=[common], help="tạo người dùng (mật khẩu từ stdin)")
+    p.add_argument("name")
+    p.add_argument("--role", required=True, choices=[r.value for r in Role])
+    p.add_argument("--agency", action="append", help="mã cơ quan (lặp lại cho cán bộ khảo sát)")
+    p.add_argument("--full-name", default="")
+    p.set_defaults(func=cmd_create_user)
+
+    p = sub.add_parser("import-agencies", parents=[common], help="nhập danh sách cơ quan (CSV/XLSX)")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_import_agencies)
+
+    p = sub.add_parser("enroll-code", parents=[common], help="mã kích hoạt máy tính bảng")
+    p.add_argument("--user", required=True)
+    p.add_argument("--png", help="lưu QR ra tệp PNG / save the QR as PNG")
+    p.add_argument("--server", help="địa chỉ máy chủ trong QR / server address in the QR")
+    p.set_defaults(func=cmd_enroll_code)
+
+    p = sub.add_parser("migrate", parents=[common], help="nâng cấp cơ sở dữ liệu / upgrade the database")
+    p.set_defaults(func=cmd_migrate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

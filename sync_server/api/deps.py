@@ -1,0 +1,79 @@
+"""Dependency aliases every route uses, and the per-route role declaration.
+
+Each route states who may call it with ``**allow(Role.X, ...)`` (or ``**public()``); the roles are
+also written into the OpenAPI schema as ``x-roles`` so a test can check that no route lacks a rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlmodel import Session
+
+from common.errors import SaoLuuError
+from common.vocab import Role
+from sync_server.auth import Principal, resolve_token
+from sync_server.config import Settings
+from sync_server.storage.base import PhotoStore
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+ROLES_KEY = "x-roles"
+PUBLIC = "public"
+AUTHENTICATED = "authenticated"
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with Session(request.app.state.engine) as session:
+        yield session
+
+
+def get_settings_dep(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_photo_store(request: Request) -> PhotoStore:
+    return request.app.state.photos
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+PhotoStoreDep = Annotated[PhotoStore, Depends(get_photo_store)]
+
+
+def get_principal(session: SessionDep, token: Annotated[str | None, Depends(oauth2_scheme)]) -> Principal:
+    principal = resolve_token(session, token) if token else None
+    if principal is None:
+        raise SaoLuuError("not_authenticated", 401)
+    return principal
+
+
+CurrentUser = Annotated[Principal, Depends(get_principal)]
+
+
+def _role_checker(roles: frozenset[Role]) -> Callable[[Principal], None]:
+    def check(principal: CurrentUser) -> None:
+        if roles and principal.role not in roles:
+            raise SaoLuuError("forbidden", 403)
+
+    return check
+
+
+def allow(*roles: Role) -> dict[str, Any]:
+    """Route keyword arguments: only signed-in users with one of ``roles`` (any role if none)."""
+    declared = [r.value for r in roles] or [AUTHENTICATED]
+    return {
+        "dependencies": [Depends(_role_checker(frozenset(roles)))],
+        "openapi_extra": {ROLES_KEY: declared},
+    }
+
+
+def public() -> dict[str, Any]:
+    """Route keyword arguments for an endpoint anyone may call (health, login, enroll)."""
+    return {"openapi_extra": {ROLES_KEY: [PUBLIC]}}
+
+
+STAFF = (Role.ADMIN, Role.REVIEWER)
+FIELD = (Role.ADMIN, Role.SURVEYOR, Role.AGENCY_HEAD)

@@ -1,0 +1,67 @@
+"""Records (fonds, boxes, file records, nil reports, visits, review comments): create and read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query
+from pydantic import BaseModel
+
+from common.vocab import Role
+from sync_server.api.deps import CurrentUser, SessionDep, allow
+from sync_server.domain import records as domain
+from sync_server.domain.audit import history
+
+router = APIRouter(tags=["records"])
+WRITERS = allow(Role.ADMIN, Role.SURVEYOR, Role.AGENCY_HEAD, Role.REVIEWER)
+
+
+class HistoryEntry(BaseModel):
+    at: dt.datetime
+    user_id: int | None
+    device_id: str | None
+    action: str
+    version_before: int | None
+    version_after: int | None
+
+
+@router.post("/records/{entity_type}", response_model=domain.RecordOut, status_code=201, **WRITERS)
+def create_record(
+    entity_type: str,
+    payload: Annotated[dict[str, Any], Body()],
+    principal: CurrentUser,
+    session: SessionDep,
+) -> domain.RecordOut:
+    """Create one record, validated by the shared schema of ``entity_type``."""
+    row = domain.create_record(session, principal, entity_type, payload)
+    return domain.to_out(entity_type, row)
+
+
+@router.get("/records/{entity_type}/{record_id}", response_model=domain.RecordOut, **allow())
+def get_record(
+    entity_type: str, record_id: str, principal: CurrentUser, session: SessionDep
+) -> domain.RecordOut:
+    return domain.to_out(entity_type, domain.get_record(session, principal, entity_type, record_id))
+
+
+@router.get("/records/{entity_type}/{record_id}/history", response_model=list[HistoryEntry], **allow())
+def record_history(
+    entity_type: str, record_id: str, principal: CurrentUser, session: SessionDep
+) -> list[HistoryEntry]:
+    """The audit trail of one record, oldest first."""
+    domain.get_record(session, principal, entity_type, record_id)
+    return [HistoryEntry.model_validate(h.model_dump()) for h in history(session, entity_type, record_id)]
+
+
+@router.get("/agencies/{code}/records/{entity_type}", response_model=list[domain.RecordOut], **allow())
+def list_records(
+    code: str,
+    entity_type: str,
+    principal: CurrentUser,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[domain.RecordOut]:
+    rows = domain.list_records(session, principal, entity_type, code.strip().upper(), limit, offset)
+    return [domain.to_out(entity_type, r) for r in rows]

@@ -1,0 +1,38 @@
+"""User administration."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from sqlmodel import col, select
+
+from common.vocab import Role
+from sync_server.api.deps import CurrentUser, SessionDep, allow
+from sync_server.domain import users as domain
+from sync_server.models import User
+
+router = APIRouter(tags=["users"])
+ADMIN = allow(Role.ADMIN)
+
+
+@router.get("/admin/users", response_model=list[domain.UserPublic], **ADMIN)
+def list_users(session: SessionDep) -> list[domain.UserPublic]:
+    rows = session.exec(select(User).order_by(col(User.username))).all()
+    return [domain.to_public(session, u) for u in rows]
+
+
+@router.post("/admin/users", response_model=domain.UserPublic, status_code=201, **ADMIN)
+def create_user(body: domain.UserCreate, principal: CurrentUser, session: SessionDep) -> domain.UserPublic:
+    return domain.to_public(session, domain.create_user(session, principal, body))
+
+
+@router.get("/admin/users/{username}", response_model=domain.UserPublic, **ADMIN)
+def get_user(username: str, session: SessionDep) -> domain.UserPublic:
+    return domain.to_public(session, domain.get_user(session, username))
+
+
+@router.patch("/admin/users/{username}", response_model=domain.UserPublic, **ADMIN)
+def update_user(
+    username: str, body: domain.UserUpdate, principal: CurrentUser, session: SessionDep
+) -> domain.UserPublic:
+    """Change role, binding, assignments, active flag or password (this revokes their tokens)."""
+    return domain.to_public(session, domain.update_user(session, principal, username, body))

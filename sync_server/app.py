@@ -1,0 +1,44 @@
+"""``create_app(settings)``: wires database, photo store, routers and error handling."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import RedirectResponse
+
+from common.errors import ErrorResponse
+from sync_server import __version__
+from sync_server.api import agencies, auth, campaigns, devices, meta, records, users
+from sync_server.config import Settings, get_settings
+from sync_server.db import make_engine, migrate
+from sync_server.errors import install_error_handlers
+from sync_server.storage import make_photo_store
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings | None = None, *, run_migrations: bool = True) -> FastAPI:
+    settings = settings or get_settings()
+    engine = make_engine(settings)
+    if run_migrations:
+        migrate(engine)
+    app = FastAPI(
+        title="SaoLuu sync server",
+        version=__version__,
+        description="Kiểm kê tài liệu lưu trữ thuộc diện số hóa lập bản sao bảo hiểm (QĐ 71/QĐ-TTg).",
+        responses={"4XX": {"model": ErrorResponse, "description": "Structured error"}},
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.photos = make_photo_store(settings)
+    install_error_handlers(app)
+
+    api = APIRouter(prefix=API_PREFIX)
+    for module in (meta, auth, devices, agencies, users, campaigns, records):
+        api.include_router(module.router)
+    app.include_router(api)
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/docs")
+
+    return app

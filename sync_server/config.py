@@ -1,0 +1,53 @@
+"""Server settings, read from environment variables (prefix ``SAOLUU_``) with safe defaults."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "dev-secret-change-me"
+
+
+class Settings(BaseSettings):
+    """Everything the server can be told. Defaults give a working single-machine setup."""
+
+    model_config = SettingsConfigDict(env_prefix="SAOLUU_", extra="ignore")
+
+    environment: str = "development"
+    data_dir: Path = Path("data")
+    database_url: str = Field(
+        default="", validation_alias=AliasChoices("DATABASE_URL", "SAOLUU_DATABASE_URL")
+    )
+    photo_dir: Path | None = None
+    secret_key: str = DEV_SECRET
+    public_url: str = ""
+    user_token_hours: int = 12
+    device_token_days: int = 365
+    enroll_code_hours: int = 72
+    max_photo_bytes: int = 20 * 1024 * 1024
+    max_import_bytes: int = 10 * 1024 * 1024
+    db_echo: bool = False
+
+    @model_validator(mode="after")
+    def _resolve(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{(self.data_dir / 'saoluu.db').resolve()}"
+        elif self.database_url.startswith(("postgres://", "postgresql://")):
+            self.database_url = "postgresql+psycopg://" + self.database_url.split("://", 1)[1]
+        if self.photo_dir is None:
+            self.photo_dir = self.data_dir / "photos"
+        if self.environment != "development" and self.secret_key == DEV_SECRET:
+            raise ValueError("SAOLUU_SECRET_KEY must be set outside development")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,70 @@
+"""Tablet enrollment: one-time codes become revocable device tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlmodel import Session, select
+
+from common.enroll import new_code, normalise_code
+from common.errors import SaoLuuError, field_error
+from sync_server.auth import Principal, issue_token, principal_for, revoke_tokens, token_digest
+from sync_server.domain.audit import audit
+from sync_server.models import ApiToken, Device, EnrollCode, User, utcnow
+
+
+def create_enroll_code(session: Session, actor: Principal | None, user: User, ttl: dt.timedelta) -> str:
+    """A fresh one-time code for ``user``'s next tablet; only its hash is stored."""
+    assert user.id is not None
+    code = new_code()
+    session.add(EnrollCode(code_hash=token_digest(code), user_id=user.id, expires_at=utcnow() + ttl))
+    audit(
+        session,
+        actor,
+        "user",
+        user.username,
+        "enroll_code",
+        detail={"expires_in_h": ttl.total_seconds() / 3600},
+    )
+    session.commit()
+    return code
+
+
+def enroll_device(
+    session: Session, code: str, device_name: str, ttl: dt.timedelta
+) -> tuple[Device, str, User]:
+    """Redeem ``code``: a new device and its token. A used, unknown or expired code is refused."""
+    row = session.get(EnrollCode, token_digest(normalise_code(code)))
+    now = utcnow()
+    if row is None or row.used_at is not None or row.expires_at <= now:
+        raise SaoLuuError("forbidden", 403, [field_error("code", "code_invalid")])
+    user = session.get(User, row.user_id)
+    if user is None or not user.active:
+        raise SaoLuuError("forbidden", 403, [field_error("code", "code_invalid")])
+    row.used_at = now
+    session.add(row)
+    device = Device(id=str(uuid.uuid4()), user_id=row.user_id, name=device_name)
+    session.add(device)
+    session.flush()
+    secret, _ = issue_token(session, user, ttl, device_id=device.id)
+    audit(session, None, "device", device.id, "enroll", detail={"user": user.username, "name": device_name})
+    session.commit()
+    return device, secret, user
+
+
+def revoke_device(session: Session, actor: Principal | None, device_id: str) -> Device:
+    device = session.get(Device, device_id)
+    if device is None:
+        raise SaoLuuError("not_found", 404)
+    device.revoked_at = device.revoked_at or utcnow()
+    session.add(device)
+    for token in session.exec(select(ApiToken).where(ApiToken.device_id == device_id)).all():
+        assert token.id is not None
+        revoke_tokens(session, token.user_id, token_id=token.id)
+    audit(session, actor, "device", device_id, "revoke")
+    session.commit()
+    return device
+
+
+__all__ = ["create_enroll_code", "enroll_device", "principal_for", "revoke_device"]

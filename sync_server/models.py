@@ -1,0 +1,216 @@
+"""Database tables (SQLModel). Schema changes go through Alembic migrations in ``migrations/``.
+
+Synced records (fonds, box, file record, nil report, …) share :class:`SyncedRow`'s columns: the
+client-made UUID, the server ``version`` (+1 per accepted change), the client's last ``rev``, the
+server change sequence ``seq`` used by pull cursors, and the canonical ``data`` as validated by the
+shared schema in :mod:`common.schemas`. Typed columns beside ``data`` exist for queries only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Index
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> dt.datetime:
+    """Aware UTC now (SQLModel stores datetimes as UTC on every engine)."""
+    return dt.datetime.now(dt.UTC)
+
+
+class Agency(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=40)
+    name: str = Field(max_length=300)
+    kind: str = Field(max_length=20, index=True)
+    parent_code: str | None = Field(default=None, max_length=40, index=True)
+    in_deposit_list: bool = True
+    status: str = Field(default="active", max_length=20)
+    successor_code: str | None = Field(default=None, max_length=40)
+    seq: int = Field(default=0, sa_type=BigInteger, index=True)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "app_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=80, unique=True)
+    full_name: str = Field(default="", max_length=200)
+    role: str = Field(max_length=20)
+    agency_code: str | None = Field(default=None, foreign_key="agency.code", max_length=40)
+    password_hash: str = Field(max_length=200)
+    active: bool = True
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class SurveyorAssignment(SQLModel, table=True):
+    """Which agencies a surveyor may visit and list."""
+
+    user_id: int = Field(foreign_key="app_user.id", primary_key=True)
+    agency_code: str = Field(foreign_key="agency.code", primary_key=True, max_length=40)
+    seq: int = Field(default=0, sa_type=BigInteger)
+
+
+class Device(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=36)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    name: str = Field(max_length=120)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    last_seen_at: dt.datetime | None = None
+    revoked_at: dt.datetime | None = None
+
+
+class ApiToken(SQLModel, table=True):
+    """A bearer token; only its SHA-256 is stored, so a database leak reveals no token."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    device_id: str | None = Field(default=None, foreign_key="device.id", max_length=36)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    expires_at: dt.datetime
+    revoked_at: dt.datetime | None = None
+
+
+class EnrollCode(SQLModel, table=True):
+    """A one-time code that turns into a device token (hash stored, like tokens)."""
+
+    code_hash: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    expires_at: dt.datetime
+    used_at: dt.datetime | None = None
+
+
+class Campaign(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=36)
+    year: int = Field(index=True)
+    name: str = Field(max_length=300)
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    active: bool = True
+    seq: int = Field(default=0, sa_type=BigInteger)
+
+
+class AuditLog(SQLModel, table=True):
+    """Append-only history: who changed what, from which device, when, version before/after."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(default_factory=utcnow)
+    user_id: int | None = Field(default=None, index=True)
+    device_id: str | None = Field(default=None, max_length=36)
+    entity_type: str = Field(max_length=30)
+    entity_id: str = Field(max_length=64)
+    action: str = Field(max_length=30)
+    version_before: int | None = None
+    version_after: int | None = None
+    detail: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+
+    __table_args__ = (Index("ix_auditlog_entity", "entity_type", "entity_id", "id"),)
+
+
+class Counter(SQLModel, table=True):
+    """Named monotonic counters; ``change_seq`` orders every change for pull cursors."""
+
+    name: str = Field(primary_key=True, max_length=40)
+    value: int = Field(default=0, sa_type=BigInteger)
+
+
+class SyncedRow(SQLModel):
+    """Columns every synced record has."""
+
+    id: str = Field(primary_key=True, max_length=36)
+    agency_code: str = Field(foreign_key="agency.code", max_length=40, index=True)
+    version: int = 1
+    rev: int = 0
+    deleted: bool = False
+    seq: int = Field(default=0, sa_type=BigInteger, index=True)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+    updated_by: int | None = None
+    device_id: str | None = Field(default=None, max_length=36)
+    data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+
+
+class Visit(SyncedRow, table=True):
+    campaign_id: str | None = Field(default=None, max_length=36)
+    started_at: dt.datetime
+
+
+class Fonds(SyncedRow, table=True):
+    number: str = Field(max_length=10)
+    name: str = Field(max_length=300)
+    kind: str = Field(max_length=20)
+
+
+class Box(SyncedRow, table=True):
+    fonds_id: str = Field(max_length=36, index=True)
+    code: str = Field(max_length=80, index=True)
+
+
+class FileRecord(SyncedRow, table=True):
+    campaign_id: str | None = Field(default=None, max_length=36)
+    fonds_id: str = Field(max_length=36)
+    box_id: str | None = Field(default=None, max_length=36)
+    file_no: str = Field(max_length=30)
+    title: str = Field(max_length=1000)
+    title_folded: str = Field(max_length=1000)
+    carrier: str = Field(max_length=20)
+    criteria: str = Field(max_length=60)
+    rare: bool = False
+    leaves: int | None = None
+    pages: int | None = None
+    max_severity: int = 0
+    review_state: str = Field(default="pending", max_length=20)
+    conflicted: bool = False
+
+    __table_args__ = (
+        Index("ix_filerecord_agency_fonds", "agency_code", "fonds_id", "id"),
+        Index("ix_filerecord_review", "review_state", "agency_code"),
+    )
+
+
+class FileDamage(SQLModel, table=True):
+    """One row per damage entry of a file record, for counts by damage type and severity."""
+
+    record_id: str = Field(foreign_key="filerecord.id", primary_key=True, max_length=36)
+    damage_type: str = Field(primary_key=True, max_length=20)
+    agency_code: str = Field(max_length=40)
+    severity: int
+    readability: str = Field(max_length=20)
+
+    __table_args__ = (Index("ix_filedamage_type_sev", "damage_type", "severity"),)
+
+
+class NilReport(SyncedRow, table=True):
+    campaign_id: str | None = Field(default=None, max_length=36)
+    doc_number: str = Field(max_length=50)
+    doc_date: dt.date
+    review_state: str = Field(default="pending", max_length=20)
+    conflicted: bool = False
+
+
+class ReviewComment(SyncedRow, table=True):
+    entity_type: str = Field(max_length=30)
+    entity_id: str = Field(max_length=36, index=True)
+    state: str = Field(max_length=20)
+
+
+class Photo(SQLModel, table=True):
+    """A stored photo, addressed by the SHA-256 of its bytes."""
+
+    sha256: str = Field(primary_key=True, max_length=64)
+    size: int
+    mime: str = Field(max_length=40)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    uploaded_by: int | None = None
+
+
+class RecordPhoto(SQLModel, table=True):
+    """Which record refers to which photo (a photo may be read by whoever may read the record)."""
+
+    entity_id: str = Field(primary_key=True, max_length=36)
+    sha256: str = Field(primary_key=True, max_length=64, index=True)
+    agency_code: str = Field(max_length=40)

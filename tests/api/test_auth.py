@@ -1,0 +1,64 @@
+"""Sign-in, tokens and revocation over the real app."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import login
+
+
+def test_login_returns_bearer_token_and_me_reports_scope(client: TestClient) -> None:
+    headers = login(client, "surveyor_a")
+    me = client.get("/api/v1/me", headers=headers).json()
+    assert me["username"] == "surveyor_a"
+    assert me["role"] == "surveyor"
+    assert me["agency_codes"] == ["000.00.01.H47"]
+
+
+def test_wrong_password_is_refused_with_structured_vietnamese_error(client: TestClient) -> None:
+    r = client.post("/api/v1/auth/token", data={"username": "admin", "password": "sai-mat-khau"})
+    assert r.status_code == 401
+    err = r.json()["error"]
+    assert err["code"] == "bad_credentials"
+    assert err["message"]["vi"] == "Sai tên đăng nhập hoặc mật khẩu"
+    assert err["message"]["en"]
+
+
+def test_missing_or_garbage_token_is_401(client: TestClient) -> None:
+    assert client.get("/api/v1/me").status_code == 401
+    r = client.get("/api/v1/me", headers={"Authorization": "Bearer not-a-token"})
+    assert r.status_code == 401
+    assert r.json()["error"]["code"] == "not_authenticated"
+
+
+def test_logout_revokes_the_token_at_once(client: TestClient) -> None:
+    headers = login(client, "head_a")
+    other = login(client, "head_a")
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    assert client.post("/api/v1/auth/logout", headers=headers).status_code == 204
+    assert client.get("/api/v1/me", headers=headers).status_code == 401
+    assert client.get("/api/v1/me", headers=other).status_code == 200  # only that session ended
+
+
+def test_password_reset_or_deactivation_revokes_every_token(client: TestClient) -> None:
+    admin = login(client, "admin")
+    victim = login(client, "surveyor_b")
+    r = client.patch("/api/v1/admin/users/surveyor_b", json={"password": "mat-khau-moi-1"}, headers=admin)
+    assert r.status_code == 200, r.text
+    assert client.get("/api/v1/me", headers=victim).status_code == 401
+    fresh = login(client, "surveyor_b", "mat-khau-moi-1")
+    client.patch("/api/v1/admin/users/surveyor_b", json={"active": False}, headers=admin)
+    assert client.get("/api/v1/me", headers=fresh).status_code == 401
+    r = client.post("/api/v1/auth/token", data={"username": "surveyor_b", "password": "mat-khau-moi-1"})
+    assert r.status_code == 401
+
+
+def test_passwords_are_stored_as_argon2_hashes(app) -> None:  # type: ignore[no-untyped-def]
+    from sqlmodel import Session, select
+
+    from sync_server.models import User
+
+    with Session(app.state.engine) as session:
+        user = session.exec(select(User).where(User.username == "admin")).one()
+    assert user.password_hash.startswith("$argon2id$")
+    assert "matkhau-admin" not in user.password_hash
