@@ -112,6 +112,9 @@ def cmd_import_agencies(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     path = Path(args.file)
+    if not path.is_file():
+        print(f"Lỗi / Error: không có tệp / no such file: {path}", file=sys.stderr)
+        return 2
     with _session(settings) as session:
         try:
             result = import_agencies(session, None, path.name, path.read_bytes())

@@ -251,6 +251,8 @@ def create_record(session: Session, actor: Principal, kind_name: str, payload: A
     kind = entity_kind(kind_name)
     obj = validate(kind, payload)
     agency = _agency_of(session, obj)
+    if session.get(Agency, agency) is None:
+        raise ValidationFailed([field_error("agency_code", "unknown_agency", input=agency)])
     authorize_write(actor, kind, agency)
     errors = check_references(session, obj)
     if errors:
