@@ -75,6 +75,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Mã kích hoạt không đúng, đã dùng hoặc đã hết hạn",
         "The enrollment code is wrong, used or expired",
     ),
+    "not_allowed": (
+        "Không có quyền ghi dữ liệu này (ngoài cơ quan được giao hoặc sai vai trò)",
+        "Not allowed to write this (outside your agencies or role)",
+    ),
+    "unknown_type": ("Loại dữ liệu không đồng bộ được: {input}", "Record type cannot be synced: {input}"),
+    "id_mismatch": ("Mã bản ghi không khớp với dữ liệu", "The record id does not match its data"),
+    "bad_base_version": (
+        "Phiên bản gốc {input} không có trên máy chủ",
+        "Base version {input} does not exist on the server",
+    ),
+    "agency_changed": (
+        "Không được chuyển bản ghi sang cơ quan khác",
+        "A record cannot move to another agency",
+    ),
+    "hash_mismatch": (
+        "Ảnh nhận được không khớp mã băm SHA-256, hãy gửi lại",
+        "The uploaded bytes do not match their SHA-256, send again",
+    ),
+    "not_an_image": ("Chỉ nhận ảnh JPEG hoặc PNG", "Only JPEG or PNG images are accepted"),
+    "too_big": ("Ảnh lớn quá {max_bytes} byte", "Photo larger than {max_bytes} bytes"),
+    "offset_mismatch": (
+        "Vị trí tải lên không khớp (máy chủ đang giữ {input} byte)",
+        "Upload offset does not match (the server holds {input} bytes)",
+    ),
+    "length_mismatch": ("Tổng kích thước không khớp lần trước", "Total length differs from before"),
     "unknown_field": ("Trường không được phép", "Field not allowed"),
     "unknown_column": ("Thiếu cột bắt buộc {input}", "Missing required column {input}"),
     "unreadable_file": (
@@ -169,8 +194,10 @@ class SaoLuuError(Exception):
         status: int = 400,
         details: Sequence[FieldError] = (),
         message: Localized | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         self.code = code
+        self.headers = headers
         self.status = status
         self.details = list(details)
         self.message = message or error_message(code)

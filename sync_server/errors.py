@@ -28,7 +28,9 @@ _STATUS_CODES = {
 
 
 def _respond(err: SaoLuuError) -> JSONResponse:
-    headers = {"WWW-Authenticate": "Bearer"} if err.status == 401 else None
+    headers = dict(err.headers or {})
+    if err.status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
     return JSONResponse(err.body().model_dump(), status_code=err.status, headers=headers)
 
 

@@ -106,6 +106,8 @@ class AuditLog(SQLModel, table=True):
     action: str = Field(max_length=30)
     version_before: int | None = None
     version_after: int | None = None
+    rev: int | None = None
+    """The device's edit counter for synced changes (with device/user: the idempotency key)."""
     detail: dict[str, Any] | None = Field(default=None, sa_type=JSON)
 
     __table_args__ = (Index("ix_auditlog_entity", "entity_type", "entity_id", "id"),)
@@ -126,6 +128,7 @@ class SyncedRow(SQLModel):
     version: int = 1
     rev: int = 0
     deleted: bool = False
+    conflicted: bool = False
     seq: int = Field(default=0, sa_type=BigInteger, index=True)
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)
@@ -164,7 +167,6 @@ class FileRecord(SyncedRow, table=True):
     pages: int | None = None
     max_severity: int = 0
     review_state: str = Field(default="pending", max_length=20)
-    conflicted: bool = False
 
     __table_args__ = (
         Index("ix_filerecord_agency_fonds", "agency_code", "fonds_id", "id"),
@@ -189,13 +191,31 @@ class NilReport(SyncedRow, table=True):
     doc_number: str = Field(max_length=50)
     doc_date: dt.date
     review_state: str = Field(default="pending", max_length=20)
-    conflicted: bool = False
 
 
 class ReviewComment(SyncedRow, table=True):
     entity_type: str = Field(max_length=30)
     entity_id: str = Field(max_length=36, index=True)
     state: str = Field(max_length=20)
+
+
+class RecordRevision(SQLModel, table=True):
+    """An incoming edit that started from an older version: kept, never applied over the record."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    entity_type: str = Field(max_length=30)
+    entity_id: str = Field(max_length=36, index=True)
+    agency_code: str = Field(max_length=40)
+    rev: int
+    base_version: int | None = None
+    server_version: int
+    deleted: bool = False
+    data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+    user_id: int | None = None
+    device_id: str | None = Field(default=None, max_length=36)
+    at: dt.datetime = Field(default_factory=utcnow)
+    resolved_at: dt.datetime | None = None
+    resolution: str | None = Field(default=None, max_length=20)
 
 
 class Photo(SQLModel, table=True):

@@ -6,6 +6,7 @@ user. Nothing outside the temp dir is touched; ``stop()`` removes it.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -68,8 +69,6 @@ class PgCluster:
         return f"postgresql+psycopg://{self.user}@127.0.0.1:{self.port}/{dbname}"
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):
             self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
-        except subprocess.CalledProcessError:
-            pass
         shutil.rmtree(self.root, ignore_errors=True)

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from common.vocab import Role
 from sync_server.api.deps import CurrentUser, SessionDep, allow
+from sync_server.domain import ingest
 from sync_server.domain import records as domain
 from sync_server.domain.audit import history
 
@@ -34,7 +35,7 @@ def create_record(
     session: SessionDep,
 ) -> domain.RecordOut:
     """Create one record, validated by the shared schema of ``entity_type``."""
-    row = domain.create_record(session, principal, entity_type, payload)
+    row = ingest.create_record(session, principal, entity_type, payload)
     return domain.to_out(entity_type, row)
 
 

@@ -1,8 +1,8 @@
 """Synced records: validation with the shared schemas, agency scope, references, storage, audit.
 
 Each entity kind maps a shared schema (``common.schemas``) to its table and the typed columns
-kept beside the canonical ``data`` for queries. The sync ingest and the REST endpoints both write
-through :func:`write_row`, so a record is stored the same way whichever path it came by.
+kept beside the canonical ``data`` for queries. Every write goes through
+:mod:`sync_server.domain.ingest`, so a record is stored the same way whichever path it came by.
 """
 
 from __future__ import annotations
@@ -13,29 +13,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from common import schemas as s
-from common.errors import FieldError, SaoLuuError, ValidationFailed, field_error, field_errors
+from common.errors import SaoLuuError, ValidationFailed, field_error, field_errors
 from common.text import fold
 from common.vocab import Role
 from sync_server.auth import Principal
-from sync_server.domain.audit import audit
-from sync_server.domain.sequence import next_seq
 from sync_server.models import (
-    Agency,
     Box,
-    Campaign,
-    FileDamage,
     FileRecord,
     Fonds,
     NilReport,
-    RecordPhoto,
     ReviewComment,
     SyncedRow,
     Visit,
-    utcnow,
 )
 
 FIELD_ROLES = frozenset({Role.ADMIN, Role.SURVEYOR, Role.AGENCY_HEAD})
@@ -136,135 +128,10 @@ def validate(kind: EntityKind, payload: Any) -> s.Schema:
         raise ValidationFailed(field_errors(exc)) from None
 
 
-def _same_agency(session: Session, table: type[SyncedRow], ref_id: Any, agency: str) -> bool:
-    row = session.get(table, str(ref_id))
-    return row is not None and row.agency_code == agency and not row.deleted
-
-
-def check_references(session: Session, obj: Any) -> list[FieldError]:
-    """Referenced agency, fonds, box and campaign must exist (and belong to the same agency)."""
-    errors: list[FieldError] = []
-    agency = getattr(obj, "agency_code", None)
-    if agency is not None and session.get(Agency, agency) is None:
-        errors.append(field_error("agency_code", "unknown_agency", input=agency))
-        return errors
-    fonds_id = getattr(obj, "fonds_id", None)
-    if fonds_id is not None and not _same_agency(session, Fonds, fonds_id, agency or ""):
-        errors.append(field_error("fonds_id", "unknown_reference", input=str(fonds_id)))
-    box_id = getattr(obj, "box_id", None)
-    if box_id is not None and not _same_agency(session, Box, box_id, agency or ""):
-        errors.append(field_error("box_id", "unknown_reference", input=str(box_id)))
-    if isinstance(obj, s.Box) and not errors:
-        fonds = session.get(Fonds, str(obj.fonds_id))
-        if fonds is not None and fonds.number != obj.fonds_number:
-            errors.append(field_error("fonds_number", "unknown_reference", input=obj.fonds_number))
-    campaign_id = getattr(obj, "campaign_id", None)
-    if campaign_id is not None and session.get(Campaign, str(campaign_id)) is None:
-        errors.append(field_error("campaign_id", "unknown_reference", input=str(campaign_id)))
-    return errors
-
-
-def _agency_of(session: Session, obj: Any) -> str:
-    agency = getattr(obj, "agency_code", None)
-    if agency is None and isinstance(obj, s.ReviewComment):
-        for table in (FileRecord, NilReport, Fonds, Box):
-            row = session.get(table, str(obj.entity_id))
-            if row is not None:
-                return row.agency_code
-        raise ValidationFailed([field_error("entity_id", "unknown_reference", input=str(obj.entity_id))])
-    assert isinstance(agency, str)
-    return agency
-
-
-def write_row(
-    session: Session,
-    kind: EntityKind,
-    obj: Any,
-    *,
-    agency_code: str,
-    version: int,
-    rev: int,
-    seq: int,
-    actor: Principal | None,
-    deleted: bool = False,
-    existing: SyncedRow | None = None,
-) -> SyncedRow:
-    """Store ``obj`` as the given version of its row, with its child rows (damage, photo links)."""
-    values = {
-        "agency_code": agency_code,
-        "version": version,
-        "rev": rev,
-        "deleted": deleted,
-        "seq": seq,
-        "updated_at": utcnow(),
-        "updated_by": actor.user_id if actor else None,
-        "device_id": actor.device_id if actor else None,
-        "data": obj.model_dump(mode="json"),
-        **kind.columns(obj),
-    }
-    if existing is None:
-        row = kind.table(id=str(obj.id), **values)
-    else:
-        row = existing
-        for key, value in values.items():
-            setattr(row, key, value)
-    session.add(row)
-    _write_children(session, obj, agency_code, deleted)
-    return row
-
-
-def _write_children(session: Session, obj: Any, agency_code: str, deleted: bool) -> None:
-    rid = str(obj.id)
-    if isinstance(obj, s.FileRecord):
-        session.exec(delete(FileDamage).where(col(FileDamage.record_id) == rid))  # type: ignore[call-overload]
-        if not deleted:
-            for d in obj.damages:
-                session.add(
-                    FileDamage(
-                        record_id=rid,
-                        damage_type=d.type.value,
-                        agency_code=agency_code,
-                        severity=int(d.severity),
-                        readability=d.readability.value,
-                    )
-                )
-    photos: list[s.PhotoRef] = []
-    if isinstance(obj, s.FileRecord):
-        photos = list(obj.photos)
-    elif isinstance(obj, s.NilReport) and obj.scan is not None:
-        photos = [obj.scan]
-    if isinstance(obj, s.FileRecord | s.NilReport):
-        session.exec(delete(RecordPhoto).where(col(RecordPhoto.entity_id) == rid))  # type: ignore[call-overload]
-        if not deleted:
-            for p in photos:
-                session.add(RecordPhoto(entity_id=rid, sha256=p.sha256, agency_code=agency_code))
-
-
 def authorize_write(principal: Principal, kind: EntityKind, agency_code: str) -> None:
     if principal.role not in kind.write_roles:
         raise SaoLuuError("forbidden", 403)
     principal.require_agency(agency_code)
-
-
-def create_record(session: Session, actor: Principal, kind_name: str, payload: Any) -> SyncedRow:
-    """Validate and store a new record (version 1) with its audit row, in one transaction."""
-    kind = entity_kind(kind_name)
-    obj = validate(kind, payload)
-    agency = _agency_of(session, obj)
-    if session.get(Agency, agency) is None:
-        raise ValidationFailed([field_error("agency_code", "unknown_agency", input=agency)])
-    authorize_write(actor, kind, agency)
-    errors = check_references(session, obj)
-    if errors:
-        raise ValidationFailed(errors)
-    if session.get(kind.table, str(obj.id)) is not None:  # type: ignore[attr-defined]
-        raise SaoLuuError("already_exists", 409)
-    row = write_row(
-        session, kind, obj, agency_code=agency, version=1, rev=0, seq=next_seq(session), actor=actor
-    )
-    audit(session, actor, kind.name, row.id, "create", before=None, after=1)
-    session.commit()
-    return row
 
 
 def get_record(session: Session, principal: Principal, kind_name: str, record_id: str) -> SyncedRow:

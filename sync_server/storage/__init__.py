@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sync_server.config import Settings
-from sync_server.storage.base import PhotoStore
+from sync_server.storage.base import OffsetMismatch, PhotoStore
 from sync_server.storage.local import LocalPhotoStore
 
 
@@ -12,4 +12,4 @@ def make_photo_store(settings: Settings) -> PhotoStore:
     return LocalPhotoStore(settings.photo_dir)
 
 
-__all__ = ["LocalPhotoStore", "PhotoStore", "make_photo_store"]
+__all__ = ["LocalPhotoStore", "OffsetMismatch", "PhotoStore", "make_photo_store"]

@@ -1,4 +1,4 @@
-"""The photo store interface: bytes addressed by their SHA-256."""
+"""The photo store interface: bytes addressed by their SHA-256, uploaded resumably."""
 
 from __future__ import annotations
 
@@ -6,14 +6,47 @@ from typing import Protocol
 
 
 class PhotoStore(Protocol):
-    """Where photo bytes live (a local folder by default; S3-compatible storage by configuration)."""
+    """Where photo bytes live (a local folder by default; S3-compatible storage by configuration).
+
+    An upload grows a *partial* object chunk by chunk; :meth:`complete` verifies nothing itself but
+    moves the partial bytes into place once the caller has checked them.
+    """
 
     def exists(self, sha256: str) -> bool: ...
+
+    def size(self, sha256: str) -> int | None:
+        """Size of the complete photo, or None."""
+        ...
+
+    def get(self, sha256: str) -> bytes: ...
 
     def put(self, sha256: str, data: bytes) -> None:
         """Store ``data`` under ``sha256`` atomically; storing the same photo twice is a no-op."""
         ...
 
-    def get(self, sha256: str) -> bytes: ...
-
     def delete(self, sha256: str) -> None: ...
+
+    def partial_size(self, sha256: str) -> int:
+        """How many bytes of an unfinished upload are held (0 if none)."""
+        ...
+
+    def append_partial(self, sha256: str, offset: int, data: bytes) -> int:
+        """Append ``data`` at ``offset`` (must equal :meth:`partial_size`); returns the new size.
+
+        Raises :class:`OffsetMismatch` if another chunk got there first.
+        """
+        ...
+
+    def read_partial(self, sha256: str) -> bytes: ...
+
+    def complete(self, sha256: str) -> None:
+        """Make the partial upload the stored photo (atomically)."""
+        ...
+
+    def discard_partial(self, sha256: str) -> None: ...
+
+
+class OffsetMismatch(Exception):
+    def __init__(self, current: int) -> None:
+        super().__init__(f"upload offset is {current}")
+        self.current = current

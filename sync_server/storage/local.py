@@ -2,23 +2,42 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
 from pathlib import Path
+
+from sync_server.storage.base import OffsetMismatch
+
+_HEX = set("0123456789abcdef")
 
 
 class LocalPhotoStore:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
-        self.root.mkdir(parents=True, exist_ok=True)
+        self.partials = self.root / ".partial"
+        self.partials.mkdir(parents=True, exist_ok=True)
+
+    def _check(self, sha256: str) -> str:
+        if len(sha256) != 64 or not set(sha256) <= _HEX:
+            raise ValueError("not a SHA-256 hex digest")
+        return sha256
 
     def path(self, sha256: str) -> Path:
-        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
-            raise ValueError("not a SHA-256 hex digest")
-        return self.root / sha256[:2] / sha256
+        return self.root / self._check(sha256)[:2] / sha256
+
+    def _partial(self, sha256: str) -> Path:
+        return self.partials / self._check(sha256)
 
     def exists(self, sha256: str) -> bool:
         return self.path(sha256).is_file()
+
+    def size(self, sha256: str) -> int | None:
+        p = self.path(sha256)
+        return p.stat().st_size if p.is_file() else None
+
+    def get(self, sha256: str) -> bytes:
+        return self.path(sha256).read_bytes()
 
     def put(self, sha256: str, data: bytes) -> None:
         target = self.path(sha256)
@@ -36,8 +55,31 @@ class LocalPhotoStore:
             Path(tmp).unlink(missing_ok=True)
             raise
 
-    def get(self, sha256: str) -> bytes:
-        return self.path(sha256).read_bytes()
-
     def delete(self, sha256: str) -> None:
         self.path(sha256).unlink(missing_ok=True)
+
+    def partial_size(self, sha256: str) -> int:
+        p = self._partial(sha256)
+        return p.stat().st_size if p.is_file() else 0
+
+    def append_partial(self, sha256: str, offset: int, data: bytes) -> int:
+        with open(self._partial(sha256), "ab") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)  # one writer per upload, across processes too
+            current = fh.seek(0, os.SEEK_END)
+            if current != offset:
+                raise OffsetMismatch(current)
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+            return current + len(data)
+
+    def read_partial(self, sha256: str) -> bytes:
+        return self._partial(sha256).read_bytes()
+
+    def complete(self, sha256: str) -> None:
+        target = self.path(sha256)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(self._partial(sha256), target)
+
+    def discard_partial(self, sha256: str) -> None:
+        self._partial(sha256).unlink(missing_ok=True)

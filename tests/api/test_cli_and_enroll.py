@@ -107,13 +107,13 @@ def test_cli_refuses_bad_input_without_changes(tmp_path: Path) -> None:
 def test_enroll_code_becomes_a_revocable_device_token(served: tuple[Path, str], tmp_path: Path) -> None:
     data, base = served
     png = tmp_path / "enroll.png"
-    r = cli(data, "enroll-code", "--user", "khaosat", "--png", str(png))
+    r = cli(data, "enroll-code", "--user", "khaosat", "--png", str(png), "--server", base)
     assert r.returncode == 0, r.stderr
     code = re.search(r"([2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4})", r.stdout)
     assert code
     decoded = [b.text for b in zxingcpp.read_barcodes(Image.open(io.BytesIO(png.read_bytes())))]
     server, scanned_code = parse_enroll_uri(decoded[0])
-    assert scanned_code == code.group(1)
+    assert (server, scanned_code) == (base, code.group(1))
 
     with httpx.Client(base_url=server, timeout=10) as http:
         r = http.post("/api/v1/devices/enroll", json={"code": scanned_code.lower(), "device_name": "Tab A9"})

@@ -1,0 +1,90 @@
+"""The sync protocol's messages, shared by the tablet's sync engine and the server.
+
+See ``docs/sync-protocol.md`` for the contract with JSON examples.
+"""
+
+from __future__ import annotations
+
+import uuid
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from common.errors import FieldError
+
+PROTOCOL_VERSION = 1
+MAX_BATCH = 1000
+MAX_PULL = 1000
+
+SYNCED_TYPES = ("visit", "fonds", "box", "file_record", "nil_report")
+"""Record types a device may push (review comments and campaigns only flow down)."""
+
+PULLED_TYPES = ("agency", "campaign", *SYNCED_TYPES, "review_comment")
+
+
+class _Msg(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Change(_Msg):
+    """One edit of one record made on a device."""
+
+    type: str = Field(max_length=30)
+    id: uuid.UUID
+    rev: Annotated[int, Field(ge=1, le=2**31 - 1)]
+    base_version: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = None
+    deleted: bool = False
+    data: dict[str, Any] | None = None
+
+
+class PushRequest(_Msg):
+    batch_id: uuid.UUID
+    changes: Annotated[list[Change], Field(max_length=MAX_BATCH)]
+
+
+class ChangeStatus(StrEnum):
+    APPLIED = "applied"
+    DUPLICATE = "duplicate"
+    CONFLICT = "conflict"
+    REJECTED = "rejected"
+
+
+class ChangeResult(_Msg):
+    id: uuid.UUID
+    type: str
+    rev: int
+    status: ChangeStatus
+    version: int | None = None
+    """Server version of the record after this change (for a conflict: the server's current one)."""
+    errors: list[FieldError] = []
+
+
+class PushResponse(_Msg):
+    batch_id: uuid.UUID
+    results: list[ChangeResult]
+    missing_photos: list[str] = []
+    """SHA-256 of photos referenced by the batch that the server does not hold yet."""
+
+
+class PulledChange(_Msg):
+    seq: int
+    type: str
+    id: str
+    version: int = 1
+    deleted: bool = False
+    agency_code: str | None = None
+    review_state: str | None = None
+    conflicted: bool = False
+    data: dict[str, Any]
+
+
+class PullResponse(_Msg):
+    changes: list[PulledChange]
+    cursor: int
+    """Pass it back as ``cursor`` on the next pull; it only moves forward."""
+    has_more: bool
+    vocab_version: str
+    """Changes when the server's vocabularies change: then fetch ``/vocabularies`` again."""
+    agencies: list[str] | None
+    """The agencies this user may see now (None: all); a new one calls for a pull from cursor 0."""

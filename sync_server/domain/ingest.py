@@ -1,0 +1,450 @@
+"""Ingest of pushed changes: idempotent, conflict-keeping, audited, one transaction per batch.
+
+For each change of a batch, in order:
+
+* a change this device already sent (same record id and ``rev``) is a ``duplicate``: nothing is
+  written again, the earlier outcome's version is returned;
+* a change that fails the shared schema, the caller's agency scope or a reference check is
+  ``rejected`` alone, with field errors; the others still apply;
+* a change whose ``base_version`` is the record's current version is ``applied`` (version + 1);
+* a change that started from an older version is a ``conflict``: it is stored as a revision beside
+  the record, the record is flagged, nothing is overwritten.
+
+Rows are written with set-based statements (one ``executemany`` per table and batch), so a batch of
+hundreds of records costs a handful of round trips.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import Table, and_, bindparam, delete, insert, select, update
+from sqlmodel import Session
+
+from common import schemas as s
+from common.errors import FieldError, SaoLuuError, ValidationFailed, field_error, field_errors
+from common.protocol import SYNCED_TYPES, Change, ChangeResult, ChangeStatus, PushRequest, PushResponse
+from sync_server.auth import Principal
+from sync_server.domain.records import KINDS, EntityKind, authorize_write, entity_kind, validate
+from sync_server.domain.sequence import next_seq
+from sync_server.models import (
+    Agency,
+    AuditLog,
+    Box,
+    Campaign,
+    FileDamage,
+    Fonds,
+    Photo,
+    RecordPhoto,
+    RecordRevision,
+    SyncedRow,
+    utcnow,
+)
+
+
+def _table(model: Any) -> Table:
+    return model.__table__  # type: ignore[no-any-return]
+
+
+@dataclass
+class _State:
+    version: int
+    agency_code: str
+    rev: int
+    origin: tuple[int | None, str | None]
+    """(user, device) of the last accepted write."""
+
+
+@dataclass
+class _Prepared:
+    index: int
+    change: Change
+    kind: EntityKind
+    obj: Any
+    agency_code: str
+
+
+@dataclass
+class _Writes:
+    inserts: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    updates: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    flagged: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    audit: list[dict[str, Any]] = field(default_factory=list)
+    damages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    photos: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    photo_refs: set[str] = field(default_factory=set)
+
+
+def _rejected(change: Change, errors: Sequence[FieldError]) -> ChangeResult:
+    return ChangeResult(
+        id=change.id, type=change.type, rev=change.rev, status=ChangeStatus.REJECTED, errors=list(errors)
+    )
+
+
+def _result(change: Change, status: ChangeStatus, version: int | None) -> ChangeResult:
+    return ChangeResult(id=change.id, type=change.type, rev=change.rev, status=status, version=version)
+
+
+def _validate(principal: Principal, change: Change) -> _Prepared | list[FieldError]:
+    if change.type not in SYNCED_TYPES:
+        return [field_error("type", "unknown_type", input=change.type)]
+    kind = KINDS[change.type]
+    if change.data is None:
+        return [field_error("data", "missing")]
+    try:
+        obj = kind.schema.model_validate(change.data)
+    except ValidationError as exc:
+        return [e.model_copy(update={"field": f"data.{e.field}"}) for e in field_errors(exc)]
+    if obj.id != change.id:  # type: ignore[attr-defined]
+        return [field_error("id", "id_mismatch")]
+    agency = obj.agency_code  # type: ignore[attr-defined]
+    if principal.role not in kind.write_roles or not principal.can_access(agency):
+        return [field_error("data.agency_code", "not_allowed")]
+    return _Prepared(index=-1, change=change, kind=kind, obj=obj, agency_code=agency)
+
+
+def _load_states(session: Session, prepared: Iterable[_Prepared]) -> dict[str, _State]:
+    ids_by_kind: dict[str, list[str]] = defaultdict(list)
+    for p in prepared:
+        ids_by_kind[p.kind.name].append(str(p.change.id))
+    states: dict[str, _State] = {}
+    for name, ids in ids_by_kind.items():
+        t = _table(KINDS[name].table)
+        rows = session.execute(
+            select(t.c.id, t.c.version, t.c.agency_code, t.c.rev, t.c.updated_by, t.c.device_id).where(
+                t.c.id.in_(ids)
+            )
+        ).all()
+        for rid, version, agency, rev, user, device in rows:
+            states[rid] = _State(version, agency, rev, (user, device))
+    return states
+
+
+def _seen_changes(
+    session: Session, principal: Principal, prepared: Sequence[_Prepared], states: dict[str, _State]
+) -> dict[tuple[str, int], int | None]:
+    """(record id, rev) this device already sent -> the version that change produced."""
+    ids = list({str(p.change.id) for p in prepared if str(p.change.id) in states})
+    if not ids:
+        return {}
+    t = _table(AuditLog)
+    origin = (
+        t.c.device_id == principal.device_id
+        if principal.device_id
+        else and_(t.c.device_id.is_(None), t.c.user_id == principal.user_id)
+    )
+    rows = session.execute(
+        select(t.c.entity_id, t.c.rev, t.c.version_after).where(
+            t.c.entity_id.in_(ids), t.c.rev.is_not(None), origin
+        )
+    ).all()
+    return {(eid, rev): after for eid, rev, after in rows}
+
+
+def _lookup(session: Session, model: Any, column: str, ids: set[str]) -> dict[str, Any]:
+    """``{id: column value}`` for the live rows of ``model`` among ``ids``."""
+    if not ids:
+        return {}
+    t = _table(model)
+    query = select(t.c.id, t.c[column]).where(t.c.id.in_(list(ids)))
+    if "deleted" in t.c:
+        query = query.where(t.c.deleted.is_(False))
+    return {rid: value for rid, value in session.execute(query)}
+
+
+def _reference_errors(session: Session, prepared: Sequence[_Prepared]) -> dict[int, list[FieldError]]:
+    """Agencies, fonds, boxes and campaigns referred to must exist (in the database or the batch)."""
+
+    def refs(attr: str) -> set[str]:
+        return {str(v) for p in prepared if (v := getattr(p.obj, attr, None)) is not None}
+
+    def in_batch(kind: str, attr: str) -> dict[str, Any]:
+        return {str(p.change.id): getattr(p, attr) for p in prepared if p.kind.name == kind}
+
+    t_agency = _table(Agency)
+    codes = {p.agency_code for p in prepared}
+    agencies = set(session.execute(select(t_agency.c.code).where(t_agency.c.code.in_(codes))).scalars())
+    fonds_agency = {
+        **_lookup(session, Fonds, "agency_code", refs("fonds_id")),
+        **in_batch("fonds", "agency_code"),
+    }
+    box_agency = {**_lookup(session, Box, "agency_code", refs("box_id")), **in_batch("box", "agency_code")}
+    fonds_number = _lookup(session, Fonds, "number", refs("fonds_id"))
+    fonds_number.update({str(p.change.id): p.obj.number for p in prepared if p.kind.name == "fonds"})
+    campaigns = _lookup(session, Campaign, "id", refs("campaign_id"))
+
+    errors: dict[int, list[FieldError]] = {}
+    for p in prepared:
+        errs: list[FieldError] = []
+        if p.agency_code not in agencies:
+            errs.append(field_error("data.agency_code", "unknown_agency", input=p.agency_code))
+        for attr, owner in (("fonds_id", fonds_agency), ("box_id", box_agency)):
+            ref = getattr(p.obj, attr, None)
+            if ref is not None and owner.get(str(ref)) != p.agency_code:
+                errs.append(field_error(f"data.{attr}", "unknown_reference", input=str(ref)))
+        if isinstance(p.obj, s.Box) and fonds_number.get(str(p.obj.fonds_id)) not in (
+            None,
+            p.obj.fonds_number,
+        ):
+            errs.append(field_error("data.fonds_number", "unknown_reference", input=p.obj.fonds_number))
+        campaign = getattr(p.obj, "campaign_id", None)
+        if campaign is not None and str(campaign) not in campaigns:
+            errs.append(field_error("data.campaign_id", "unknown_reference", input=str(campaign)))
+        if errs:
+            errors[p.index] = errs
+    return errors
+
+
+def _row_values(p: _Prepared, version: int, seq: int, principal: Principal) -> dict[str, Any]:
+    now = utcnow()
+    return {
+        "id": str(p.change.id),
+        "agency_code": p.agency_code,
+        "version": version,
+        "rev": p.change.rev,
+        "deleted": p.change.deleted,
+        "seq": seq,
+        "updated_at": now,
+        "updated_by": principal.user_id,
+        "device_id": principal.device_id,
+        "data": p.obj.model_dump(mode="json"),
+        **p.kind.columns(p.obj),
+    }
+
+
+def photo_refs(obj: Any) -> list[s.PhotoRef]:
+    """The photos a record refers to."""
+    if isinstance(obj, s.FileRecord):
+        return list(obj.photos)
+    if isinstance(obj, s.NilReport) and obj.scan is not None:
+        return [obj.scan]
+    return []
+
+
+def _children(w: _Writes, p: _Prepared) -> None:
+    """Damage rows and photo links of the latest applied revision of each record in the batch."""
+    if not isinstance(p.obj, s.FileRecord | s.NilReport):
+        return
+    rid = str(p.change.id)
+    live = not p.change.deleted
+    if isinstance(p.obj, s.FileRecord):
+        w.damages[rid] = [
+            {
+                "record_id": rid,
+                "damage_type": d.type.value,
+                "agency_code": p.agency_code,
+                "severity": int(d.severity),
+                "readability": d.readability.value,
+            }
+            for d in p.obj.damages
+            if live
+        ]
+    refs = photo_refs(p.obj) if live else []
+    w.photos[rid] = [{"entity_id": rid, "sha256": r.sha256, "agency_code": p.agency_code} for r in refs]
+    w.photo_refs.update(r.sha256 for r in refs)
+
+
+def push(session: Session, principal: Principal, request: PushRequest) -> PushResponse:
+    """Apply one pushed batch in one transaction; see the module docstring for the rules."""
+    changes = request.changes
+    results: list[ChangeResult | None] = [None] * len(changes)
+    prepared: list[_Prepared] = []
+    for i, change in enumerate(changes):
+        outcome = _validate(principal, change)
+        if isinstance(outcome, list):
+            results[i] = _rejected(change, outcome)
+        else:
+            outcome.index = i
+            prepared.append(outcome)
+
+    states = _load_states(session, prepared)
+    seen = _seen_changes(session, principal, prepared, states)
+    ref_errors = _reference_errors(session, prepared)
+
+    writes = _Writes()
+    decided: list[tuple[_Prepared, ChangeStatus, int]] = []
+    for p in prepared:
+        rid = str(p.change.id)
+        key = (rid, p.change.rev)
+        if key in seen:
+            version = seen[key] or (states[rid].version if rid in states else None)
+            results[p.index] = _result(p.change, ChangeStatus.DUPLICATE, version)
+            continue
+        outcome = ref_errors.get(p.index) or _decide(principal, p, states.get(rid))
+        if isinstance(outcome, list):
+            results[p.index] = _rejected(p.change, outcome)
+            continue
+        status, version = outcome
+        seen[key] = version
+        if status == ChangeStatus.APPLIED:
+            states[rid] = _State(
+                version, p.agency_code, p.change.rev, (principal.user_id, principal.device_id)
+            )
+        decided.append((p, status, version))
+
+    if decided:
+        _stage(writes, principal, decided, next_seq(session, len(decided)) - len(decided) + 1, results)
+        _write(session, writes)
+
+    missing = _missing_photos(session, writes.photo_refs)
+    session.commit()
+    return PushResponse(
+        batch_id=request.batch_id, results=[r for r in results if r is not None], missing_photos=missing
+    )
+
+
+def _decide(
+    principal: Principal, p: _Prepared, state: _State | None
+) -> tuple[ChangeStatus, int] | list[FieldError]:
+    """Applied (with the new version), conflict (with the server's version), or errors."""
+    base = p.change.base_version
+    if state is None:
+        if base is not None:
+            return [field_error("base_version", "bad_base_version", input=str(base))]
+        return ChangeStatus.APPLIED, 1
+    if state.agency_code != p.agency_code:
+        return [field_error("data.agency_code", "agency_changed")]
+    if base is not None and base > state.version:
+        return [field_error("base_version", "bad_base_version", input=str(base))]
+    if base == state.version:
+        return ChangeStatus.APPLIED, state.version + 1
+    own_history = state.origin == (principal.user_id, principal.device_id) and p.change.rev > state.rev
+    if own_history:
+        # the device's own later edit, sent before it learnt the version of its earlier one
+        return ChangeStatus.APPLIED, state.version + 1
+    return ChangeStatus.CONFLICT, state.version
+
+
+def _stage(
+    w: _Writes,
+    principal: Principal,
+    decided: list[tuple[_Prepared, ChangeStatus, int]],
+    first_seq: int,
+    results: list[ChangeResult | None],
+) -> None:
+    """Turn decided changes into rows to write (record, revision, children, audit)."""
+    now = utcnow()
+    inserted: set[str] = set()
+    for offset, (p, status, version) in enumerate(decided):
+        rid = str(p.change.id)
+        seq = first_seq + offset
+        if status == ChangeStatus.APPLIED:
+            values = _row_values(p, version, seq, principal)
+            if version == 1 and rid not in inserted:
+                w.inserts[p.kind.name].append({**values, "created_at": now, "conflicted": False})
+                inserted.add(rid)
+            else:
+                w.updates[p.kind.name].append(values)
+            _children(w, p)
+            action = "delete" if p.change.deleted else ("create" if version == 1 else "update")
+            before = None if version == 1 else version - 1
+        else:
+            w.conflicts.append(
+                {
+                    "entity_type": p.kind.name,
+                    "entity_id": rid,
+                    "agency_code": p.agency_code,
+                    "rev": p.change.rev,
+                    "base_version": p.change.base_version,
+                    "server_version": version,
+                    "deleted": p.change.deleted,
+                    "data": p.obj.model_dump(mode="json"),
+                    "user_id": principal.user_id,
+                    "device_id": principal.device_id,
+                    "at": now,
+                }
+            )
+            w.flagged[p.kind.name].append({"_id": rid, "seq": seq})
+            w.photo_refs.update(r.sha256 for r in photo_refs(p.obj))
+            action, before = "conflict", version
+        w.audit.append(_audit_row(principal, p, action, before, version, now, seq))
+        results[p.index] = _result(p.change, status, version)
+
+
+def _audit_row(
+    principal: Principal, p: _Prepared, action: str, before: int | None, after: int, now: Any, seq: int
+) -> dict[str, Any]:
+    return {
+        "at": now,
+        "user_id": principal.user_id,
+        "device_id": principal.device_id,
+        "entity_type": p.kind.name,
+        "entity_id": str(p.change.id),
+        "action": action,
+        "version_before": before,
+        "version_after": after,
+        "rev": p.change.rev,
+        "detail": {"seq": seq},
+    }
+
+
+def _write(session: Session, w: _Writes) -> None:
+    for name, rows in w.inserts.items():
+        session.execute(insert(_table(KINDS[name].table)), rows)
+    for name, rows in w.updates.items():
+        t = _table(KINDS[name].table)
+        cols = [c for c in rows[0] if c != "id"]
+        stmt = update(t).where(t.c.id == bindparam("_id")).values({c: bindparam(c) for c in cols})
+        session.execute(stmt, [{**{c: r[c] for c in cols}, "_id": r["id"]} for r in rows])
+    if w.conflicts:
+        session.execute(insert(_table(RecordRevision)), w.conflicts)
+    for name, rows in w.flagged.items():
+        t = _table(KINDS[name].table)
+        stmt = update(t).where(t.c.id == bindparam("_id")).values(conflicted=True, seq=bindparam("seq"))
+        session.execute(stmt, rows)
+    inserted = _inserted_ids(w)
+    updated_owners = [rid for rid in w.photos if rid not in inserted]
+    if updated_owners:
+        session.execute(delete(_table(FileDamage)).where(_table(FileDamage).c.record_id.in_(updated_owners)))
+        session.execute(
+            delete(_table(RecordPhoto)).where(_table(RecordPhoto).c.entity_id.in_(updated_owners))
+        )
+    damages = [row for rows in w.damages.values() for row in rows]
+    if damages:
+        session.execute(insert(_table(FileDamage)), damages)
+    links = [row for rows in w.photos.values() for row in rows]
+    if links:
+        session.execute(
+            insert(_table(RecordPhoto)), list({(r["entity_id"], r["sha256"]): r for r in links}.values())
+        )
+    if w.audit:
+        session.execute(insert(_table(AuditLog)), w.audit)
+
+
+def _inserted_ids(w: _Writes) -> set[str]:
+    return {row["id"] for rows in w.inserts.values() for row in rows}
+
+
+def _missing_photos(session: Session, refs: set[str]) -> list[str]:
+    if not refs:
+        return []
+    t = _table(Photo)
+    held = set(session.execute(select(t.c.sha256).where(t.c.sha256.in_(list(refs)))).scalars())
+    return sorted(refs - held)
+
+
+def create_record(session: Session, actor: Principal, kind_name: str, payload: Any) -> SyncedRow:
+    """Create one record through the sync ingest (as a device's first revision would arrive)."""
+    kind = entity_kind(kind_name)
+    if kind_name not in SYNCED_TYPES:
+        raise SaoLuuError("forbidden", 403)
+    obj = validate(kind, payload)
+    agency = obj.agency_code  # type: ignore[attr-defined]
+    if session.get(Agency, agency) is None:
+        raise ValidationFailed([field_error("agency_code", "unknown_agency", input=agency)])
+    authorize_write(actor, kind, agency)
+    change = Change(type=kind_name, id=obj.id, rev=1, data=payload)  # type: ignore[attr-defined]
+    result = push(session, actor, PushRequest(batch_id=uuid.uuid4(), changes=[change])).results[0]
+    if result.status == ChangeStatus.REJECTED:
+        raise ValidationFailed(
+            [e.model_copy(update={"field": e.field.removeprefix("data.")}) for e in result.errors]
+        )
+    if result.status != ChangeStatus.APPLIED:
+        raise SaoLuuError("already_exists", 409)
+    return session.get(kind.table, str(obj.id))  # type: ignore[return-value]

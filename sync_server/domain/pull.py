@@ -1,0 +1,114 @@
+"""Pull: everything a device may see that changed after its cursor, in server sequence order.
+
+Every row carries the global change sequence ``seq`` it was last written with. Sequence numbers
+are taken under a row lock held until commit (:mod:`sync_server.domain.sequence`), so rows become
+visible in sequence order and a cursor never skips a change that commits later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Table, select
+from sqlmodel import Session
+
+from common.protocol import PulledChange, PullResponse
+from common.vocab import vocabulary_payload
+from sync_server.auth import Principal
+from sync_server.domain.agencies import FIELDS as AGENCY_FIELDS
+from sync_server.domain.records import KINDS
+from sync_server.models import Agency, Campaign
+
+PULLED_KINDS = ("visit", "fonds", "box", "file_record", "nil_report", "review_comment")
+
+
+@lru_cache
+def vocab_version() -> str:
+    blob = json.dumps(vocabulary_payload(), sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def _t(model: Any) -> Table:
+    return model.__table__  # type: ignore[no-any-return]
+
+
+def _agencies(session: Session, p: Principal, cursor: int, limit: int) -> list[PulledChange]:
+    t = _t(Agency)
+    q = select(t).where(t.c.seq > cursor).order_by(t.c.seq).limit(limit)
+    if p.agency_codes is not None:
+        q = q.where(t.c.code.in_(sorted(p.agency_codes)))
+    return [
+        PulledChange(
+            seq=r.seq,
+            type="agency",
+            id=r.code,
+            agency_code=r.code,
+            data={f: getattr(r, f) for f in AGENCY_FIELDS},
+        )
+        for r in session.execute(q)
+    ]
+
+
+def _campaigns(session: Session, cursor: int, limit: int) -> list[PulledChange]:
+    t = _t(Campaign)
+    q = select(t).where(t.c.seq > cursor).order_by(t.c.seq).limit(limit)
+    return [
+        PulledChange(
+            seq=r.seq,
+            type="campaign",
+            id=r.id,
+            data={
+                "id": r.id,
+                "year": r.year,
+                "name": r.name,
+                "active": r.active,
+                "starts_on": r.starts_on and r.starts_on.isoformat(),
+                "ends_on": r.ends_on and r.ends_on.isoformat(),
+            },
+        )
+        for r in session.execute(q)
+    ]
+
+
+def _records(session: Session, p: Principal, kind_name: str, cursor: int, limit: int) -> list[PulledChange]:
+    t = _t(KINDS[kind_name].table)
+    cols = [t.c.id, t.c.seq, t.c.version, t.c.deleted, t.c.agency_code, t.c.conflicted, t.c.data]
+    if "review_state" in t.c:
+        cols.append(t.c.review_state)
+    q = select(*cols).where(t.c.seq > cursor).order_by(t.c.seq).limit(limit)
+    if p.agency_codes is not None:
+        q = q.where(t.c.agency_code.in_(sorted(p.agency_codes)))
+    return [
+        PulledChange(
+            seq=r.seq,
+            type=kind_name,
+            id=r.id,
+            version=r.version,
+            deleted=r.deleted,
+            agency_code=r.agency_code,
+            conflicted=r.conflicted,
+            data=r.data,
+            review_state=getattr(r, "review_state", None),
+        )
+        for r in session.execute(q)
+    ]
+
+
+def pull(session: Session, principal: Principal, cursor: int, limit: int) -> PullResponse:
+    """Up to ``limit`` changes after ``cursor``, oldest first, and the cursor to continue from."""
+    merged = _agencies(session, principal, cursor, limit + 1) + _campaigns(session, cursor, limit + 1)
+    for kind in PULLED_KINDS:
+        merged += _records(session, principal, kind, cursor, limit + 1)
+    merged.sort(key=lambda c: c.seq)
+    page = merged[:limit]
+    session.rollback()  # read-only: end the snapshot
+    return PullResponse(
+        changes=page,
+        cursor=page[-1].seq if page else cursor,
+        has_more=len(merged) > limit,
+        vocab_version=vocab_version(),
+        agencies=sorted(principal.agency_codes) if principal.agency_codes is not None else None,
+    )
