@@ -62,6 +62,8 @@ async def upload_chunk(
             413,
             [field_error("Upload-Length", "too_big", max_bytes=settings.max_photo_bytes)],
         )
+    if (done := session.get(Photo, sha)) is not None:
+        return Response(status_code=200, headers=_state_headers(domain.UploadState(True, done.size)))
     chunk = await request.body()
     state = domain.append_chunk(
         session, store, principal, sha, upload_offset, upload_length, chunk, settings.max_photo_bytes

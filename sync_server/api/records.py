@@ -6,11 +6,11 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from common.vocab import Role
+from common.vocab import ReviewState, Role
 from sync_server.api.deps import CurrentUser, SessionDep, allow
-from sync_server.domain import ingest
+from sync_server.domain import conflicts, ingest, review
 from sync_server.domain import records as domain
 from sync_server.domain.audit import history
 
@@ -66,3 +66,49 @@ def list_records(
 ) -> list[domain.RecordOut]:
     rows = domain.list_records(session, principal, entity_type, code.strip().upper(), limit, offset)
     return [domain.to_out(entity_type, r) for r in rows]
+
+
+class ResolveIn(BaseModel):
+    """Choose how a conflict ends: a revision's data, a merged record, or (neither) the server's."""
+
+    revision_id: int | None = None
+    data: dict[str, Any] | None = None
+
+
+@router.get("/records/{entity_type}/{record_id}/conflicts", response_model=conflicts.ConflictView, **allow())
+def get_conflicts(
+    entity_type: str, record_id: str, principal: CurrentUser, session: SessionDep
+) -> conflicts.ConflictView:
+    """The server's version and every unresolved conflicting revision, side by side."""
+    return conflicts.conflict_view(session, principal, entity_type, record_id)
+
+
+@router.post(
+    "/records/{entity_type}/{record_id}/resolve",
+    response_model=domain.RecordOut,
+    **allow(Role.ADMIN, Role.REVIEWER),
+)
+def resolve_conflict(
+    entity_type: str, record_id: str, body: ResolveIn, principal: CurrentUser, session: SessionDep
+) -> domain.RecordOut:
+    """Resolve by choosing or merging; the result is a new version that syncs back to every device."""
+    row = conflicts.resolve(session, principal, entity_type, record_id, body.revision_id, body.data)
+    return domain.to_out(entity_type, row)
+
+
+class ReviewIn(BaseModel):
+    state: ReviewState
+    text: str = Field(default="", max_length=2000)
+
+
+@router.post(
+    "/records/{entity_type}/{record_id}/review",
+    response_model=domain.RecordOut,
+    **allow(Role.ADMIN, Role.REVIEWER),
+)
+def review_record(
+    entity_type: str, record_id: str, body: ReviewIn, principal: CurrentUser, session: SessionDep
+) -> domain.RecordOut:
+    """Approve, send back for correction (with a comment) or reject (with a reason)."""
+    comment = review.review(session, principal, entity_type, record_id, body.state, body.text)
+    return domain.to_out("review_comment", comment)

@@ -448,3 +448,29 @@ def create_record(session: Session, actor: Principal, kind_name: str, payload: A
     if result.status != ChangeStatus.APPLIED:
         raise SaoLuuError("already_exists", 409)
     return session.get(kind.table, str(obj.id))  # type: ignore[return-value]
+
+
+def store_resolution(
+    session: Session,
+    principal: Principal,
+    kind: EntityKind,
+    row: SyncedRow,
+    obj: Any,
+    deleted: bool,
+    seq: int,
+) -> None:
+    """Write a reviewer's resolution as the record's next version and clear its conflict flag."""
+    change = Change(
+        type=kind.name,
+        id=uuid.UUID(row.id),
+        rev=row.rev + 1,
+        base_version=row.version,
+        deleted=deleted,
+        data=obj.model_dump(mode="json"),
+    )
+    p = _Prepared(index=0, change=change, kind=kind, obj=obj, agency_code=row.agency_code)
+    writes = _Writes()
+    writes.updates[kind.name].append({**_row_values(p, row.version + 1, seq, principal), "conflicted": False})
+    _children(writes, p)
+    _write(session, writes)
+    session.expire(row)

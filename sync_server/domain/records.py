@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from common import schemas as s
 from common.errors import SaoLuuError, ValidationFailed, field_error, field_errors
 from common.text import fold
-from common.vocab import Role
+from common.vocab import ReviewState, Role
 from sync_server.auth import Principal
 from sync_server.models import (
     Box,
@@ -71,11 +71,17 @@ def _file_cols(r: s.FileRecord) -> dict[str, Any]:
         "leaves": r.leaves,
         "pages": r.pages,
         "max_severity": r.max_severity,
+        "review_state": ReviewState.PENDING.value,  # a new or corrected record goes (back) to review
     }
 
 
 def _nil_cols(n: s.NilReport) -> dict[str, Any]:
-    return {"campaign_id": _str(n.campaign_id), "doc_number": n.doc_number, "doc_date": n.doc_date}
+    return {
+        "campaign_id": _str(n.campaign_id),
+        "doc_number": n.doc_number,
+        "doc_date": n.doc_date,
+        "review_state": ReviewState.PENDING.value,
+    }
 
 
 def _comment_cols(c: s.ReviewComment) -> dict[str, Any]:
