@@ -11,6 +11,7 @@ import calendar
 import datetime as dt
 import re
 import uuid
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -61,6 +62,7 @@ def _number_code(v: str) -> str:
     return v
 
 
+@lru_cache(maxsize=8192)
 def partial_date_bounds(value: str) -> tuple[dt.date, dt.date]:
     """Earliest and latest day a partial date (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``) can mean."""
     m = PARTIAL_DATE_RE.match(value)
@@ -259,13 +261,15 @@ class FileRecord(Schema):
     retention: Retention = Retention.PERMANENT
     retention_years: Annotated[int, Field(ge=1, le=200)] | None = None
     access: AccessRegime = AccessRegime.OPEN
-    languages: Annotated[list[Language], Field(min_length=1), AfterValidator(_unique)] = [Language.VI]
+    languages: Annotated[list[Language], Field(min_length=1), AfterValidator(_unique)] = Field(
+        default_factory=lambda: [Language.VI]
+    )
     carrier: Carrier = Carrier.PAPER
     criteria: Annotated[list[Criterion], Field(min_length=1), AfterValidator(_unique)]
     rare: bool = False
     notes: Note | None = None
-    damages: Annotated[list[DamageEntry], Field(max_length=MAX_DAMAGES)] = []
-    photos: Annotated[list[PhotoRef], Field(max_length=MAX_PHOTOS)] = []
+    damages: Annotated[list[DamageEntry], Field(max_length=MAX_DAMAGES)] = Field(default_factory=list)
+    photos: Annotated[list[PhotoRef], Field(max_length=MAX_PHOTOS)] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _rules(self) -> FileRecord:
@@ -277,7 +281,7 @@ class FileRecord(Schema):
             raise _err("years_required", "years required", "retention_years")
         if self.retention == Retention.PERMANENT and self.retention_years is not None:
             raise _err("years_not_allowed", "years not allowed", "retention_years")
-        _unique([d.type.value for d in self.damages], "damages")
+        _unique([d.type for d in self.damages], "damages")
         _unique([p.sha256 for p in self.photos], "photos")
         return self
 

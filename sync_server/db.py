@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pydantic_core
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, event
@@ -25,6 +26,10 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+def _to_json(value: Any) -> str:
+    return pydantic_core.to_json(value).decode()
+
+
 def make_engine(settings: Settings) -> Engine:
     """Create the engine for ``settings.database_url`` (SQLite in WAL mode by default)."""
     if settings.is_sqlite:
@@ -34,12 +39,18 @@ def make_engine(settings: Settings) -> Engine:
         engine = create_engine(
             settings.database_url,
             echo=settings.db_echo,
+            json_serializer=_to_json,
             connect_args={"check_same_thread": False, "timeout": 30},
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(
-        settings.database_url, echo=settings.db_echo, pool_pre_ping=True, pool_size=10, max_overflow=20
+        settings.database_url,
+        echo=settings.db_echo,
+        json_serializer=_to_json,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=20,
     )
 
 

@@ -82,13 +82,15 @@ class _Writes:
 
 
 def _rejected(change: Change, errors: Sequence[FieldError]) -> ChangeResult:
-    return ChangeResult(
+    return ChangeResult.model_construct(
         id=change.id, type=change.type, rev=change.rev, status=ChangeStatus.REJECTED, errors=list(errors)
     )
 
 
 def _result(change: Change, status: ChangeStatus, version: int | None) -> ChangeResult:
-    return ChangeResult(id=change.id, type=change.type, rev=change.rev, status=status, version=version)
+    return ChangeResult.model_construct(
+        id=change.id, type=change.type, rev=change.rev, status=status, version=version
+    )
 
 
 def _validate(principal: Principal, change: Change) -> _Prepared | list[FieldError]:
@@ -385,36 +387,35 @@ def _audit_row(
 
 
 def _write(session: Session, w: _Writes) -> None:
+    conn = session.connection()
     for name, rows in w.inserts.items():
-        session.execute(insert(_table(KINDS[name].table)), rows)
+        conn.execute(insert(_table(KINDS[name].table)), rows)
     for name, rows in w.updates.items():
         t = _table(KINDS[name].table)
         cols = [c for c in rows[0] if c != "id"]
         stmt = update(t).where(t.c.id == bindparam("_id")).values({c: bindparam(c) for c in cols})
-        session.execute(stmt, [{**{c: r[c] for c in cols}, "_id": r["id"]} for r in rows])
+        conn.execute(stmt, [{**{c: r[c] for c in cols}, "_id": r["id"]} for r in rows])
     if w.conflicts:
-        session.execute(insert(_table(RecordRevision)), w.conflicts)
+        conn.execute(insert(_table(RecordRevision)), w.conflicts)
     for name, rows in w.flagged.items():
         t = _table(KINDS[name].table)
         stmt = update(t).where(t.c.id == bindparam("_id")).values(conflicted=True, seq=bindparam("seq"))
-        session.execute(stmt, rows)
+        conn.execute(stmt, rows)
     inserted = _inserted_ids(w)
     updated_owners = [rid for rid in w.photos if rid not in inserted]
     if updated_owners:
-        session.execute(delete(_table(FileDamage)).where(_table(FileDamage).c.record_id.in_(updated_owners)))
-        session.execute(
-            delete(_table(RecordPhoto)).where(_table(RecordPhoto).c.entity_id.in_(updated_owners))
-        )
+        conn.execute(delete(_table(FileDamage)).where(_table(FileDamage).c.record_id.in_(updated_owners)))
+        conn.execute(delete(_table(RecordPhoto)).where(_table(RecordPhoto).c.entity_id.in_(updated_owners)))
     damages = [row for rows in w.damages.values() for row in rows]
     if damages:
-        session.execute(insert(_table(FileDamage)), damages)
+        conn.execute(insert(_table(FileDamage)), damages)
     links = [row for rows in w.photos.values() for row in rows]
     if links:
-        session.execute(
+        conn.execute(
             insert(_table(RecordPhoto)), list({(r["entity_id"], r["sha256"]): r for r in links}.values())
         )
     if w.audit:
-        session.execute(insert(_table(AuditLog)), w.audit)
+        conn.execute(insert(_table(AuditLog)), w.audit)
 
 
 def _inserted_ids(w: _Writes) -> set[str]:

@@ -1,0 +1,316 @@
+"""Sync throughput: push 100,000 file records (batches of 500) and 200 photos of 1 MB to the real
+server over loopback; compare with the raw sqlite3/psycopg ``executemany`` upsert of the same rows.
+
+    .venv/bin/python bench/sync_bench.py [--records 100000] [--photos 200] [--engine sqlite|postgres|both]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from common.protocol import PushRequest  # noqa: E402
+from common.text import fold  # noqa: E402
+from sync_server.config import Settings  # noqa: E402
+
+AGENCY = "000.00.01.H47"
+BATCH = 500
+DAMAGES = ["crumbling", "brittle", "torn", "stained", "faded", "mould", "pests", "water"]
+WORDS = [
+    "Tập",
+    "công",
+    "văn",
+    "báo",
+    "cáo",
+    "quyết",
+    "định",
+    "tờ",
+    "trình",
+    "hồ",
+    "sơ",
+    "về",
+    "việc",
+    "xây",
+    "dựng",
+    "đê",
+    "điều",
+    "thủy",
+    "lợi",
+    "ruộng",
+    "đất",
+    "năm",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def make_records(n: int, fonds_id: str, rng: random.Random) -> list[dict[str, Any]]:
+    out = []
+    for i in range(n):
+        year = rng.randint(1945, 2000)
+        out.append(
+            {
+                "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "agency_code": AGENCY,
+                "fonds_id": fonds_id,
+                "inventory_no": str(rng.randint(1, 9)),
+                "box_no": str(i // 40 + 1),
+                "file_no": str(i + 1),
+                "title": " ".join(rng.choices(WORDS, k=12)) + f" {year}",
+                "start_date": f"{year}-{rng.randint(1, 12):02d}",
+                "end_date": f"{year + rng.randint(0, 3)}",
+                "leaves": rng.randint(1, 300),
+                "criteria": rng.sample(["permanent", "collected", "damaged"], k=rng.randint(1, 2)),
+                "carrier": "paper",
+                "damages": [
+                    {"type": d, "severity": rng.randint(1, 4), "readability": "partial"}
+                    for d in rng.sample(DAMAGES, k=rng.randint(0, 3))
+                ],
+            }
+        )
+    return out
+
+
+def prepare(settings: Settings) -> None:
+    from sqlmodel import Session
+
+    from common.schemas import AgencyIn
+    from common.vocab import Role
+    from sync_server.db import make_engine, migrate
+    from sync_server.domain.agencies import upsert_agencies
+    from sync_server.domain.users import UserCreate, create_user
+
+    engine = make_engine(settings)
+    migrate(engine)
+    with Session(engine) as s:
+        upsert_agencies(s, None, [AgencyIn(code=AGENCY, name="Sở Nội vụ", kind="department")])
+        s.commit()
+        create_user(
+            s,
+            None,
+            UserCreate(
+                username="bench", password="bench-password", role=Role.SURVEYOR, assigned_agencies=[AGENCY]
+            ),
+        )
+    engine.dispose()
+
+
+def start_server(settings: Settings, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "SAOLUU_DATA_DIR": str(settings.data_dir), "DATABASE_URL": settings.database_url}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sync_server", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(300):
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1).status_code == 200:
+                return proc
+        except httpx.TransportError:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit("server did not start")
+
+
+def push_all(http: httpx.Client, records: list[dict[str, Any]], fonds: dict[str, Any]) -> float:
+    http.post(
+        "/api/v1/sync/push",
+        json={
+            "batch_id": str(uuid.uuid4()),
+            "changes": [{"type": "fonds", "id": fonds["id"], "rev": 1, "data": fonds}],
+        },
+    ).raise_for_status()
+    bodies = []
+    for i in range(0, len(records), BATCH):
+        changes = [
+            {"type": "file_record", "id": r["id"], "rev": 1, "data": r} for r in records[i : i + BATCH]
+        ]
+        bodies.append(json.dumps({"batch_id": str(uuid.uuid4()), "changes": changes}).encode())
+    start = time.perf_counter()
+    for body in bodies:
+        r = http.post("/api/v1/sync/push", content=body, headers={"Content-Type": "application/json"})
+        r.raise_for_status()
+        statuses = {x["status"] for x in r.json()["results"]}
+        assert statuses == {"applied"}, statuses
+    return time.perf_counter() - start
+
+
+def upload_photos(http: httpx.Client, count: int, size: int, chunk: int, rng: random.Random) -> float:
+    photos = [b"\xff\xd8\xff\xe0" + rng.randbytes(size - 6) + b"\xff\xd9" for _ in range(count)]
+    start = time.perf_counter()
+    for data in photos:
+        sha = hashlib.sha256(data).hexdigest()
+        for off in range(0, len(data), chunk):
+            part = data[off : off + chunk]
+            r = http.patch(
+                f"/api/v1/photos/{sha}",
+                content=part,
+                headers={"Upload-Offset": str(off), "Upload-Length": str(len(data))},
+            )
+            assert r.status_code in (201, 204), r.text
+    return time.perf_counter() - start
+
+
+def raw_rows(records: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """The rows the server writes for these records, as plain tuples (for the raw ceiling)."""
+    rows = []
+    for i, r in enumerate(records):
+        rows.append(
+            (
+                r["id"],
+                AGENCY,
+                1,
+                1,
+                0,
+                0,
+                i,
+                "2026-11-24",
+                "2026-11-24",
+                json.dumps(r),
+                r["fonds_id"],
+                r["file_no"],
+                r["title"],
+                fold(r["title"]),
+                "paper",
+                ",".join(r["criteria"]),
+                0,
+                r["leaves"],
+                max((d["severity"] for d in r["damages"]), default=0),
+                "pending",
+            )
+        )
+    return rows
+
+
+RAW_TABLE = """CREATE TABLE rec (id TEXT PRIMARY KEY, agency_code TEXT, version INT, rev INT,
+ deleted INT, conflicted INT, seq BIGINT, created_at TEXT, updated_at TEXT, data TEXT, fonds_id TEXT,
+ file_no TEXT, title TEXT, title_folded TEXT, carrier TEXT, criteria TEXT, rare INT, leaves INT,
+ max_severity INT, review_state TEXT)"""
+RAW_UPSERT = (
+    "INSERT INTO rec VALUES ({}) ON CONFLICT (id) DO UPDATE SET version = excluded.version, "
+    "data = excluded.data, seq = excluded.seq"
+)
+
+
+def raw_sqlite(rows: list[tuple[Any, ...]], path: Path) -> float:
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute(RAW_TABLE)
+    sql = RAW_UPSERT.format(",".join("?" * len(rows[0])))
+    start = time.perf_counter()
+    for i in range(0, len(rows), BATCH):
+        conn.executemany(sql, rows[i : i + BATCH])
+        conn.commit()
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return elapsed
+
+
+def raw_postgres(rows: list[tuple[Any, ...]], url: str) -> float:
+    import psycopg
+
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+        conn.execute(RAW_TABLE)
+        conn.commit()
+        sql = RAW_UPSERT.format(",".join(["%s"] * len(rows[0])))
+        start = time.perf_counter()
+        with conn.cursor() as cur:
+            for i in range(0, len(rows), BATCH):
+                cur.executemany(sql, rows[i : i + BATCH])
+                conn.commit()
+        return time.perf_counter() - start
+
+
+def run(engine: str, n: int, photos: int, workdir: Path) -> None:
+    rng = random.Random(71)
+    cluster = None
+    if engine == "postgres":
+        from tests.pgcluster import PgCluster, find_bindir
+
+        bindir = find_bindir()
+        if bindir is None:
+            print("postgres: PostgreSQL binaries not found, skipped")
+            return
+        cluster = PgCluster(bindir).start()
+        url = cluster.url()
+    else:
+        url = f"sqlite:///{workdir / engine / 'saoluu.db'}"
+    settings = Settings(data_dir=workdir / engine, database_url=url)
+    try:
+        prepare(settings)
+        port = free_port()
+        proc = start_server(settings, port)
+        try:
+            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as http:
+                token = http.post(
+                    "/api/v1/auth/token", data={"username": "bench", "password": "bench-password"}
+                )
+                http.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+                fonds = {
+                    "id": str(uuid.uuid4()),
+                    "agency_code": AGENCY,
+                    "number": "12",
+                    "name": "Phông bench",
+                }
+                records = make_records(n, fonds["id"], rng)
+                PushRequest.model_validate({"batch_id": str(uuid.uuid4()), "changes": []})
+                push_s = push_all(http, records, fonds)
+                photo_s = upload_photos(http, photos, 1024 * 1024, 1024 * 1024, rng) if photos else 0.0
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+        rows = raw_rows(records)
+        if engine == "postgres":
+            assert cluster is not None
+            admin = cluster.url()
+            raw_s = raw_postgres(rows, admin)
+        else:
+            raw_s = raw_sqlite(rows, workdir / engine / "raw.db")
+    finally:
+        if cluster is not None:
+            cluster.stop()
+    rate, ceiling = n / push_s, n / raw_s
+    print(f"[{engine}] records: {n} in {push_s:.2f} s = {rate:,.0f} records/s (incl. audit, damage rows)")
+    print(f"[{engine}] raw executemany upsert ceiling: {ceiling:,.0f} rows/s; ratio {rate / ceiling:.2f}")
+    if photos:
+        print(f"[{engine}] photos: {photos} x 1 MB in {photo_s:.2f} s = {photos / photo_s:,.1f} MB/s")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--records", type=int, default=100_000)
+    ap.add_argument("--photos", type=int, default=200)
+    ap.add_argument("--engine", choices=["sqlite", "postgres", "both"], default="both")
+    args = ap.parse_args()
+    engines = ["sqlite", "postgres"] if args.engine == "both" else [args.engine]
+    with tempfile.TemporaryDirectory(prefix="saoluu-bench-") as tmp:
+        for engine in engines:
+            run(engine, args.records, args.photos, Path(tmp))
+
+
+if __name__ == "__main__":
+    main()
