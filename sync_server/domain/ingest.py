@@ -30,6 +30,7 @@ from common import schemas as s
 from common.errors import FieldError, SaoLuuError, ValidationFailed, field_error, field_errors
 from common.protocol import SYNCED_TYPES, Change, ChangeResult, ChangeStatus, PushRequest, PushResponse
 from sync_server.auth import Principal
+from sync_server.domain.bulk import bulk_insert
 from sync_server.domain.records import KINDS, EntityKind, authorize_write, entity_kind, validate
 from sync_server.domain.sequence import next_seq
 from sync_server.models import (
@@ -389,7 +390,7 @@ def _audit_row(
 def _write(session: Session, w: _Writes) -> None:
     conn = session.connection()
     for name, rows in w.inserts.items():
-        conn.execute(insert(_table(KINDS[name].table)), rows)
+        bulk_insert(conn, _table(KINDS[name].table), rows)
     for name, rows in w.updates.items():
         t = _table(KINDS[name].table)
         cols = [c for c in rows[0] if c != "id"]
@@ -407,15 +408,13 @@ def _write(session: Session, w: _Writes) -> None:
         conn.execute(delete(_table(FileDamage)).where(_table(FileDamage).c.record_id.in_(updated_owners)))
         conn.execute(delete(_table(RecordPhoto)).where(_table(RecordPhoto).c.entity_id.in_(updated_owners)))
     damages = [row for rows in w.damages.values() for row in rows]
-    if damages:
-        conn.execute(insert(_table(FileDamage)), damages)
+    bulk_insert(conn, _table(FileDamage), damages)
     links = [row for rows in w.photos.values() for row in rows]
     if links:
         conn.execute(
             insert(_table(RecordPhoto)), list({(r["entity_id"], r["sha256"]): r for r in links}.values())
         )
-    if w.audit:
-        conn.execute(insert(_table(AuditLog)), w.audit)
+    bulk_insert(conn, _table(AuditLog), w.audit)
 
 
 def _inserted_ids(w: _Writes) -> set[str]:
