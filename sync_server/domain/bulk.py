@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 import pydantic_core
@@ -26,6 +27,7 @@ def _json(value: Any) -> Any:
     return pydantic_core.to_json(value).decode()
 
 
+@lru_cache(maxsize=64)
 def _sqlite_datetime(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
@@ -76,9 +78,21 @@ def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
     if not rows:
         return
     sql, order, converters = _plan(table, conn.dialect, tuple(rows[0]))
-    pairs = tuple(zip(converters, order, strict=True))
+    convert = [(i, f) for i, f in enumerate(converters) if f is not _identity]
     if conn.dialect.positional:
-        params: list[Any] = [tuple(f(row[k]) for f, k in pairs) for row in rows]
+        pick = itemgetter(*order)
+        params: list[Any] = []
+        for row in rows:
+            values = list(pick(row))
+            for i, f in convert:
+                values[i] = f(values[i])
+            params.append(tuple(values))
     else:
-        params = [{k: f(row[k]) for f, k in pairs} for row in rows]
+        named = [(order[i], f) for i, f in convert]
+        params = []
+        for row in rows:
+            values = dict(row)
+            for k, f in named:
+                values[k] = f(values[k])
+            params.append(values)
     conn.exec_driver_sql(sql, params)  # type: ignore[arg-type]

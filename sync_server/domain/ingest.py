@@ -68,6 +68,10 @@ class _Prepared:
     kind: EntityKind
     obj: Any
     agency_code: str
+    rid: str = ""
+
+    def __post_init__(self) -> None:
+        self.rid = str(self.change.id)
 
 
 @dataclass
@@ -84,13 +88,18 @@ class _Writes:
 
 def _rejected(change: Change, errors: Sequence[FieldError]) -> ChangeResult:
     return ChangeResult.model_construct(
-        id=change.id, type=change.type, rev=change.rev, status=ChangeStatus.REJECTED, errors=list(errors)
+        id=change.id,
+        type=change.type,
+        rev=change.rev,
+        status=ChangeStatus.REJECTED,
+        version=None,
+        errors=list(errors),
     )
 
 
 def _result(change: Change, status: ChangeStatus, version: int | None) -> ChangeResult:
     return ChangeResult.model_construct(
-        id=change.id, type=change.type, rev=change.rev, status=status, version=version
+        id=change.id, type=change.type, rev=change.rev, status=status, version=version, errors=[]
     )
 
 
@@ -115,7 +124,7 @@ def _validate(principal: Principal, change: Change) -> _Prepared | list[FieldErr
 def _load_states(session: Session, prepared: Iterable[_Prepared]) -> dict[str, _State]:
     ids_by_kind: dict[str, list[str]] = defaultdict(list)
     for p in prepared:
-        ids_by_kind[p.kind.name].append(str(p.change.id))
+        ids_by_kind[p.kind.name].append(p.rid)
     states: dict[str, _State] = {}
     for name, ids in ids_by_kind.items():
         t = _table(KINDS[name].table)
@@ -133,7 +142,7 @@ def _seen_changes(
     session: Session, principal: Principal, prepared: Sequence[_Prepared], states: dict[str, _State]
 ) -> dict[tuple[str, int], int | None]:
     """(record id, rev) this device already sent -> the version that change produced."""
-    ids = list({str(p.change.id) for p in prepared if str(p.change.id) in states})
+    ids = list({p.rid for p in prepared if p.rid in states})
     if not ids:
         return {}
     t = _table(AuditLog)
@@ -168,7 +177,7 @@ def _reference_errors(session: Session, prepared: Sequence[_Prepared]) -> dict[i
         return {str(v) for p in prepared if (v := getattr(p.obj, attr, None)) is not None}
 
     def in_batch(kind: str, attr: str) -> dict[str, Any]:
-        return {str(p.change.id): getattr(p, attr) for p in prepared if p.kind.name == kind}
+        return {p.rid: getattr(p, attr) for p in prepared if p.kind.name == kind}
 
     t_agency = _table(Agency)
     codes = {p.agency_code for p in prepared}
@@ -179,7 +188,7 @@ def _reference_errors(session: Session, prepared: Sequence[_Prepared]) -> dict[i
     }
     box_agency = {**_lookup(session, Box, "agency_code", refs("box_id")), **in_batch("box", "agency_code")}
     fonds_number = _lookup(session, Fonds, "number", refs("fonds_id"))
-    fonds_number.update({str(p.change.id): p.obj.number for p in prepared if p.kind.name == "fonds"})
+    fonds_number.update({p.rid: p.obj.number for p in prepared if p.kind.name == "fonds"})
     campaigns = _lookup(session, Campaign, "id", refs("campaign_id"))
 
     errors: dict[int, list[FieldError]] = {}
@@ -207,7 +216,7 @@ def _reference_errors(session: Session, prepared: Sequence[_Prepared]) -> dict[i
 def _row_values(p: _Prepared, version: int, seq: int, principal: Principal) -> dict[str, Any]:
     now = utcnow()
     return {
-        "id": str(p.change.id),
+        "id": p.rid,
         "agency_code": p.agency_code,
         "version": version,
         "rev": p.change.rev,
@@ -234,7 +243,7 @@ def _children(w: _Writes, p: _Prepared) -> None:
     """Damage rows and photo links of the latest applied revision of each record in the batch."""
     if not isinstance(p.obj, s.FileRecord | s.NilReport):
         return
-    rid = str(p.change.id)
+    rid = p.rid
     live = not p.change.deleted
     if isinstance(p.obj, s.FileRecord):
         w.damages[rid] = [
@@ -273,7 +282,7 @@ def push(session: Session, principal: Principal, request: PushRequest) -> PushRe
     writes = _Writes()
     decided: list[tuple[_Prepared, ChangeStatus, int]] = []
     for p in prepared:
-        rid = str(p.change.id)
+        rid = p.rid
         key = (rid, p.change.rev)
         if key in seen:
             version = seen[key] or (states[rid].version if rid in states else None)
@@ -335,7 +344,7 @@ def _stage(
     now = utcnow()
     inserted: set[str] = set()
     for offset, (p, status, version) in enumerate(decided):
-        rid = str(p.change.id)
+        rid = p.rid
         seq = first_seq + offset
         if status == ChangeStatus.APPLIED:
             values = _row_values(p, version, seq, principal)
@@ -378,7 +387,7 @@ def _audit_row(
         "user_id": principal.user_id,
         "device_id": principal.device_id,
         "entity_type": p.kind.name,
-        "entity_id": str(p.change.id),
+        "entity_id": p.rid,
         "action": action,
         "version_before": before,
         "version_after": after,
