@@ -5,14 +5,18 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh server,tablet,test
 
-# PostgreSQL 15 server binaries: the suite starts its own throwaway cluster with them.
-if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+# System packages the suite needs: PostgreSQL server binaries (the suite starts its own throwaway
+# cluster with them) and Debian's Chromium (browser tests; Playwright never downloads a browser).
+need=()
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" = "0" ]; then
-        echo "==> Cài PostgreSQL / installing PostgreSQL (apt)"
+        echo "==> Cài / installing (apt): ${need[*]}"
         apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
     else
-        echo "PostgreSQL server binaries are missing: run 'sudo apt-get install postgresql' once" >&2
+        echo "Missing system packages: run 'sudo apt-get install ${need[*]}' once" >&2
         exit 1
     fi
 fi

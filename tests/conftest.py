@@ -26,6 +26,7 @@ from sync_server.config import Settings
 from sync_server.db import make_engine, migrate
 from sync_server.domain.agencies import upsert_agencies
 from sync_server.domain.users import UserCreate, create_user
+from tests.browser import browser  # noqa: F401  (fixture shared by browser tests)
 from tests.pgcluster import PgCluster, find_bindir
 
 AGENCY_A = "000.00.01.H47"
