@@ -124,6 +124,10 @@ ERROR_CODES: dict[str, tuple[str, str]] = {
     "unsupported_media_type": ("Định dạng không được hỗ trợ", "Unsupported media type"),
     "too_many_requests": ("Thử quá nhiều lần, vui lòng đợi", "Too many attempts, please wait"),
     "server_error": ("Lỗi máy chủ", "Server error"),
+    "storage_unavailable": (
+        "Kho lưu ảnh tạm thời không truy cập được, vui lòng thử lại sau",
+        "Photo storage is temporarily unavailable, try again later",
+    ),
 }
 
 _PYDANTIC_REASONS: dict[str, str] = {

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET = "dev-secret-change-me"
@@ -30,6 +31,16 @@ class Settings(BaseSettings):
     max_photo_bytes: int = 20 * 1024 * 1024
     max_import_bytes: int = 10 * 1024 * 1024
     db_echo: bool = False
+    photo_store: Literal["local", "s3"] = "local"
+    """Where photo bytes live: ``photo_dir`` or an S3-compatible bucket (the ``s3_*`` settings)."""
+    s3_endpoint_url: str = ""
+    """e.g. ``http://minio:9000``; empty for AWS S3 itself."""
+    s3_bucket: str = ""
+    s3_prefix: str = "photos/"
+    s3_region: str = "us-east-1"
+    s3_access_key: str = ""
+    """Empty: boto3's own credential chain (``AWS_*`` variables, instance role…)."""
+    s3_secret_key: SecretStr = SecretStr("")
 
     @model_validator(mode="after")
     def _resolve(self) -> Settings:
@@ -41,6 +52,12 @@ class Settings(BaseSettings):
             self.photo_dir = self.data_dir / "photos"
         if self.environment != "development" and self.secret_key == DEV_SECRET:
             raise ValueError("SAOLUU_SECRET_KEY must be set outside development")
+        return self
+
+    @model_validator(mode="after")
+    def _check_s3(self) -> Settings:
+        if self.photo_store == "s3" and not self.s3_bucket:
+            raise ValueError("SAOLUU_S3_BUCKET must be set when SAOLUU_PHOTO_STORE=s3")
         return self
 
     @property

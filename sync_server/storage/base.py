@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from common.errors import SaoLuuError
+
 
 class PhotoStore(Protocol):
     """Where photo bytes live (a local folder by default; S3-compatible storage by configuration).
@@ -47,6 +49,19 @@ class PhotoStore(Protocol):
 
 
 class OffsetMismatch(Exception):
+    """The upload already holds ``current`` bytes, not the offset the chunk was sent for."""
+
     def __init__(self, current: int) -> None:
         super().__init__(f"upload offset is {current}")
         self.current = current
+
+
+RETRY_AFTER_SECONDS = 30
+
+
+class StorageUnavailable(SaoLuuError):
+    """The photo storage cannot be reached or refused the request: a 503 the client should retry."""
+
+    def __init__(self, operation: str) -> None:
+        super().__init__("storage_unavailable", 503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+        self.operation = operation
