@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Request, Response
 
-from common.errors import SaoLuuError, field_error
+from common.errors import ErrorResponse, SaoLuuError, field_error
 from sync_server.api.deps import FIELD, STAFF, CurrentUser, PhotoStoreDep, SessionDep, SettingsDep, allow
 from sync_server.domain import photos as domain
 from sync_server.models import Photo
@@ -15,6 +15,9 @@ from sync_server.models import Photo
 router = APIRouter(tags=["photos"])
 SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 ANY_ROLE = allow(*{*FIELD, *STAFF})
+UNAVAILABLE = {
+    503: {"model": ErrorResponse, "description": "Photo storage unreachable (`storage_unavailable`): retry"}
+}
 
 
 def _sha(sha256: str) -> str:
@@ -31,17 +34,42 @@ def _state_headers(state: domain.UploadState) -> dict[str, str]:
     }
 
 
-@router.head("/photos/{sha256}", **ANY_ROLE)
+@router.head(
+    "/photos/{sha256}",
+    summary="Upload state of a photo",
+    responses={
+        200: {"description": "Stored (`Upload-Complete: ?1`) or partly uploaded (`?0`, `Upload-Offset`)"},
+        404: {"description": "Nothing held: start at offset 0"},
+        **UNAVAILABLE,
+    },
+    **ANY_ROLE,
+)
 def photo_state(sha256: str, session: SessionDep, store: PhotoStoreDep, _: CurrentUser) -> Response:
-    """200 with ``Upload-Complete: ?1`` when stored, ``?0`` and ``Upload-Offset`` when partly
-    uploaded, 404 when unknown."""
+    """Where to resume: 200 with ``Upload-Complete: ?1`` and the size in ``Upload-Offset`` when the
+    photo is stored, 200 with ``Upload-Complete: ?0`` and the bytes held in ``Upload-Offset`` when an
+    upload was interrupted, 404 (``Upload-Offset: 0``) when the server holds nothing."""
     state = domain.state(session, store, _sha(sha256))
     if state is None:
         return Response(status_code=404, headers={"Upload-Offset": "0", "Upload-Complete": "?0"})
     return Response(status_code=200, headers=_state_headers(state))
 
 
-@router.patch("/photos/{sha256}", **allow(*FIELD))
+@router.patch(
+    "/photos/{sha256}",
+    summary="Append a chunk to a resumable photo upload",
+    status_code=204,
+    responses={
+        200: {"description": "Already stored: nothing appended"},
+        201: {"description": "Last chunk: hash and image type verified, photo stored"},
+        204: {"description": "Chunk appended; `Upload-Offset` is the new size"},
+        409: {"model": ErrorResponse, "description": "Wrong `Upload-Offset`; the header has the right one"},
+        413: {"model": ErrorResponse, "description": "`Upload-Length` above the size limit"},
+        415: {"model": ErrorResponse, "description": "Not a JPEG or PNG"},
+        422: {"model": ErrorResponse, "description": "Bytes do not match the SHA-256: upload again"},
+        **UNAVAILABLE,
+    },
+    **allow(*FIELD),
+)
 async def upload_chunk(
     sha256: str,
     request: Request,
@@ -52,9 +80,10 @@ async def upload_chunk(
     upload_offset: Annotated[int, Header(ge=0)],
     upload_length: Annotated[int, Header(ge=1)],
 ) -> Response:
-    """Append the body at ``Upload-Offset``; ``Upload-Length`` is the whole photo's size. The last
-    chunk is verified against the SHA-256 and must be a JPEG or PNG. 409 with the server's offset
-    when the offset is wrong."""
+    """Append the body (``application/offset+octet-stream``) at ``Upload-Offset``, which must equal
+    the bytes the server holds; ``Upload-Length`` is the whole photo's size. When the upload reaches
+    that size the bytes are checked against the SHA-256 in the path and must be a JPEG or PNG.
+    Every answer carries the resulting ``Upload-Offset`` and ``Upload-Complete``."""
     sha = _sha(sha256)
     if upload_length > settings.max_photo_bytes:
         raise SaoLuuError(
@@ -71,9 +100,20 @@ async def upload_chunk(
     return Response(status_code=201 if state.complete else 204, headers=_state_headers(state))
 
 
-@router.get("/photos/{sha256}", **ANY_ROLE)
+@router.get(
+    "/photos/{sha256}",
+    summary="Download a photo",
+    response_class=Response,
+    responses={
+        200: {"content": {"image/jpeg": {}, "image/png": {}}, "description": "The photo's bytes"},
+        404: {"model": ErrorResponse, "description": "Unknown, or not visible to the caller"},
+        **UNAVAILABLE,
+    },
+    **ANY_ROLE,
+)
 def get_photo(sha256: str, principal: CurrentUser, session: SessionDep, store: PhotoStoreDep) -> Response:
-    """The photo's bytes, for those who may see a record it belongs to."""
+    """The photo's bytes for staff, for users of an agency with a record that refers to it, and for
+    its uploader; 404 for everyone else (existence is not revealed)."""
     photo = session.get(Photo, _sha(sha256))
     if photo is None or not domain.can_read(session, principal, sha256):
         raise SaoLuuError("not_found", 404)

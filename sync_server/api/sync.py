@@ -14,19 +14,34 @@ from sync_server.domain.pull import pull as pull_changes
 router = APIRouter(tags=["sync"])
 
 
-@router.post("/sync/push", response_model=PushResponse, **allow(*FIELD))
+@router.post(
+    "/sync/push",
+    response_model=PushResponse,
+    summary="Push a batch of changes made on a device",
+    **allow(*FIELD),
+)
 def push(body: PushRequest, principal: CurrentUser, session: SessionDep) -> PushResponse:
-    """Apply a batch: one result per change (applied, duplicate, conflict, rejected) and the photos
-    the server still needs. Replaying a batch changes nothing."""
+    """Apply a batch in one transaction, each change on its own: ``applied`` (new server version),
+    ``duplicate`` (this device already sent this record id and ``rev``: nothing written again),
+    ``conflict`` (started from an older version: kept as a revision, the record is flagged) or
+    ``rejected`` (with field errors). ``missing_photos`` lists referenced photos the server does not
+    hold yet. Replaying a batch changes nothing, so a client whose answer was lost sends it again."""
     return ingest.push(session, principal, body)
 
 
-@router.get("/sync/pull", response_model=PullResponse, **allow())
+@router.get(
+    "/sync/pull",
+    response_model=PullResponse,
+    summary="Pull what changed after a cursor",
+    **allow(),
+)
 def pull(
     principal: CurrentUser,
     session: SessionDep,
     cursor: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL)] = 500,
 ) -> PullResponse:
-    """Everything the caller may see that changed after ``cursor``, in server order."""
+    """Up to ``limit`` changes the caller may see (agencies, campaigns, records of their agencies,
+    review comments) written after ``cursor``, in server sequence order, each at its latest version.
+    Store the page, then ask again with the returned ``cursor`` while ``has_more`` is true."""
     return pull_changes(session, principal, cursor, limit)
