@@ -1,8 +1,10 @@
 """Pull: everything a device may see that changed after its cursor, in server sequence order.
 
 Every row carries the global change sequence ``seq`` it was last written with. Sequence numbers
-are taken under a row lock held until commit (:mod:`sync_server.domain.sequence`), so rows become
-visible in sequence order and a cursor never skips a change that commits later.
+are taken under a row lock held until commit (:mod:`sync_server.domain.sequence`), so changes become
+visible in sequence order. A pull first reads the committed high-water mark and then only takes rows
+up to it from each table, so a change committing between its per-table queries can't make the
+cursor jump over an earlier-numbered change it did not see.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from common.vocab import vocabulary_payload
 from sync_server.auth import Principal
 from sync_server.domain.agencies import FIELDS as AGENCY_FIELDS
 from sync_server.domain.records import KINDS
+from sync_server.domain.sequence import committed_seq
 from sync_server.models import Agency, Campaign
 
 PULLED_KINDS = ("visit", "fonds", "box", "file_record", "nil_report", "review_comment")
@@ -35,9 +38,9 @@ def _t(model: Any) -> Table:
     return model.__table__  # type: ignore[no-any-return]
 
 
-def _agencies(session: Session, p: Principal, cursor: int, limit: int) -> list[PulledChange]:
+def _agencies(session: Session, p: Principal, cursor: int, high: int, limit: int) -> list[PulledChange]:
     t = _t(Agency)
-    q = select(t).where(t.c.seq > cursor).order_by(t.c.seq).limit(limit)
+    q = select(t).where(t.c.seq > cursor, t.c.seq <= high).order_by(t.c.seq).limit(limit)
     if p.agency_codes is not None:
         q = q.where(t.c.code.in_(sorted(p.agency_codes)))
     return [
@@ -52,9 +55,9 @@ def _agencies(session: Session, p: Principal, cursor: int, limit: int) -> list[P
     ]
 
 
-def _campaigns(session: Session, cursor: int, limit: int) -> list[PulledChange]:
+def _campaigns(session: Session, cursor: int, high: int, limit: int) -> list[PulledChange]:
     t = _t(Campaign)
-    q = select(t).where(t.c.seq > cursor).order_by(t.c.seq).limit(limit)
+    q = select(t).where(t.c.seq > cursor, t.c.seq <= high).order_by(t.c.seq).limit(limit)
     return [
         PulledChange(
             seq=r.seq,
@@ -73,12 +76,14 @@ def _campaigns(session: Session, cursor: int, limit: int) -> list[PulledChange]:
     ]
 
 
-def _records(session: Session, p: Principal, kind_name: str, cursor: int, limit: int) -> list[PulledChange]:
+def _records(
+    session: Session, p: Principal, kind_name: str, cursor: int, high: int, limit: int
+) -> list[PulledChange]:
     t = _t(KINDS[kind_name].table)
     cols = [t.c.id, t.c.seq, t.c.version, t.c.deleted, t.c.agency_code, t.c.conflicted, t.c.data]
     if "review_state" in t.c:
         cols.append(t.c.review_state)
-    q = select(*cols).where(t.c.seq > cursor).order_by(t.c.seq).limit(limit)
+    q = select(*cols).where(t.c.seq > cursor, t.c.seq <= high).order_by(t.c.seq).limit(limit)
     if p.agency_codes is not None:
         q = q.where(t.c.agency_code.in_(sorted(p.agency_codes)))
     return [
@@ -99,16 +104,19 @@ def _records(session: Session, p: Principal, kind_name: str, cursor: int, limit:
 
 def pull(session: Session, principal: Principal, cursor: int, limit: int) -> PullResponse:
     """Up to ``limit`` changes after ``cursor``, oldest first, and the cursor to continue from."""
-    merged = _agencies(session, principal, cursor, limit + 1) + _campaigns(session, cursor, limit + 1)
+    high = committed_seq(session)
+    merged = _agencies(session, principal, cursor, high, limit + 1)
+    merged += _campaigns(session, cursor, high, limit + 1)
     for kind in PULLED_KINDS:
-        merged += _records(session, principal, kind, cursor, limit + 1)
+        merged += _records(session, principal, kind, cursor, high, limit + 1)
     merged.sort(key=lambda c: c.seq)
     page = merged[:limit]
+    has_more = len(merged) > limit
     session.rollback()  # read-only: end the snapshot
     return PullResponse(
         changes=page,
-        cursor=page[-1].seq if page else cursor,
-        has_more=len(merged) > limit,
+        cursor=page[-1].seq if has_more else max(cursor, high),
+        has_more=has_more,
         vocab_version=vocab_version(),
         agencies=sorted(principal.agency_codes) if principal.agency_codes is not None else None,
     )

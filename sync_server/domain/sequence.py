@@ -20,3 +20,16 @@ def next_seq(session: Session, count: int = 1) -> int:
         {"n": count, "name": CHANGE_SEQ},
     ).scalar_one()
     return int(value)
+
+
+def committed_seq(session: Session) -> int:
+    """The highest number whose change is committed: every row with ``seq`` up to it is visible.
+
+    Read first, in its own statement: later statements (each may see a newer snapshot under READ
+    COMMITTED) then bound their rows by it, so a pull never mixes in a change that commits while it
+    reads and whose smaller-numbered companions it missed.
+    """
+    value = session.execute(
+        text("SELECT value FROM counter WHERE name = :name"), {"name": CHANGE_SEQ}
+    ).scalar_one()
+    return int(value)
