@@ -128,6 +128,10 @@ ERROR_CODES: dict[str, tuple[str, str]] = {
         "Kho lưu ảnh tạm thời không truy cập được, vui lòng thử lại sau",
         "Photo storage is temporarily unavailable, try again later",
     ),
+    "storage_full": (
+        "Kho lưu ảnh trên máy chủ đã đầy; ảnh sẽ được gửi lại khi có chỗ trống",
+        "The server's photo storage is full; photos will be sent again when space is freed",
+    ),
 }
 
 _PYDANTIC_REASONS: dict[str, str] = {

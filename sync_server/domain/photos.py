@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
@@ -70,10 +73,12 @@ def append_chunk(
         raise SaoLuuError("unsupported_media_type", 415, [field_error("body", "not_an_image")])
     if offset == 0 and len(chunk) == total:  # the whole photo in one request: no partial file
         _verify(store, sha256, chunk, partial=False)
-        store.put(sha256, chunk)
+        with _disk_errors():
+            store.put(sha256, chunk)
         return _record(session, principal, sha256, total, sniff_mime(chunk))
     try:
-        size = store.append_partial(sha256, offset, chunk)
+        with _disk_errors():
+            size = store.append_partial(sha256, offset, chunk)
     except OffsetMismatch as exc:
         raise SaoLuuError(
             "conflict",
@@ -85,8 +90,20 @@ def append_chunk(
         return UploadState(False, size)
     data = store.read_partial(sha256)
     _verify(store, sha256, data, partial=True)
-    store.complete(sha256)
+    with _disk_errors():
+        store.complete(sha256)
     return _record(session, principal, sha256, size, sniff_mime(data))
+
+
+@contextmanager
+def _disk_errors() -> Iterator[None]:
+    """A full disk (or quota) is a clear 507 the tablet retries later, not a server error."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            raise SaoLuuError("storage_full", 507) from None
+        raise
 
 
 def _verify(store: PhotoStore, sha256: str, data: bytes, *, partial: bool) -> None:

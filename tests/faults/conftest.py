@@ -21,7 +21,7 @@ from sqlalchemy import create_engine, func, select
 
 from mobile_app.store import LocalStore
 from mobile_app.sync import RetryPolicy, SyncEngine
-from sync_server.models import AuditLog, FileRecord, Fonds, Photo, RecordRevision
+from sync_server.models import AuditLog, FileDamage, FileRecord, Fonds, Photo, RecordRevision
 from tests.api.records_data import file_record, fonds
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -184,7 +184,7 @@ def survey(device: Device, rng: random.Random, records: int, photos: int, photo_
         device.record_ids.append(rec["id"])
 
 
-def sync_until_done(device: Device, rounds: int = 40) -> int:
+def sync_until_done(device: Device, rounds: int = 40, pause: float = 0.0) -> int:
     """Sync again and again, as the app does whenever a network appears; returns failed rounds."""
     from mobile_app.sync import SyncError
 
@@ -194,6 +194,7 @@ def sync_until_done(device: Device, rounds: int = 40) -> int:
             device.engine.sync()
         except SyncError:
             failures += 1
+            time.sleep(pause)
             continue
         if device.done():
             return failures
@@ -208,6 +209,7 @@ class Tally:
     conflicts: int
     photos: int
     photo_files_ok: int
+    damage_rows: int
 
 
 def tally(database_url: str, photo_dir: Path, record_ids: list[str], photo_hashes: list[str]) -> Tally:
@@ -227,6 +229,9 @@ def tally(database_url: str, photo_dir: Path, record_ids: list[str], photo_hashe
                 .select_from(RecordRevision)
                 .where(RecordRevision.entity_id.in_(record_ids))  # type: ignore[attr-defined]
             ).scalar_one()
+            damage_rows = conn.execute(
+                select(func.count()).select_from(FileDamage).where(FileDamage.record_id.in_(record_ids))  # type: ignore[attr-defined]
+            ).scalar_one()
             photos = conn.execute(select(Photo.sha256).where(Photo.sha256.in_(photo_hashes))).all()  # type: ignore[attr-defined]
     finally:
         engine.dispose()
@@ -236,4 +241,4 @@ def tally(database_url: str, photo_dir: Path, record_ids: list[str], photo_hashe
         if (p := photo_dir / sha[:2] / sha).is_file() and hashlib.sha256(p.read_bytes()).hexdigest() == sha
     )
     all_rows = [r[0] for r in rec_rows] + [r[0] for r in fonds_rows]
-    return Tally(len(all_rows), len(set(all_rows)), creates, conflicts, len(photos), ok)
+    return Tally(len(all_rows), len(set(all_rows)), creates, conflicts, len(photos), ok, damage_rows)
