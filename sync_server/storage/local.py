@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 from sync_server.storage.base import OffsetMismatch
@@ -17,6 +18,8 @@ class LocalPhotoStore:
         self.root = Path(root)
         self.partials = self.root / ".partial"
         self.partials.mkdir(parents=True, exist_ok=True)
+        self._checked: dict[str, int] = {}
+        self._lock = threading.Lock()
 
     def _check(self, sha256: str) -> str:
         if len(sha256) != 64 or not set(sha256) <= _HEX:
@@ -74,12 +77,27 @@ class LocalPhotoStore:
             return current + len(data)
 
     def read_partial(self, sha256: str) -> bytes:
-        return self._partial(sha256).read_bytes()
+        """The uploaded bytes so far; their length is remembered for :meth:`complete`."""
+        data = self._partial(sha256).read_bytes()
+        with self._lock:
+            self._checked[sha256] = len(data)
+        return data
 
     def complete(self, sha256: str) -> None:
+        """Move the partial file into place, cut to the bytes :meth:`read_partial` returned (the ones
+        the caller checked): anything a racing request appended since is not part of the photo."""
         target = self.path(sha256)
         target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(self._partial(sha256), target)
+        with self._lock:
+            checked = self._checked.pop(sha256, None)
+        with open(self._partial(sha256), "r+b") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)  # no append between the cut and the move
+            if checked is not None:
+                fh.truncate(checked)
+                os.fsync(fh.fileno())
+            os.replace(self._partial(sha256), target)
 
     def discard_partial(self, sha256: str) -> None:
+        with self._lock:
+            self._checked.pop(sha256, None)
         self._partial(sha256).unlink(missing_ok=True)

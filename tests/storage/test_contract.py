@@ -109,6 +109,16 @@ def test_two_processes_share_the_state_of_an_upload(open_store: OpenStore) -> No
     assert first.get(SHA) == JPEG and first.partial_size(SHA) == 0
 
 
+def test_complete_stores_exactly_the_bytes_that_were_checked(open_store: OpenStore) -> None:
+    store, intruder = open_store(), open_store()
+    store.append_partial(SHA, 0, JPEG)
+    checked = store.read_partial(SHA)
+    intruder.append_partial(SHA, len(JPEG), b"appended after the check")  # a racing request
+    store.complete(SHA)
+    assert store.get(SHA) == checked == JPEG
+    assert store.partial_size(SHA) == 0
+
+
 # --- S3 only: layout, bucket creation, races ---------------------------------------------------
 
 
@@ -157,13 +167,3 @@ def test_s3_complete_without_a_checked_read_refuses_bytes_that_do_not_match(
     with pytest.raises(ValueError):
         store.complete(SHA)
     assert not store.exists(SHA)
-
-
-def test_s3_complete_stores_the_bytes_that_were_checked(s3_endpoint: str, s3_bucket: str) -> None:
-    store, intruder = open_s3(s3_endpoint, s3_bucket), open_s3(s3_endpoint, s3_bucket)
-    store.append_partial(SHA, 0, JPEG)
-    checked = store.read_partial(SHA)
-    intruder.append_partial(SHA, len(JPEG), b"appended after the check")
-    store.complete(SHA)
-    assert store.get(SHA) == checked == JPEG
-    assert store.partial_size(SHA) == 0
