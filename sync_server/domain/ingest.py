@@ -292,6 +292,7 @@ def push(session: Session, principal: Principal, request: PushRequest) -> PushRe
         if key in seen:
             version = seen[key] or (states[rid].version if rid in states else None)
             results[p.index] = _result(p.change, ChangeStatus.DUPLICATE, version)
+            writes.photo_refs.update(r.sha256 for r in photo_refs(p.obj))  # a replay still learns them
             continue
         outcome = ref_errors.get(p.index) or _decide(principal, p, states.get(rid))
         if isinstance(outcome, list):

@@ -184,6 +184,9 @@ def test_review_outcome_and_missing_photos_reach_the_device(client: TestClient, 
     rec = file_record(AGENCY_A, f["id"], photos=[photo])
     r = client.post(PUSH, json=batch(change("fonds", f), change("file_record", rec)), headers=tab)
     assert r.json()["missing_photos"] == [photo["sha256"]]
+    again = client.post(PUSH, json=batch(change("fonds", f), change("file_record", rec)), headers=tab)
+    assert statuses(again) == ["duplicate", "duplicate"]
+    assert again.json()["missing_photos"] == [photo["sha256"]]  # a replay whose answer was lost learns it
     cursor = client.get(PULL, headers=tab).json()["cursor"]
 
     r = client.post(

@@ -23,6 +23,7 @@ from mobile_app.store import LocalStore
 from mobile_app.sync import RetryPolicy, SyncEngine
 from sync_server.models import AuditLog, FileDamage, FileRecord, Fonds, Photo, RecordRevision
 from tests.api.records_data import file_record, fonds
+from tests.storage.conftest import s3_bucket, s3_endpoint  # noqa: F401  (moto in server mode)
 
 ROOT = Path(__file__).resolve().parents[2]
 

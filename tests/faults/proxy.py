@@ -49,6 +49,7 @@ class FaultProxy:
         self.rng = random.Random(seed)
         self.lock = threading.Lock()
         self.injected: Counter[str] = Counter()
+        self.per_upstream: Counter[tuple[str, int]] = Counter()
         self.connections = 0
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = int(self._listener.getsockname()[1])
@@ -75,6 +76,7 @@ class FaultProxy:
             limit = self.plan.max_cut if fate == "cut_request" else self.plan.max_truncate
             upstream = self.upstreams[self.connections % len(self.upstreams)]
             self.connections += 1
+            self.per_upstream[upstream] += 1
             if fate != "clean":
                 self.injected[fate] += 1
             return fate, self.rng.randint(0, limit), upstream
