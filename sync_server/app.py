@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse
 
 from common.errors import ErrorResponse
 from sync_server import __version__
-from sync_server.api import agencies, auth, campaigns, devices, meta, photos, records, sync, users
+from sync_server.api import agencies, auth, campaigns, devices, exports, meta, photos, records, sync, users
 from sync_server.config import Settings, get_settings
 from sync_server.db import make_engine, migrate
 from sync_server.errors import install_error_handlers
@@ -33,7 +33,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     install_error_handlers(app)
 
     api = APIRouter(prefix=API_PREFIX)
-    for module in (meta, auth, devices, agencies, users, campaigns, records, sync, photos):
+    for module in (meta, auth, devices, agencies, users, campaigns, records, sync, photos, exports):
         api.include_router(module.router)
     app.include_router(api)
 

@@ -1,0 +1,227 @@
+"""Exports: catalogue, yearly report, handover catalogue (Excel) and box label sheets (PDF).
+
+A small export is made during the request (``GET /exports/{kind}/file``); any export can run as a
+background job (``POST /exports/{kind}/jobs``), whose progress ``GET /exports/jobs/{id}`` shows
+until its file is ready at ``GET /exports/jobs/{id}/file``. Reviewers and administrators export
+every agency; an agency head only their own agency, and not the province's yearly report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import threading
+import uuid
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import FileResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from common.errors import Localized, SaoLuuError, field_error
+from common.vocab import ReviewState, Role
+from sync_server.api.deps import CurrentUser, SessionDep, allow
+from sync_server.auth import Principal
+from sync_server.domain.exports import ExportFilters, ExportKind, NoProgress, authorize, export_kind, kinds
+from sync_server.domain.jobs import Job, JobProgress, JobRegistry
+from sync_server.domain.labels import LAYOUTS
+
+router = APIRouter(tags=["exports"])
+EXPORTERS = allow(Role.ADMIN, Role.REVIEWER, Role.AGENCY_HEAD)
+_registry_lock = threading.Lock()
+
+
+class ExportParams(BaseModel):
+    """What to export; every field is optional (an agency head is always limited to their agency)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    agency_code: str | None = Field(default=None, max_length=40)
+    fonds_id: uuid.UUID | None = None
+    campaign_id: uuid.UUID | None = None
+    review_state: ReviewState | None = None
+    year: int | None = Field(default=None, ge=2000, le=2200, description="Report year (yearly report title)")
+    box_ids: list[uuid.UUID] = Field(default_factory=list, max_length=5000, description="Labels: these boxes")
+    layout: Literal["2x7", "2x4"] | None = Field(default=None, description="Labels: sheet layout")
+
+    def filters(self) -> ExportFilters:
+        return ExportFilters(
+            agency_code=self.agency_code.strip().upper() if self.agency_code else None,
+            fonds_id=str(self.fonds_id) if self.fonds_id else None,
+            campaign_id=str(self.campaign_id) if self.campaign_id else None,
+            review_state=self.review_state.value if self.review_state else None,
+            year=self.year,
+            box_ids=tuple(str(b) for b in self.box_ids),
+            layout=self.layout,
+        )
+
+
+class KindOut(BaseModel):
+    name: str
+    vi: str
+    en: str
+    media_type: str
+    direct_limit: int
+
+
+class JobOut(BaseModel):
+    """A background export: ``done`` of ``total`` rows (labels for label sheets) are written."""
+
+    id: str
+    kind: str
+    status: Literal["queued", "running", "done", "failed"]
+    done: int
+    total: int | None
+    filename: str
+    error: str | None
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+    download_url: str | None
+
+
+class LayoutOut(BaseModel):
+    name: str
+    vi: str
+    per_page: int
+
+
+def jobs(request: Request) -> JobRegistry:
+    """The app's job registry, made on first use (results under ``data_dir/exports``)."""
+    state = request.app.state
+    with _registry_lock:
+        registry: JobRegistry | None = getattr(state, "export_jobs", None)
+        if registry is None:
+            registry = JobRegistry(state.settings.data_dir / "exports")
+            state.export_jobs = registry
+    return registry
+
+
+def _stamp(seconds: float | None) -> dt.datetime | None:
+    return dt.datetime.fromtimestamp(seconds, dt.UTC) if seconds is not None else None
+
+
+def _job_out(job: Job) -> JobOut:
+    return JobOut(
+        id=job.id,
+        kind=job.kind,
+        status=job.status,
+        done=job.done,
+        total=job.total,
+        filename=job.filename,
+        error=job.error,
+        created_at=_stamp(job.created_at) or dt.datetime.now(dt.UTC),
+        finished_at=_stamp(job.finished_at),
+        download_url=f"/api/v1/exports/jobs/{job.id}/file" if job.status == "done" else None,
+    )
+
+
+def _own_job(request: Request, principal: Principal, job_id: str) -> Job:
+    job = jobs(request).get(job_id)
+    if job is None or job.owner_id != principal.user_id:
+        raise SaoLuuError("not_found", 404)
+    return job
+
+
+def _prepare(kind_name: str, params: ExportParams, principal: Principal) -> tuple[ExportKind, ExportFilters]:
+    kind = export_kind(kind_name)
+    filters = params.filters()
+    authorize(kind, principal.role, filters, principal.agency_codes)
+    return kind, filters
+
+
+@router.get("/exports", response_model=list[KindOut], **EXPORTERS)
+def list_kinds(principal: CurrentUser) -> list[KindOut]:
+    """The exports the caller may run."""
+    return [
+        KindOut(name=k.name, vi=k.vi, en=k.en, media_type=k.media_type, direct_limit=k.direct_limit)
+        for k in kinds().values()
+        if principal.role in k.roles
+    ]
+
+
+@router.get("/exports/label-layouts", response_model=list[LayoutOut], **EXPORTERS)
+def label_layouts() -> list[LayoutOut]:
+    """The label sheet layouts (A4)."""
+    return [LayoutOut(name=x.name, vi=x.vi, per_page=x.per_page) for x in LAYOUTS.values()]
+
+
+@router.get("/exports/jobs", response_model=list[JobOut], **EXPORTERS)
+def list_jobs(request: Request, principal: CurrentUser) -> list[JobOut]:
+    """The caller's export jobs in this server process, newest first."""
+    return [_job_out(j) for j in jobs(request).for_owner(principal.user_id)]
+
+
+@router.get("/exports/jobs/{job_id}", response_model=JobOut, **EXPORTERS)
+def get_job(job_id: str, request: Request, principal: CurrentUser) -> JobOut:
+    """Progress of one of the caller's jobs; ``download_url`` once it is done."""
+    return _job_out(_own_job(request, principal, job_id))
+
+
+@router.get(
+    "/exports/jobs/{job_id}/file",
+    response_class=FileResponse,
+    responses={200: {"content": {"application/octet-stream": {}}}},
+    **EXPORTERS,
+)
+def download_job(job_id: str, request: Request, principal: CurrentUser) -> FileResponse:
+    """The file of a finished job."""
+    job = _own_job(request, principal, job_id)
+    path = jobs(request).result_path(job)
+    if job.status != "done" or not path.is_file():
+        raise SaoLuuError("not_found", 404)
+    return FileResponse(path, media_type=job.media_type, filename=job.filename)
+
+
+@router.post("/exports/{kind}/jobs", response_model=JobOut, status_code=202, **EXPORTERS)
+def start_job(
+    kind: str, params: ExportParams, request: Request, principal: CurrentUser, session: SessionDep
+) -> JobOut:
+    """Start making an export in the background; poll the job, then download its file."""
+    export, filters = _prepare(kind, params, principal)
+    engine = session.get_bind()
+    scope = principal.agency_codes
+
+    def work(out: io.BufferedWriter, progress: JobProgress) -> None:
+        with engine.connect() as conn:
+            export.write(conn, filters, scope, out, progress)
+
+    job = jobs(request).submit(
+        export.name, principal.user_id, export.filename(filters), export.media_type, work
+    )
+    return _job_out(job)
+
+
+@router.get(
+    "/exports/{kind}/file",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/octet-stream": {}}},
+        409: {"description": "Too large to make during the request: start a job"},
+    },
+    **EXPORTERS,
+)
+def download_now(
+    kind: str, params: Annotated[ExportParams, Query()], principal: CurrentUser, session: SessionDep
+) -> Response:
+    """Make a small export during the request; a larger one answers 409 ``use_job``."""
+    export, filters = _prepare(kind, params, principal)
+    conn = session.connection()
+    rows = export.count(conn, filters, principal.agency_codes)
+    if rows > export.direct_limit:
+        raise SaoLuuError(
+            "use_job",
+            409,
+            [field_error("rows", "too_large", le=export.direct_limit)],
+            message=Localized(
+                vi=f"Bản xuất có {rows} dòng, cần chạy nền: tạo tác vụ rồi tải tệp khi xong",
+                en=f"The export has {rows} rows: start a background job and download its file when done",
+            ),
+        )
+    buf = io.BytesIO()
+    export.write(conn, filters, principal.agency_codes, buf, NoProgress())
+    name = export.filename(filters)
+    return Response(
+        buf.getvalue(),
+        media_type=export.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

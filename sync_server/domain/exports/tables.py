@@ -1,0 +1,86 @@
+"""The columns exports read, as lightweight SQLAlchemy Core tables.
+
+Exports run in a worker that should stay small, so they query with Core and do not import the
+SQLModel classes of :mod:`sync_server.models`; ``tests/exports/test_tables.py`` checks that every
+column named here exists there with the same name.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Boolean, Date, Integer, String, column, table
+
+agency = table(
+    "agency",
+    column("code", String),
+    column("name", String),
+    column("kind", String),
+    column("status", String),
+    column("in_deposit_list", Boolean),
+)
+
+campaign = table("campaign", column("id", String), column("year", Integer), column("name", String))
+
+fonds = table(
+    "fonds",
+    column("id", String),
+    column("agency_code", String),
+    column("number", String),
+    column("name", String),
+    column("kind", String),
+    column("deleted", Boolean),
+    column("data", JSON),
+)
+
+box = table(
+    "box",
+    column("id", String),
+    column("agency_code", String),
+    column("fonds_id", String),
+    column("code", String),
+    column("deleted", Boolean),
+    column("data", JSON),
+)
+
+file_record = table(
+    "filerecord",
+    column("id", String),
+    column("agency_code", String),
+    column("campaign_id", String),
+    column("fonds_id", String),
+    column("box_id", String),
+    column("file_no", String),
+    column("title", String),
+    column("carrier", String),
+    column("criteria", String),
+    column("rare", Boolean),
+    column("leaves", Integer),
+    column("pages", Integer),
+    column("max_severity", Integer),
+    column("review_state", String),
+    column("deleted", Boolean),
+    column("data", JSON),
+)
+
+file_damage = table(
+    "filedamage",
+    column("record_id", String),
+    column("damage_type", String),
+    column("agency_code", String),
+    column("severity", Integer),
+    column("readability", String),
+)
+
+nil_report = table(
+    "nilreport",
+    column("id", String),
+    column("agency_code", String),
+    column("campaign_id", String),
+    column("doc_number", String),
+    column("doc_date", Date),
+    column("review_state", String),
+    column("deleted", Boolean),
+    column("data", JSON),
+)
+
+ALL = (agency, campaign, fonds, box, file_record, file_damage, nil_report)
+__all__ = ["ALL", "agency", "box", "campaign", "file_damage", "file_record", "fonds", "nil_report"]
