@@ -110,7 +110,10 @@ class AuditLog(SQLModel, table=True):
     """The device's edit counter for synced changes (with device/user: the idempotency key)."""
     detail: dict[str, Any] | None = Field(default=None, sa_type=JSON)
 
-    __table_args__ = (Index("ix_auditlog_entity", "entity_type", "entity_id", "id"),)
+    __table_args__ = (
+        Index("ix_auditlog_entity", "entity_type", "entity_id", "id"),
+        Index("ix_auditlog_at", "at", "device_id", "user_id", "action"),  # sync activity (web dashboard)
+    )
 
 
 class Counter(SQLModel, table=True):
@@ -171,6 +174,22 @@ class FileRecord(SyncedRow, table=True):
     __table_args__ = (
         Index("ix_filerecord_agency_fonds", "agency_code", "fonds_id", "id"),
         Index("ix_filerecord_review", "review_state", "agency_code"),
+        # web dashboard and compliance tracker: covering indexes, counted per campaign (migration 0004)
+        Index("ix_filerecord_campaign_stats", "campaign_id", "deleted", "criteria", "carrier"),
+        Index("ix_filerecord_campaign_agency", "campaign_id", "deleted", "agency_code", "review_state"),
+        # web inventory: each unselective filter with the default sort (latest change first)
+        Index("ix_filerecord_state_seq", "review_state", "seq"),
+        Index("ix_filerecord_carrier_seq", "carrier", "seq"),
+        Index("ix_filerecord_severity_seq", "max_severity", "seq"),
+        Index("ix_filerecord_title_sort", "title_folded", "id"),
+        # substring search of the folded title: trigram GIN on PostgreSQL (pg_trgm), a plain
+        # narrow index on SQLite whose index-only scan is the cheapest full LIKE pass there
+        Index(
+            "ix_filerecord_title_trgm",
+            "title_folded",
+            postgresql_using="gin",
+            postgresql_ops={"title_folded": "gin_trgm_ops"},
+        ),
     )
 
 
@@ -182,8 +201,13 @@ class FileDamage(SQLModel, table=True):
     agency_code: str = Field(max_length=40)
     severity: int
     readability: str = Field(max_length=20)
+    campaign_id: str | None = Field(default=None, max_length=36)
+    """Copied from the file record by database triggers (migration 0004), for per-campaign counts."""
 
-    __table_args__ = (Index("ix_filedamage_type_sev", "damage_type", "severity"),)
+    __table_args__ = (
+        Index("ix_filedamage_type_sev", "damage_type", "severity"),
+        Index("ix_filedamage_campaign", "campaign_id", "damage_type", "severity"),
+    )
 
 
 class NilReport(SyncedRow, table=True):
@@ -234,3 +258,27 @@ class RecordPhoto(SQLModel, table=True):
     entity_id: str = Field(primary_key=True, max_length=36)
     sha256: str = Field(primary_key=True, max_length=64, index=True)
     agency_code: str = Field(max_length=40)
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed web sign-ins per user name and client address (shared by every server process)."""
+
+    username: str = Field(primary_key=True, max_length=80)
+    client: str = Field(primary_key=True, max_length=64)
+    failures: int = 0
+    first_failed_at: dt.datetime = Field(default_factory=utcnow)
+    locked_until: dt.datetime | None = None
+
+
+class ListConfirmation(SQLModel, table=True):
+    """An agency head's confirmation that the agency's file list for a campaign is complete."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    agency_code: str = Field(foreign_key="agency.code", max_length=40)
+    campaign_id: str = Field(foreign_key="campaign.id", max_length=36)
+    user_id: int = Field(foreign_key="app_user.id")
+    file_count: int
+    note: str = Field(default="", max_length=2000)
+    at: dt.datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (Index("ix_listconfirmation_campaign", "campaign_id", "agency_code"),)
