@@ -67,6 +67,7 @@ LAYOUTS = {
     )
 }
 DEFAULT_LAYOUT = "2x7"
+MAX_TEXT_SCALE = 1.3
 
 
 @dataclass(frozen=True)
@@ -186,31 +187,35 @@ def qr_image(code: str, side: int) -> Image.Image:
 def draw_label(
     page: Image.Image, draw: ImageDraw.ImageDraw, label: BoxLabel, box: tuple[int, int, int, int]
 ) -> None:
+    """One label: QR on the left; agency, fonds, inventory and box (large) and the code on the right."""
     left, top, right, bottom = box
-    scale = (bottom - top) / px(38.1)
+    scale = min((bottom - top) / px(38.1), MAX_TEXT_SCALE)
     pad = px(2.0)
     draw.rectangle(box, outline=0, width=1)
-    qr = qr_image(label.code, min(bottom - top - 2 * pad, int((right - left) * 0.4)))
+    qr = qr_image(label.code, min(bottom - top - 2 * pad, int((right - left) * 0.42)))
     page.paste(qr, (left + pad // 2, top + (bottom - top - qr.height) // 2))
     x = left + pad // 2 + qr.width + pad // 2
     width = right - pad - x
-    y = top + pad
-    small = font("regular", pt(7.5 * scale))
-    bold = font("bold", pt(8 * scale))
-    y = _lines(draw, (x, y), label.agency_name, bold, width, 2)
+    y = _lines(draw, (x, top + pad), label.agency_name, font("bold", pt(8 * scale)), width, 2)
     fonds = f"Phông {label.fonds_number}: {label.fonds_name}"
-    y = _lines(draw, (x, y), fonds, small, width, 2)
-    big = font("bold", pt(15 * scale))
+    y = _lines(draw, (x, y), fonds, font("regular", pt(7.5 * scale)), width, 2)
+    code_font = font("mono", pt(7 * scale))
+    code_height = min(2, len(_wrap(label.code, code_font, width, separators="-"))) * _line_height(code_font)
     inventory = f"Mục lục {label.inventory_no} · " if label.inventory_no else ""
     box_text = f"{inventory}Hộp {label.box_no}"
-    if draw.textlength(box_text, font=big) > width:
-        big = font("bold", pt(11 * scale))
-    code_font = font("mono", pt(7 * scale))
-    code_lines = _wrap(label.code, code_font, width, separators="-")
-    code_height = len(code_lines[:2]) * _line_height(code_font)
+    big = _fitting(draw, box_text, "bold", 15 * scale, width)
     space = bottom - pad - code_height - y
     draw.text((x, y + max(0, (space - _line_height(big)) // 2)), box_text, font=big, fill=0)
     _lines(draw, (x, bottom - pad - code_height), label.code, code_font, width, 2, separators="-")
+
+
+def _fitting(
+    draw: ImageDraw.ImageDraw, text: str, style: str, points: float, width: int
+) -> ImageFont.FreeTypeFont:
+    """The largest font of ``style`` up to ``points`` in which ``text`` fits ``width`` (6 pt at least)."""
+    while points > 6 and draw.textlength(text, font=font(style, pt(points))) > width:
+        points -= 0.5
+    return font(style, pt(points))
 
 
 def _line_height(f: ImageFont.FreeTypeFont) -> int:

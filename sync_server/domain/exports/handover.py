@@ -109,3 +109,4 @@ def write(
     sheet.append_total([None, "Tổng cộng", None, None, None, None, None, None, *totals(all_counts, 4)])
     if not rows:
         sheet.note("Không có phông, công trình, sưu tập nào có hồ sơ phù hợp điều kiện lọc.")
+    wb.save(out)
