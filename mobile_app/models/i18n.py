@@ -105,6 +105,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "save_png": ("Lưu nhãn PNG", "Save label PNG"),
     "save_sheet_pdf": ("In tờ nhãn các hộp (PDF)", "Label sheet of the boxes (PDF)"),
     "saved_to": ("Đã lưu: {path}", "Saved: {path}"),
+    "file_subtitle": (
+        "Mục lục {inv} · Hộp {box} · {damages} loại hư hỏng · {photos} ảnh",
+        "Inventory {inv} · Box {box} · {damages} damage type(s) · {photos} photo(s)",
+    ),
     "files_in_box": ("{n} hồ sơ trong hộp", "{n} files in this box"),
     # file record form
     "new_file_title": ("Hồ sơ mới", "New file"),

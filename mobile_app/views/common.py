@@ -1,0 +1,266 @@
+"""What every screen shares: the UI context, an observer hook, file picking, large touch widgets."""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import flet as ft
+
+from mobile_app.container import Container
+from mobile_app.models.base import Observable
+from mobile_app.models.i18n import t
+
+TOUCH = 56  # minimum height of anything a gloved finger presses
+FIELD_TEXT = 18
+FORM_COLS = {"xs": 12, "md": 6, "xl": 4}
+
+
+class Picker:
+    """The device's file chooser (gallery on Android): picks images, saves files."""
+
+    def __init__(self, picker: ft.FilePicker) -> None:
+        self.picker = picker
+
+    async def pick_images(self, multiple: bool = True) -> list[tuple[str, bytes]]:
+        files = await self.picker.pick_files(
+            file_type=ft.FilePickerFileType.IMAGE, allow_multiple=multiple, with_data=True
+        )
+        out = []
+        for f in files or []:
+            content = f.bytes if f.bytes else (Path(f.path).read_bytes() if f.path else b"")
+            out.append((f.name, bytes(content)))
+        return out
+
+    async def save(self, name: str, content: bytes) -> None:
+        """Offer the file to the user (a download in web mode, the save dialog on a device)."""
+        await self.picker.save_file(file_name=name, src_bytes=content)
+
+
+@dataclass(frozen=True)
+class Ui:
+    container: Container
+    picker: Picker
+    lang: str
+
+    def t(self, key: str, **kw: object) -> str:
+        return t(key, self.lang, **kw)
+
+
+UiContext = ft.create_context(None)
+
+
+def use_ui() -> Ui:
+    ui = ft.use_context(UiContext)
+    assert ui is not None, "screens are rendered inside UiContext"
+    return ui  # type: ignore[no-any-return]
+
+
+def use_observable(*models: Observable | None) -> None:
+    """Re-render when any of ``models`` notifies, from whatever thread it notifies."""
+    _, set_tick = ft.use_state(0)
+
+    def setup() -> Callable[[], None]:
+        loop = asyncio.get_running_loop()
+        ctx = contextvars.copy_context()
+
+        def bump() -> None:
+            set_tick(lambda n: n + 1)
+
+        def on_change() -> None:
+            try:
+                same_loop = asyncio.get_running_loop() is loop
+            except RuntimeError:
+                same_loop = False
+            if same_loop:
+                bump()
+            elif not loop.is_closed():
+                loop.call_soon_threadsafe(bump, context=ctx.copy())
+
+        stops = [m.subscribe(on_change) for m in models if m is not None]
+        return lambda: [stop() for stop in stops]  # type: ignore[func-returns-value]
+
+    ft.use_effect(setup, [id(m) for m in models])
+
+
+def in_background(fn: Callable[..., Any], *args: Any) -> None:
+    """Run blocking work (network, image processing) off the UI loop."""
+    ft.context.page.run_thread(fn, *args)
+
+
+def go(route: str) -> None:
+    ft.context.page.navigate(route)
+
+
+def toast(text: str) -> None:
+    ft.context.page.show_dialog(ft.SnackBar(content=ft.Text(text, size=16), duration=4000))
+
+
+def marker(identifier: str, text: str, **kw: Any) -> ft.Control:
+    """A text tests and screen readers can find by ``identifier``."""
+    return ft.Semantics(identifier=identifier, content=ft.Text(text, **kw))
+
+
+def heading(text: str) -> ft.Control:
+    return ft.Text(text, size=20, weight=ft.FontWeight.BOLD)
+
+
+def section(title: str, *controls: ft.Control, col: dict[str, int] | None = None) -> ft.Control:
+    return ft.Container(
+        col=col,
+        padding=16,
+        border_radius=12,
+        bgcolor=ft.Colors.SURFACE_CONTAINER_LOW,
+        content=ft.Column(
+            [heading(title), *controls], spacing=12, horizontal_alignment=ft.CrossAxisAlignment.STRETCH
+        ),
+    )
+
+
+def big_button(
+    text: str,
+    on_click: Callable[..., Any] | None,
+    icon: ft.IconData | None = None,
+    *,
+    primary: bool = True,
+    disabled: bool = False,
+    expand: bool = False,
+) -> ft.Control:
+    cls = ft.FilledButton if primary else ft.OutlinedButton
+    return cls(
+        content=ft.Text(text, size=17),
+        icon=icon,
+        on_click=on_click,
+        disabled=disabled,
+        height=TOUCH,
+        expand=expand or None,
+        style=ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=20)),
+    )
+
+
+def text_field(
+    label: str,
+    value: str,
+    on_change: Callable[[str], None],
+    *,
+    error: str | None = None,
+    hint: str | None = None,
+    multiline: bool = False,
+    number: bool = False,
+    col: dict[str, int] | None = FORM_COLS,
+    on_submit: Callable[[str], None] | None = None,
+    password: bool = False,
+) -> ft.TextField:
+    return ft.TextField(
+        label=label,
+        value=value,
+        error=error,
+        error_max_lines=3,
+        hint_text=hint,
+        multiline=multiline,
+        min_lines=2 if multiline else None,
+        max_lines=6 if multiline else 1,
+        keyboard_type=ft.KeyboardType.NUMBER if number else None,
+        text_size=FIELD_TEXT,
+        col=col,
+        password=password,
+        on_change=lambda e: on_change(e.control.value or ""),
+        on_submit=(lambda e: on_submit(e.control.value or "")) if on_submit else None,
+    )
+
+
+def dropdown(
+    label: str,
+    value: str | None,
+    options: Sequence[tuple[str, str]],
+    on_select: Callable[[str | None], None],
+    *,
+    error: str | None = None,
+    col: dict[str, int] | None = FORM_COLS,
+) -> ft.Dropdown:
+    return ft.Dropdown(
+        label=label,
+        value=value,
+        options=[ft.DropdownOption(key=k, text=text) for k, text in options],
+        on_select=lambda e: on_select(e.control.value or None),
+        error_text=error,
+        text_size=FIELD_TEXT,
+        col=col,
+        expand=True,
+    )
+
+
+def radios(
+    value: str | None, options: Sequence[tuple[str, str]], on_change: Callable[[str], None]
+) -> ft.RadioGroup:
+    return ft.RadioGroup(
+        value=value,
+        on_change=lambda e: on_change(e.control.value),
+        content=ft.Row(
+            [ft.Radio(value=k, label=text, label_style=ft.TextStyle(size=16)) for k, text in options],
+            wrap=True,
+            spacing=4,
+        ),
+    )
+
+
+def checkbox(label: str, value: bool, on_change: Callable[[bool], None], *, wrap: bool = False) -> ft.Control:
+    """A tick box; with ``wrap`` its (long) label wraps and tapping the label ticks it too."""
+    if not wrap:
+        return ft.Checkbox(
+            label=label,
+            value=value,
+            on_change=lambda e: on_change(bool(e.control.value)),
+            label_style=ft.TextStyle(size=16),
+        )
+    return ft.Container(
+        content=ft.Row(
+            [
+                ft.Checkbox(
+                    value=value, semantics_label=label, on_change=lambda e: on_change(bool(e.control.value))
+                ),
+                ft.Text(label, size=16, expand=True),
+            ],
+            spacing=4,
+        ),
+        on_click=lambda _e: on_change(not value),
+        padding=ft.Padding.symmetric(vertical=4),
+    )
+
+
+def error_text(text: str | None) -> ft.Control:
+    return ft.Text(text or "", color=ft.Colors.ERROR, size=15, visible=bool(text))
+
+
+def app_bar(ui: Ui, title: str, *, home_actions: bool = True) -> ft.AppBar:
+    """Title plus, on the main screens, the sync button (with the pending count) and settings."""
+    actions: list[ft.Control] = []
+    if home_actions:
+        pending = ui.container.store.pending_count()
+        actions = [
+            ft.TextButton(
+                content=ui.t("nav_sync") + (f" ({pending})" if pending else ""),
+                icon=ft.Icons.SYNC,
+                on_click=lambda _e: go("/sync"),
+                height=TOUCH,
+            ),
+            ft.IconButton(
+                icon=ft.Icons.SETTINGS, tooltip=ui.t("nav_settings"), on_click=lambda _e: go("/settings")
+            ),
+        ]
+    return ft.AppBar(title=ft.Text(title, size=22), actions=actions, toolbar_height=64)
+
+
+def screen(route: str, appbar: ft.AppBar, *controls: ft.Control) -> ft.View:
+    return ft.View(
+        route=route,
+        appbar=appbar,
+        controls=list(controls),
+        scroll=ft.ScrollMode.AUTO,
+        padding=16,
+        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+    )

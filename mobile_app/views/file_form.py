@@ -1,0 +1,395 @@
+"""The file record form: every field of the shared schema, damages with severity, photos."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from common.vocab import (
+    AccessRegime,
+    Carrier,
+    Criterion,
+    DamageType,
+    Language,
+    Readability,
+    Retention,
+    Severity,
+)
+from mobile_app.models.file_form import FileRecordForm
+from mobile_app.models.i18n import local_time
+from mobile_app.models.photos import PhotoError
+from mobile_app.views.common import (
+    FORM_COLS,
+    Ui,
+    app_bar,
+    big_button,
+    checkbox,
+    dropdown,
+    error_text,
+    go,
+    in_background,
+    marker,
+    radios,
+    screen,
+    section,
+    text_field,
+    toast,
+    use_observable,
+    use_ui,
+)
+from mobile_app.views.photos import thumbnails
+
+WIDE = {"xs": 12}
+
+
+def form_status(ui: Ui, form: FileRecordForm | object) -> str:
+    saved = getattr(form, "saved", False)
+    draft_at = getattr(form, "draft_saved_at", None)
+    if saved:
+        return ui.t("record_saved", file_no=form.values.get("file_no", ""))  # type: ignore[attr-defined]
+    if draft_at is not None:
+        return ui.t("draft_saved", when=local_time(draft_at, with_date=False))
+    return ""
+
+
+def review_banner(ui: Ui, form: FileRecordForm | object) -> list[ft.Control]:
+    """Reviewers' comments, server refusals and conflicts, above the form."""
+    out: list[ft.Control] = []
+    comments = [c for c in form.comments() if c.get("text")]  # type: ignore[attr-defined]
+    lines = [
+        ui.t(
+            "review_comment",
+            state=_state_label(ui, c.get("state")),
+            author=c.get("author") or "",
+            text=c["text"],
+        )
+        for c in comments
+    ]
+    if lines:
+        out.append(_banner("review-comments", lines, ft.Colors.RED_50))
+    errors = form.server_errors  # type: ignore[attr-defined]
+    if errors:
+        out.append(_banner("server-errors", [ui.t("server_rejected"), *errors], ft.Colors.ORANGE_50))
+    if form.conflicted:  # type: ignore[attr-defined]
+        out.append(_banner("conflict", [ui.t("conflict_note")], ft.Colors.AMBER_50))
+    return out
+
+
+def _state_label(ui: Ui, state: str | None) -> str:
+    from common.vocab import ReviewState
+
+    try:
+        return ReviewState(state).label(ui.lang)
+    except ValueError:
+        return state or ""
+
+
+def _banner(identifier: str, lines: list[str], color: str) -> ft.Control:
+    return ft.Container(
+        bgcolor=color,
+        padding=16,
+        border_radius=12,
+        content=ft.Semantics(identifier=identifier, content=ft.Column([ft.Text(x, size=17) for x in lines])),
+    )
+
+
+def _where(ui: Ui, f: FileRecordForm) -> ft.Control:
+    e = f.error
+    boxes = [("", ui.t("no_box")), *f.box_options()]
+    return section(
+        ui.t("fonds"),
+        ft.ResponsiveRow(
+            [
+                dropdown(
+                    ui.t("fonds"),
+                    f.values["fonds_id"],
+                    f.fonds_options(),
+                    lambda v: f.set("fonds_id", v),
+                    error=e("fonds_id"),
+                    col={"xs": 12, "md": 6},
+                ),
+                dropdown(
+                    ui.t("box"),
+                    f.values["box_id"] or "",
+                    boxes,
+                    lambda v: f.set("box_id", v or None),
+                    col={"xs": 12, "md": 6},
+                ),
+                text_field(
+                    ui.t("inventory_no"),
+                    f.values["inventory_no"],
+                    lambda v: f.set("inventory_no", v),
+                    error=e("inventory_no"),
+                ),
+                text_field(
+                    ui.t("box_no"), f.values["box_no"], lambda v: f.set("box_no", v), error=e("box_no")
+                ),
+                text_field(
+                    ui.t("file_no"), f.values["file_no"], lambda v: f.set("file_no", v), error=e("file_no")
+                ),
+            ],
+            run_spacing=12,
+        ),
+    )
+
+
+def _content(ui: Ui, f: FileRecordForm) -> ft.Control:
+    e = f.error
+    return section(
+        ui.t("title"),
+        ft.ResponsiveRow(
+            [
+                text_field(
+                    ui.t("title"),
+                    f.values["title"],
+                    lambda v: f.set("title", v),
+                    error=e("title"),
+                    multiline=True,
+                    col=WIDE,
+                ),
+                text_field(
+                    ui.t("start_date"),
+                    f.values["start_date"],
+                    lambda v: f.set("start_date", v),
+                    error=e("start_date"),
+                    hint=ui.t("date_hint"),
+                ),
+                text_field(
+                    ui.t("end_date"),
+                    f.values["end_date"],
+                    lambda v: f.set("end_date", v),
+                    error=e("end_date"),
+                    hint=ui.t("date_hint"),
+                ),
+                text_field(
+                    ui.t("leaves"),
+                    f.values["leaves"],
+                    lambda v: f.set("leaves", v),
+                    error=e("leaves"),
+                    number=True,
+                ),
+                text_field(
+                    ui.t("pages"),
+                    f.values["pages"],
+                    lambda v: f.set("pages", v),
+                    error=e("pages"),
+                    number=True,
+                ),
+                dropdown(
+                    ui.t("carrier"),
+                    f.values["carrier"],
+                    [(c.value, c.label(ui.lang)) for c in Carrier],
+                    lambda v: f.set("carrier", v),
+                ),
+            ],
+            run_spacing=12,
+        ),
+    )
+
+
+def _rules(ui: Ui, f: FileRecordForm) -> ft.Control:
+    lang = ui.lang
+    e = f.error
+    controls: list[ft.Control] = [
+        ft.Text(ui.t("criteria"), size=17, weight=ft.FontWeight.W_500),
+        ft.Column(
+            [
+                checkbox(
+                    c.label(lang),
+                    c.value in f.values["criteria"],
+                    lambda on, code=c.value: f.toggle("criteria", code, on),
+                    wrap=True,
+                )
+                for c in Criterion
+            ]
+        ),
+        error_text(e("criteria")),
+        checkbox(ui.t("rare"), bool(f.values["rare"]), lambda on: f.set("rare", on), wrap=True),
+        ft.Text(ui.t("retention"), size=17, weight=ft.FontWeight.W_500),
+        radios(
+            f.values["retention"],
+            [(r.value, r.label(lang)) for r in Retention],
+            lambda v: f.set("retention", v),
+        ),
+    ]
+    if f.values["retention"] == Retention.YEARS.value:
+        controls.append(
+            text_field(
+                ui.t("retention_years"),
+                f.values["retention_years"],
+                lambda v: f.set("retention_years", v),
+                number=True,
+                error=e("retention_years"),
+                col=None,
+            )
+        )
+    else:
+        controls.append(error_text(e("retention_years")))
+    controls += [
+        ft.Text(ui.t("access"), size=17, weight=ft.FontWeight.W_500),
+        radios(
+            f.values["access"], [(a.value, a.label(lang)) for a in AccessRegime], lambda v: f.set("access", v)
+        ),
+        ft.Text(ui.t("languages"), size=17, weight=ft.FontWeight.W_500),
+        ft.Row(
+            [
+                checkbox(
+                    x.label(lang),
+                    x.value in f.values["languages"],
+                    lambda on, code=x.value: f.toggle("languages", code, on),
+                )
+                for x in Language
+            ],
+            wrap=True,
+        ),
+        error_text(e("languages")),
+        text_field(
+            ui.t("notes"),
+            f.values["notes"],
+            lambda v: f.set("notes", v),
+            multiline=True,
+            col=None,
+            error=e("notes"),
+        ),
+    ]
+    return section(ui.t("criteria"), *controls)
+
+
+def _damage(ui: Ui, f: FileRecordForm, d: DamageType) -> ft.Control:
+    lang = ui.lang
+    on = d.value in f.damages
+    rows: list[ft.Control] = [checkbox(d.label(lang), on, lambda v: f.set_damage(d.value, v))]
+    if on:
+        state = f.damages[d.value]
+        rows += [
+            ft.Row(
+                [
+                    ft.Text(ui.t("severity") + ":", size=16),
+                    radios(
+                        str(state.severity) if state.severity else None,
+                        [(str(int(s)), f"{int(s)} {s.label(lang)}") for s in Severity],
+                        lambda v: f.update_damage(d.value, severity=v),
+                    ),
+                ],
+                wrap=True,
+            ),
+            error_text(f.damage_error(d.value, "severity")),
+            ft.Row(
+                [
+                    ft.Text(ui.t("readability") + ":", size=16),
+                    radios(
+                        state.readability,
+                        [(r.value, r.label(lang)) for r in Readability],
+                        lambda v: f.update_damage(d.value, readability=v),
+                    ),
+                ],
+                wrap=True,
+            ),
+            text_field(
+                ui.t("damage_note"),
+                state.note,
+                lambda v: f.update_damage(d.value, note=v),
+                col=None,
+                error=f.damage_error(d.value, "note"),
+            ),
+        ]
+    return ft.Container(
+        key=d.value,
+        content=ft.Column(rows, spacing=4),
+        padding=ft.Padding.only(left=8, bottom=4),
+        border=ft.Border.only(left=ft.BorderSide(4, ft.Colors.PRIMARY)) if on else None,
+        col={"xs": 12, "xl": 6},
+    )
+
+
+def _damages(ui: Ui, f: FileRecordForm) -> ft.Control:
+    controls: list[ft.Control] = [ft.ResponsiveRow([_damage(ui, f, d) for d in DamageType], run_spacing=4)]
+    if f.flagged_for_conservation:
+        controls.append(ft.Text(ui.t("conservation_flag"), size=16, color=ft.Colors.ORANGE_900))
+    return section(ui.t("damages"), *controls)
+
+
+def _photos(ui: Ui, f: FileRecordForm) -> ft.Control:
+    async def add(_e: ft.Event) -> None:
+        picked = await ui.picker.pick_images(multiple=True)
+
+        def stage() -> None:
+            for name, content in picked:
+                try:
+                    f.add_photo(content)
+                except PhotoError:
+                    toast(ui.t("photo_unreadable", name=name))
+
+        if picked:
+            in_background(stage)
+
+    return section(
+        ui.t("photos"),
+        thumbnails(ui.container.photos, f.photos, f.remove_photo, ui.t("remove_photo")),
+        error_text(f.error("photos")),
+        big_button(ui.t("add_photos"), add, ft.Icons.ADD_A_PHOTO, primary=False),
+    )
+
+
+@ft.component
+def FileFormScreen() -> ft.View:
+    ui = use_ui()
+    params = ft.use_route_params()
+    code, rid = params["code"], params["rid"]
+    form = ft.use_memo(lambda: ui.container.file_form(code, rid), [code, rid])
+    use_observable(form)
+    ft.use_effect(lambda: None, [rid], cleanup=form.flush)  # leaving the screen writes the draft now
+
+    def save(_e: ft.Event) -> None:
+        if form.save():
+            toast(ui.t("record_saved", file_no=form.values["file_no"]))
+            go(f"/agency/{code}")
+
+    def save_next(_e: ft.Event) -> None:
+        next_id = form.save_and_next()
+        if next_id:
+            toast(ui.t("record_saved", file_no=form.values["file_no"]))
+            go(f"/agency/{code}/record/{next_id}")
+
+    problems = form.errors.count if form.errors.submitted else 0
+    title = ui.t("file_title", file_no=form.values["file_no"]) if not form.is_new else ui.t("new_file_title")
+    return screen(
+        f"/agency/{code}/record/{rid}",
+        app_bar(ui, title, home_actions=False),
+        *review_banner(ui, form),
+        ft.ResponsiveRow(
+            [
+                ft.Column(
+                    [_where(ui, form), _content(ui, form), _photos(ui, form)],
+                    col={"xs": 12, "lg": 7},
+                    spacing=16,
+                    horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+                ),
+                ft.Column(
+                    [_rules(ui, form), _damages(ui, form)],
+                    col={"xs": 12, "lg": 5},
+                    spacing=16,
+                    horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+                ),
+            ],
+            spacing=16,
+            vertical_alignment=ft.CrossAxisAlignment.START,
+        ),
+        marker("form-status", form_status(ui, form), size=16),
+        error_text(ui.t("has_errors", n=problems) if problems else None),
+        ft.Row(
+            [
+                big_button(ui.t("save"), save, ft.Icons.SAVE),
+                big_button(
+                    ui.t("save_next"),
+                    save_next,
+                    ft.Icons.SKIP_NEXT,
+                    primary=False,
+                    disabled=not form.values["box_id"],
+                ),
+            ],
+            wrap=True,
+        ),
+    )
+
+
+__all__ = ["FORM_COLS", "FileFormScreen", "form_status", "review_banner"]

@@ -1,0 +1,116 @@
+"""The nil report: statement, signer and position, document number and date, the signed paper."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from mobile_app.models.photos import PhotoError
+from mobile_app.views.common import (
+    app_bar,
+    big_button,
+    error_text,
+    go,
+    in_background,
+    marker,
+    screen,
+    section,
+    text_field,
+    toast,
+    use_observable,
+    use_ui,
+)
+from mobile_app.views.file_form import form_status, review_banner
+from mobile_app.views.photos import thumbnails
+
+HALF = {"xs": 12, "md": 6}
+
+
+@ft.component
+def NilReportScreen() -> ft.View:
+    ui = use_ui()
+    code = ft.use_route_params()["code"]
+    visit = ft.use_memo(lambda: ui.container.visit(code), [code])
+    rid = ft.use_memo(visit.nil_report_id, [code])
+    form = ft.use_memo(lambda: ui.container.nil_form(code, rid), [code, rid])
+    use_observable(form)
+    ft.use_effect(lambda: None, [rid], cleanup=form.flush)
+    e = form.error
+
+    async def pick_scan(_e: ft.Event) -> None:
+        picked = await ui.picker.pick_images(multiple=False)
+
+        def stage() -> None:
+            try:
+                form.set_scan(picked[0][1])
+            except PhotoError:
+                toast(ui.t("photo_unreadable", name=picked[0][0]))
+
+        if picked:
+            in_background(stage)
+
+    def save(_e: ft.Event) -> None:
+        if form.save():
+            toast(ui.t("nil_saved"))
+            go(f"/agency/{code}")
+
+    scan = [form.values["scan"]] if form.values["scan"] else []
+    problems = form.errors.count if form.errors.submitted else 0
+    return screen(
+        f"/agency/{code}/nil",
+        app_bar(ui, f"{ui.t('nil_title')} – {visit.agency_name}", home_actions=False),
+        *review_banner(ui, form),
+        section(
+            ui.t("nil_title"),
+            ft.ResponsiveRow(
+                [
+                    text_field(
+                        ui.t("statement"),
+                        form.values["statement"],
+                        lambda v: form.set("statement", v),
+                        error=e("statement"),
+                        multiline=True,
+                        col={"xs": 12},
+                    ),
+                    text_field(
+                        ui.t("signer_name"),
+                        form.values["signer_name"],
+                        lambda v: form.set("signer_name", v),
+                        error=e("signer_name"),
+                        col=HALF,
+                    ),
+                    text_field(
+                        ui.t("signer_position"),
+                        form.values["signer_position"],
+                        lambda v: form.set("signer_position", v),
+                        error=e("signer_position"),
+                        col=HALF,
+                    ),
+                    text_field(
+                        ui.t("doc_number"),
+                        form.values["doc_number"],
+                        lambda v: form.set("doc_number", v),
+                        error=e("doc_number"),
+                        col=HALF,
+                        hint="125/BC-UBND",
+                    ),
+                    text_field(
+                        ui.t("doc_date"),
+                        form.values["doc_date"],
+                        lambda v: form.set("doc_date", v),
+                        error=e("doc_date"),
+                        col=HALF,
+                        hint=ui.t("doc_date_hint"),
+                    ),
+                ],
+                run_spacing=12,
+            ),
+        ),
+        section(
+            ui.t("scan"),
+            thumbnails(ui.container.photos, scan, lambda _sha: form.remove_scan(), ui.t("remove_photo")),
+            big_button(ui.t("add_scan"), pick_scan, ft.Icons.DOCUMENT_SCANNER, primary=False),
+        ),
+        marker("form-status", form_status(ui, form), size=16),
+        error_text(ui.t("has_errors", n=problems) if problems else None),
+        big_button(ui.t("save"), save, ft.Icons.SAVE),
+    )

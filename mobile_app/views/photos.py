@@ -1,0 +1,46 @@
+"""Photo thumbnails with a remove button, shared by the file form and the nil report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import flet as ft
+
+from mobile_app.models.photos import PhotoService
+
+
+def thumbnails(
+    photos: PhotoService, refs: list[dict[str, Any]], on_remove: Callable[[str], None], remove_label: str
+) -> ft.Control:
+    tiles = []
+    for ref in refs:
+        thumb = photos.thumbnail(ref["sha256"])
+        image: ft.Control = (
+            ft.Image(src=thumb, width=160, height=160, fit=ft.BoxFit.COVER, border_radius=8)
+            if thumb
+            else ft.Container(
+                width=160, height=160, bgcolor=ft.Colors.GREY_300, content=ft.Icon(ft.Icons.IMAGE)
+            )
+        )
+        tiles.append(
+            ft.Stack(
+                key=ref["sha256"],
+                controls=[
+                    image,
+                    ft.Container(
+                        right=0,
+                        top=0,
+                        content=ft.IconButton(
+                            ft.Icons.CLOSE,
+                            tooltip=remove_label,
+                            bgcolor=ft.Colors.with_opacity(0.7, ft.Colors.WHITE),
+                            on_click=lambda _e, sha=ref["sha256"]: on_remove(sha),
+                        ),
+                    ),
+                ],
+            )
+        )
+    return ft.Semantics(
+        identifier="photos", label=str(len(refs)), content=ft.Row(tiles, wrap=True, spacing=8)
+    )
