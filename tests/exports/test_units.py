@@ -44,8 +44,8 @@ def test_sheet_titles_are_valid_and_unique() -> None:
 def test_sheet_writer_styles_survive_a_round_trip() -> None:
     wb = new_workbook()
     sheet = SheetWriter(wb, "S", [Column("Một", 10), Column("Hai", 25)], ["Tiêu đề"])
-    sheet.append([1, sheet.date_cell("2001-02")])
-    sheet.append([2, sheet.date_cell("not a date")])
+    sheet.append([1, sheet.date_cell("2001-02", 2)])
+    sheet.append([2, sheet.date_cell("not a date", 2)])
     buf = io.BytesIO()
     wb.save(buf)
     ws = load_workbook(buf)["S"]

@@ -19,12 +19,13 @@ from sync_server.domain.exports.xlsx import (
     SheetWriter,
     new_workbook,
     safe_text,
+    save,
     sheet_title,
     today_text,
     totals,
 )
 
-CHUNK = 2000
+CHUNK = 500
 SUMMARY_SHEET = "Tổng hợp"
 TITLE = "DANH MỤC HỒ SƠ, TÀI LIỆU THUỘC DIỆN SỐ HÓA PHỤC VỤ LẬP BẢN SAO BẢO HIỂM"
 
@@ -178,7 +179,7 @@ def write(
             progress.advance(pending)
             pending = 0
     progress.advance(pending)
-    wb.save(out)
+    save(wb, out)
 
 
 def _write_summary(wb: Any, summary: list[tuple[Any, ...]], sheet_names: dict[str, str]) -> None:
@@ -220,8 +221,8 @@ def _cells(sheet: SheetWriter, stt: int, row: Any) -> list[Any]:
         safe_text(data.get("box_no")),
         safe_text(file_no),
         safe_text(title),
-        sheet.date_cell(data.get("start_date")),
-        sheet.date_cell(data.get("end_date"), end=True),
+        sheet.date_cell(data.get("start_date"), 8),
+        sheet.date_cell(data.get("end_date"), 9, end=True),
         leaves,
         pages,
         w.retention_text(data.get("retention"), data.get("retention_years")),

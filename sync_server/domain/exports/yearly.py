@@ -17,7 +17,15 @@ from common.vocab import Criterion, DamageType, Severity
 from sync_server.domain.exports import tables as t
 from sync_server.domain.exports import wording as w
 from sync_server.domain.exports.base import ExportFilters, Progress, Scope, scoped
-from sync_server.domain.exports.xlsx import Column, SheetWriter, new_workbook, safe_text, today_text, totals
+from sync_server.domain.exports.xlsx import (
+    Column,
+    SheetWriter,
+    new_workbook,
+    safe_text,
+    save,
+    today_text,
+    totals,
+)
 
 STATUS_LISTED = "Đã lập danh mục"
 STATUS_NIL = "Báo cáo không có tài liệu"
@@ -130,7 +138,7 @@ def write(
     _criteria_sheet(conn, wb, heading, filters, scope)
     _carrier_sheet(conn, wb, heading, filters, scope)
     _damage_sheet(conn, wb, heading, filters, scope)
-    wb.save(out)
+    save(wb, out)
 
 
 def _agency_sheet(
