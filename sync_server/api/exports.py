@@ -12,7 +12,7 @@ import datetime as dt
 import io
 import threading
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, Response
@@ -22,8 +22,9 @@ from common.errors import Localized, SaoLuuError, field_error
 from common.vocab import ReviewState, Role
 from sync_server.api.deps import CurrentUser, SessionDep, allow
 from sync_server.auth import Principal
+from sync_server.domain import exports
 from sync_server.domain.exports import ExportFilters, ExportKind, NoProgress, authorize, export_kind, kinds
-from sync_server.domain.jobs import Job, JobProgress, JobRegistry
+from sync_server.domain.jobs import Job, JobRegistry
 from sync_server.domain.labels import LAYOUTS
 
 router = APIRouter(tags=["exports"])
@@ -87,7 +88,12 @@ class LayoutOut(BaseModel):
 
 def jobs(request: Request) -> JobRegistry:
     """The app's job registry, made on first use (results under ``data_dir/exports``)."""
-    state = request.app.state
+    return registry_of(request.app)
+
+
+def registry_of(app: Any) -> JobRegistry:
+    """The export job registry of ``app`` (shared by the API and the web pages)."""
+    state = app.state
     with _registry_lock:
         registry: JobRegistry | None = getattr(state, "export_jobs", None)
         if registry is None:
@@ -178,15 +184,8 @@ def start_job(
 ) -> JobOut:
     """Start making an export in the background; poll the job, then download its file."""
     export, filters = _prepare(kind, params, principal)
-    engine = session.get_bind()
-    scope = principal.agency_codes
-
-    def work(out: io.BufferedWriter, progress: JobProgress) -> None:
-        with engine.connect() as conn:
-            export.write(conn, filters, scope, out, progress)
-
-    job = jobs(request).submit(
-        export.name, principal.user_id, export.filename(filters), export.media_type, work
+    job = exports.start_job(
+        jobs(request), session.get_bind(), principal.user_id, principal.agency_codes, export, filters
     )
     return _job_out(job)
 

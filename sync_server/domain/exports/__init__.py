@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from functools import cache
 from typing import IO
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 from common.errors import SaoLuuError, field_error
 from common.vocab import Role
 from sync_server.domain.exports.base import ExportFilters, NoProgress, Progress, Scope, check_scope
+from sync_server.domain.jobs import Job, JobRegistry
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
@@ -124,6 +125,23 @@ def authorize(kind: ExportKind, role: Role, filters: ExportFilters, scope: Scope
     check_scope(filters, scope)
 
 
+def start_job(
+    registry: JobRegistry,
+    engine: Engine,
+    owner_id: int,
+    scope: Scope,
+    kind: ExportKind,
+    filters: ExportFilters,
+) -> Job:
+    """Make ``kind`` in the background (its own connection), as ``owner_id`` with ``scope``."""
+
+    def work(out: IO[bytes], progress: Progress) -> None:
+        with engine.connect() as conn:
+            kind.write(conn, filters, scope, out, progress)
+
+    return registry.submit(kind.name, owner_id, kind.filename(filters), kind.media_type, work)
+
+
 __all__ = [
     "PDF",
     "XLSX",
@@ -135,4 +153,5 @@ __all__ = [
     "authorize",
     "export_kind",
     "kinds",
+    "start_job",
 ]
