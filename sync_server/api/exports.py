@@ -83,6 +83,7 @@ class JobOut(BaseModel):
 class LayoutOut(BaseModel):
     name: str
     vi: str
+    en: str
     per_page: int
 
 
@@ -148,7 +149,7 @@ def list_kinds(principal: CurrentUser) -> list[KindOut]:
 @router.get("/exports/label-layouts", response_model=list[LayoutOut], **EXPORTERS)
 def label_layouts() -> list[LayoutOut]:
     """The label sheet layouts (A4)."""
-    return [LayoutOut(name=x.name, vi=x.vi, per_page=x.per_page) for x in LAYOUTS.values()]
+    return [LayoutOut(name=x.name, vi=x.vi, en=x.en, per_page=x.per_page) for x in LAYOUTS.values()]
 
 
 @router.get("/exports/jobs", response_model=list[JobOut], **EXPORTERS)

@@ -41,6 +41,7 @@ class LabelLayout:
 
     name: str
     vi: str
+    en: str
     cols: int
     rows: int
     width: float
@@ -59,10 +60,30 @@ LAYOUTS = {
     layout.name: layout
     for layout in (
         LabelLayout(
-            "2x7", "14 nhãn 99,1 × 38,1 mm (A4, 2 cột × 7 hàng)", 2, 7, 99.1, 38.1, 4.65, 15.15, 101.6, 38.1
+            name="2x7",
+            vi="14 nhãn 99,1 × 38,1 mm (A4, 2 cột × 7 hàng)",
+            en="14 labels 99.1 × 38.1 mm (A4, 2 × 7)",
+            cols=2,
+            rows=7,
+            width=99.1,
+            height=38.1,
+            left=4.65,
+            top=15.15,
+            pitch_x=101.6,
+            pitch_y=38.1,
         ),
         LabelLayout(
-            "2x4", "8 nhãn 99,1 × 67,7 mm (A4, 2 cột × 4 hàng)", 2, 4, 99.1, 67.7, 4.65, 13.05, 101.6, 67.7
+            name="2x4",
+            vi="8 nhãn 99,1 × 67,7 mm (A4, 2 cột × 4 hàng)",
+            en="8 labels 99.1 × 67.7 mm (A4, 2 × 4)",
+            cols=2,
+            rows=4,
+            width=99.1,
+            height=67.7,
+            left=4.65,
+            top=13.05,
+            pitch_x=101.6,
+            pitch_y=67.7,
         ),
     )
 }
