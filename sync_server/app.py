@@ -6,7 +6,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import RedirectResponse
 
 from common.errors import ErrorResponse
-from sync_server import __version__
+from sync_server import __version__, web
 from sync_server.api import agencies, auth, campaigns, devices, exports, meta, photos, records, sync, users
 from sync_server.config import Settings, get_settings
 from sync_server.db import make_engine, migrate
@@ -36,6 +36,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     for module in (meta, auth, devices, agencies, users, campaigns, records, sync, photos, exports):
         api.include_router(module.router)
     app.include_router(api)
+    web.install(app)  # the archive centre's pages under /web
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

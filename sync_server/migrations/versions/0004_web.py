@@ -89,7 +89,9 @@ def upgrade() -> None:
         batch_op.create_index("ix_auditlog_at", ["at", "device_id", "user_id", "action"], unique=False)
 
     with op.batch_alter_table("filedamage", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("campaign_id", sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True))
+        batch_op.add_column(
+            sa.Column("campaign_id", sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True)
+        )
     op.execute(
         "UPDATE filedamage SET campaign_id = "
         "(SELECT campaign_id FROM filerecord WHERE filerecord.id = filedamage.record_id)"

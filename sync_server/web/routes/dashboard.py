@@ -1,0 +1,66 @@
+"""The dashboard of a campaign (reviewers and administrators)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse
+
+from common.vocab import Carrier, Criterion, DamageType, Severity
+from sync_server.domain import dashboard as domain
+from sync_server.web.charts import bar_chart, heat_matrix, stacked_bar
+from sync_server.web.deps import Page, StaffPage
+
+router = APIRouter(include_in_schema=False)
+STATUS_COLOURS = {
+    domain.ComplianceStatus.LISTED: "#1e6b34",
+    domain.ComplianceStatus.NIL_REPORT: "#5f9e6e",
+    domain.ComplianceStatus.SENT_BACK: "#b36200",
+    domain.ComplianceStatus.IN_PROGRESS: "#0b5cad",
+    domain.ComplianceStatus.NOT_VISITED: "#8a939c",
+}
+
+
+@router.get("/web/dashboard")
+def dashboard(page: StaffPage) -> HTMLResponse:
+    assert page.db is not None
+    campaign = domain.pick_campaign(page.db, page.request.query_params.get("campaign"))
+    figures = domain.dashboard(page.db, campaign)
+    return page.render(
+        "dashboard.html",
+        campaign=campaign,
+        campaigns=domain.campaigns(page.db),
+        d=figures,
+        statuses=list(domain.ComplianceStatus),
+        status_bar=stacked_bar(
+            [
+                (s.value, s.label(page.lang), figures.status_counts[s], STATUS_COLOURS[s])
+                for s in domain.ComplianceStatus
+            ],
+            width=1000,
+        ),
+        status_colours={s.value: c for s, c in STATUS_COLOURS.items()},
+        reported=sum(n for s, n in figures.status_counts.items() if s.reported),
+        criteria_chart=bar_chart([(c.label(page.lang), figures.by_criterion.get(c, 0)) for c in Criterion]),
+        carrier_chart=bar_chart(_nonzero(page, figures.by_carrier), colour="#2b7a78"),
+        damage=_damage(page, figures),
+    )
+
+
+def _nonzero(page: Page, counts: dict[Carrier, int]) -> list[tuple[str, int]]:
+    return [(c.label(page.lang), n) for c, n in counts.items() if n]
+
+
+def _damage(page: Page, figures: domain.Dashboard) -> dict[str, object] | None:
+    types = [d for d in DamageType if any(figures.damage.get((d, s), 0) for s in Severity)]
+    if not types:
+        return None
+    values = [[figures.damage.get((d, s), 0) for s in Severity] for d in types]
+    return {
+        "types": types,
+        "values": values,
+        "matrix": heat_matrix(
+            [d.label(page.lang) for d in types],
+            [f"{int(s)} · {s.label(page.lang)}" for s in Severity],
+            values,
+        ),
+    }

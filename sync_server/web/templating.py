@@ -1,0 +1,98 @@
+"""The Jinja2 environment of the web pages: templates, static file URLs, navigation, filters."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from fastapi.routing import iter_route_contexts
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from common.vocab import VOCABULARIES, Lang, Role
+from sync_server.web.i18n import fmt_date, fmt_datetime, fmt_number
+
+HERE = Path(__file__).parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+STATIC_PREFIX = "/web/static"
+
+STAFF = frozenset({Role.ADMIN, Role.REVIEWER})
+EVERYONE = frozenset(Role)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link of the main navigation, shown to ``roles``; greyed out until its page exists."""
+
+    path: str
+    label_key: str
+    roles: frozenset[Role]
+
+
+NAV: tuple[NavItem, ...] = (
+    NavItem("/web/dashboard", "nav.dashboard", STAFF),
+    NavItem("/web/compliance", "nav.compliance", STAFF),
+    NavItem("/web/inventory", "nav.inventory", frozenset({*STAFF, Role.SURVEYOR})),
+    NavItem("/web/nil-reports", "nav.nil_reports", STAFF),
+    NavItem("/web/agency", "nav.agency", frozenset({Role.AGENCY_HEAD})),
+    NavItem("/web/inventory", "nav.inventory", frozenset({Role.AGENCY_HEAD})),
+    NavItem("/web/exports", "nav.exports", frozenset({*STAFF, Role.AGENCY_HEAD})),
+    NavItem("/web/admin", "nav.admin", frozenset({Role.ADMIN})),
+)
+
+
+@cache
+def static_version(name: str) -> str:
+    """A short content hash for cache busting (``app.css?v=…``)."""
+    return hashlib.sha256((STATIC / name).read_bytes()).hexdigest()[:10]
+
+
+def static_url(name: str) -> str:
+    return f"{STATIC_PREFIX}/{name}?v={static_version(name)}"
+
+
+def vocab_label(vocabulary: str, code: Any, lang: Lang) -> str:
+    """The label of ``code`` in a vocabulary of :mod:`common.vocab`; the code itself if unknown."""
+    enum = VOCABULARIES[vocabulary]
+    try:
+        term = enum(int(code) if vocabulary == "severity" else code)
+    except (ValueError, TypeError):
+        return str(code)
+    return term.label(lang)  # type: ignore[attr-defined,no-any-return]
+
+
+def nav_items(role: Role | None, current_path: str, routes: list[Any]) -> list[dict[str, Any]]:
+    """The navigation for ``role``: label key, path, whether current, whether the page exists yet."""
+    if role is None:
+        return []
+    existing = {ctx.path for ctx in iter_route_contexts(routes)}
+    out = []
+    for item in NAV:
+        if role not in item.roles:
+            continue
+        out.append(
+            {
+                "path": item.path,
+                "label_key": item.label_key,
+                "current": current_path == item.path or current_path.startswith(item.path + "/"),
+                "ready": item.path in existing,
+            }
+        )
+    return out
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html", "svg"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(static_url=static_url)
+    env.filters.update(date=fmt_date, datetime=fmt_datetime)
+    env.globals.update(fmt_number=fmt_number)
+    return env
