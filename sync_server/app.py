@@ -12,6 +12,8 @@ from sync_server.config import Settings, get_settings
 from sync_server.db import make_engine, migrate
 from sync_server.errors import install_error_handlers
 from sync_server.storage import make_photo_store
+from sync_server.web import admin as web_admin
+from sync_server.web import exports as web_exports
 
 API_PREFIX = "/api/v1"
 
@@ -37,6 +39,8 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         api.include_router(module.router)
     app.include_router(api)
     web.install(app)  # the archive centre's pages under /web
+    for pages in (web_exports, web_admin):
+        app.include_router(pages.router)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:
