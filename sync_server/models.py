@@ -174,9 +174,6 @@ class FileRecord(SyncedRow, table=True):
     __table_args__ = (
         Index("ix_filerecord_agency_fonds", "agency_code", "fonds_id", "id"),
         Index("ix_filerecord_review", "review_state", "agency_code"),
-        # web dashboard and compliance tracker: covering indexes, counted per campaign (migration 0004)
-        Index("ix_filerecord_campaign_stats", "campaign_id", "deleted", "criteria", "carrier"),
-        Index("ix_filerecord_campaign_agency", "campaign_id", "deleted", "agency_code", "review_state"),
         # web inventory: each unselective filter with the default sort (latest change first)
         Index("ix_filerecord_state_seq", "review_state", "seq"),
         Index("ix_filerecord_carrier_seq", "carrier", "seq"),
@@ -204,10 +201,7 @@ class FileDamage(SQLModel, table=True):
     campaign_id: str | None = Field(default=None, max_length=36)
     """Copied from the file record by database triggers (migration 0004), for per-campaign counts."""
 
-    __table_args__ = (
-        Index("ix_filedamage_type_sev", "damage_type", "severity"),
-        Index("ix_filedamage_campaign", "campaign_id", "damage_type", "severity"),
-    )
+    __table_args__ = (Index("ix_filedamage_type_sev", "damage_type", "severity"),)
 
 
 class NilReport(SyncedRow, table=True):
@@ -282,3 +276,16 @@ class ListConfirmation(SQLModel, table=True):
     at: dt.datetime = Field(default_factory=utcnow)
 
     __table_args__ = (Index("ix_listconfirmation_campaign", "campaign_id", "agency_code"),)
+
+
+class CampaignCount(SQLModel, table=True):
+    """Live counts per campaign, kept exact by database triggers on file records and damage rows
+    (migration 0005): ``kind`` ``file`` counts live records by (criteria, carrier), ``agency`` by
+    (agency code, review state), ``damage`` damage entries by (type, severity). ``campaign_id`` is
+    ``''`` for records without a campaign."""
+
+    campaign_id: str = Field(primary_key=True, max_length=36)
+    kind: str = Field(primary_key=True, max_length=10)
+    key1: str = Field(primary_key=True, max_length=60)
+    key2: str = Field(primary_key=True, max_length=20)
+    n: int = 0

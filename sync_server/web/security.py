@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote
@@ -34,7 +35,8 @@ STATUS_MESSAGES = {403: "error.403", 404: "error.404", 405: "error.405"}
 
 
 class SecurityHeaders:
-    """Adds :data:`HEADERS` to every ``/web`` answer, and ``Cache-Control: no-store`` to pages."""
+    """Adds :data:`HEADERS` to every ``/web`` answer, ``Cache-Control: no-store`` to pages, and a
+    ``Server-Timing`` header with the time the server took until the answer started."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -45,6 +47,7 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         static = path.startswith(WEB_PREFIX + "/static/")
+        started = time.perf_counter()
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -53,6 +56,8 @@ class SecurityHeaders:
                 headers.extend(h for h in HEADERS if h[0] not in names)
                 if not static and b"cache-control" not in names:
                     headers.append((b"cache-control", b"no-store"))
+                elapsed = (time.perf_counter() - started) * 1000
+                headers.append((b"server-timing", f"app;dur={elapsed:.1f}".encode()))
                 message["headers"] = headers
             await send(message)
 

@@ -230,3 +230,77 @@ def test_compliance_statuses(app, world: World, client: TestClient) -> None:  # 
         d = dashboard.dashboard(session, dashboard.pick_campaign(session))
         assert d.status_counts[dashboard.ComplianceStatus.NIL_REPORT] == 1
         assert d.status_counts[dashboard.ComplianceStatus.SENT_BACK] == 1
+
+
+def test_trigger_kept_counts_equal_a_recount_after_every_kind_of_write(  # type: ignore[no-untyped-def]
+    app, world: World, client: TestClient
+) -> None:
+    def push(rid: str, rev: int, base: int, data: dict[str, Any] | None, deleted: bool = False) -> str:
+        change = {
+            "type": "file_record",
+            "id": rid,
+            "rev": rev,
+            "base_version": base,
+            "data": data,
+            "deleted": deleted,
+        }
+        body = {"batch_id": str(uuid.uuid4()), "changes": [change]}
+        return str(client.post("/api/v1/sync/push", json=body, headers=h).json()["results"][0]["status"])
+
+    def check() -> dict[tuple[str, str, str, str], int]:
+        with Session(app.state.engine) as session:
+            kept = dashboard.count_rows(session)
+            dashboard.recount(session)
+            assert dashboard.count_rows(session) == kept
+            return kept
+
+    h = login(client, "surveyor_a")
+    with Session(app.state.engine) as session:
+        save_campaign(session, None, s.Campaign(id=uuid.UUID(OLD_CAMPAIGN), year=2025, name="Năm 2025"))
+    before = check()
+    assert before[(CAMPAIGN_ID, "file", "damaged,permanent", "paper")] == 1
+    assert before[(CAMPAIGN_ID, "agency", AGENCY_A, "pending")] == 4
+    assert before[(CAMPAIGN_ID, "damage", "mould", "4")] == 1
+
+    data = {
+        r: client.get(f"/api/v1/records/file_record/{rid}", headers=h).json()["data"]
+        for r, rid in world.records.items()
+    }
+    crumbling = {
+        **data["crumbling"],
+        "campaign_id": OLD_CAMPAIGN,
+        "criteria": ["permanent"],
+        "carrier": "photo",
+        "damages": [{"type": "fire", "severity": 1}],
+    }
+    assert push(world.records["crumbling"], 2, 1, crumbling) == "applied"  # moved, recounted, re-damaged
+    assert push(world.records["map"], 2, 1, data["map"], deleted=True) == "applied"  # deleted on the tablet
+    assert push(world.records["irrigation"], 2, 1, {**data["irrigation"], "file_no": "13"}) == "applied"
+    late = {**data["genealogy"], "damages": []}
+    assert push(world.records["genealogy"], 2, 1, {**data["genealogy"], "leaves": 2}) == "applied"
+    other = login(client, "head_a")
+    change = {
+        "type": "file_record",
+        "id": world.records["genealogy"],
+        "rev": 3,
+        "base_version": 1,
+        "data": late,
+    }
+    conflict = client.post(
+        "/api/v1/sync/push", headers=other, json={"batch_id": str(uuid.uuid4()), "changes": [change]}
+    ).json()
+    assert conflict["results"][0]["status"] == "conflict"
+    with Session(app.state.engine) as session:
+        inventory.approve_many(session, REVIEWER, [world.records["irrigation"]])
+        from sync_server.domain import conflicts
+
+        revision = conflicts.open_revisions(session, "file_record", world.records["genealogy"])[0]
+        conflicts.resolve(session, REVIEWER, "file_record", world.records["genealogy"], revision.id, None)
+    after = check()
+    assert after[(OLD_CAMPAIGN, "file", "permanent", "photo")] == 1
+    assert after[(OLD_CAMPAIGN, "damage", "fire", "1")] == 1
+    assert (CAMPAIGN_ID, "damage", "crumbling", "3") not in after
+    assert (CAMPAIGN_ID, "damage", "mould", "4") not in after  # the chosen revision has no damage
+    assert after[(CAMPAIGN_ID, "agency", AGENCY_A, "approved")] == 1
+    assert after[(CAMPAIGN_ID, "agency", AGENCY_A, "pending")] == 1  # genealogy, back to review
+    assert (CAMPAIGN_ID, "file", "collected,damaged,permanent", "maps") not in after
