@@ -95,8 +95,14 @@ def _agencies(rng: random.Random) -> list[dict[str, Any]]:
         district = f"000.{d:02d}.00.H47"
         rows.append({"code": district, "name": f"UBND huyện số {d}", "kind": "district"})
         for c in range(1, 15):
-            rows.append({"code": f"{c:03d}.{d:02d}.00.H47", "name": f"UBND xã số {c}, huyện {d}", "kind": "commune",
-                         "parent_code": district})  # fmt: skip
+            rows.append(
+                {
+                    "code": f"{c:03d}.{d:02d}.00.H47",
+                    "name": f"UBND xã số {c}, huyện {d}",
+                    "kind": "commune",
+                    "parent_code": district,
+                }
+            )
     for i in range(1, 301):
         rows.append(
             {"code": f"000.{i:03d}.99.H47", "name": f"Đơn vị sự nghiệp số {i}", "kind": "public_service"}
@@ -206,13 +212,39 @@ def generate(path: Path, n: int, seed: int = 71) -> None:
             "campaign",
             [{"id": cid, "year": year, "name": f"Khảo sát năm {year}", "active": 1, "seq": 1}],
         )
-    users = [{"id": 1, "username": "reviewer", "full_name": "", "role": "reviewer", "password_hash": "x", "active": 1,
-              "created_at": NOW}]  # fmt: skip
-    users += [{"id": 2 + i, "username": f"khaosat{i}", "full_name": f"Cán bộ {i}", "role": "surveyor",
-               "password_hash": "x", "active": 1, "created_at": NOW} for i in range(20)]  # fmt: skip
+    users = [
+        {
+            "id": 1,
+            "username": "reviewer",
+            "full_name": "",
+            "role": "reviewer",
+            "password_hash": "x",
+            "active": 1,
+            "created_at": NOW,
+        }
+    ]
+    users += [
+        {
+            "id": 2 + i,
+            "username": f"khaosat{i}",
+            "full_name": f"Cán bộ {i}",
+            "role": "surveyor",
+            "password_hash": "x",
+            "active": 1,
+            "created_at": NOW,
+        }
+        for i in range(20)
+    ]
     _insert(conn, "app_user", users)
-    devices = [{"id": str(uuid.UUID(int=i + 1)), "user_id": 2 + i, "name": f"Máy tính bảng {i + 1}",
-                "created_at": NOW} for i in range(20)]  # fmt: skip
+    devices = [
+        {
+            "id": str(uuid.UUID(int=i + 1)),
+            "user_id": 2 + i,
+            "name": f"Máy tính bảng {i + 1}",
+            "created_at": NOW,
+        }
+        for i in range(20)
+    ]
     _insert(conn, "device", devices)
     codes = [a["code"] for a in agencies]
     listing = codes[: int(len(codes) * 0.7)]
@@ -229,23 +261,42 @@ def generate(path: Path, n: int, seed: int = 71) -> None:
                 "name": f"Phông {k + 1}",
                 "kind": "fonds",
             }
-            fonds_rows.append({**_synced(fid, code, seq, data), "number": data["number"], "name": data["name"],
-                               "kind": "fonds"})  # fmt: skip
+            fonds_rows.append(
+                {
+                    **_synced(fid, code, seq, data),
+                    "number": data["number"],
+                    "name": data["name"],
+                    "kind": "fonds",
+                }
+            )
             fonds.append((fid, code))
             seq += 1
     _insert(conn, "fonds", fonds_rows)
     visits = []
     for code in listing + nil:
         vid = str(uuid.uuid4())
-        visits.append({**_synced(vid, code, seq, {"id": vid}), "campaign_id": CAMPAIGN,
-                       "started_at": NOW, "updated_by": rng.randint(2, 21)})  # fmt: skip
+        visits.append(
+            {
+                **_synced(vid, code, seq, {"id": vid}),
+                "campaign_id": CAMPAIGN,
+                "started_at": NOW,
+                "updated_by": rng.randint(2, 21),
+            }
+        )
         seq += 1
     _insert(conn, "visit", visits)
     nils = []
     for code in nil:
         nid = str(uuid.uuid4())
-        nils.append({**_synced(nid, code, seq, {"id": nid}), "campaign_id": CAMPAIGN, "doc_number": "12/BC",
-                     "doc_date": "2026-10-01", "review_state": "pending"})  # fmt: skip
+        nils.append(
+            {
+                **_synced(nid, code, seq, {"id": nid}),
+                "campaign_id": CAMPAIGN,
+                "doc_number": "12/BC",
+                "doc_date": "2026-10-01",
+                "review_state": "pending",
+            }
+        )
         seq += 1
     _insert(conn, "nilreport", nils)
     batch: list[dict[str, Any]] = []
@@ -257,9 +308,18 @@ def generate(path: Path, n: int, seed: int = 71) -> None:
         damage_batch.extend(damages)
         device = i % len(devices)
         at = now - dt.timedelta(seconds=(n - i) * 60 * 86400 // n)  # 60 days of syncing, oldest first
-        audit_batch.append({"at": at.strftime("%Y-%m-%d %H:%M:%S.%f"), "user_id": 2 + device,
-                            "device_id": devices[device]["id"], "entity_type": "file_record",
-                            "entity_id": row["id"], "action": "create", "version_after": 1, "rev": 1})  # fmt: skip
+        audit_batch.append(
+            {
+                "at": at.strftime("%Y-%m-%d %H:%M:%S.%f"),
+                "user_id": 2 + device,
+                "device_id": devices[device]["id"],
+                "entity_type": "file_record",
+                "entity_id": row["id"],
+                "action": "create",
+                "version_after": 1,
+                "rev": 1,
+            }
+        )
         if len(batch) >= 20_000:
             _insert(conn, "filerecord", batch)
             _insert(conn, "filedamage", damage_batch)

@@ -253,6 +253,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Report sent. The archive centre will review it.",
     ),
     "nil.submit": ("Gửi báo cáo", "Send the report"),
+    "nil.resubmit": ("Gửi lại báo cáo", "Send the corrected report"),
+    "nil.write": ("Lập báo cáo", "Write the report"),
+    "nil.edit": ("Sửa và gửi lại báo cáo", "Correct and send the report again"),
     # agency head
     "agency.title": ("Báo cáo của cơ quan", "Your agency's report"),
     "agency.status": ("Tình trạng trong đợt", "Status in this campaign"),

@@ -34,6 +34,10 @@ def test_each_role_signs_in_lands_on_its_page_and_signs_out(signed_in, world: Wo
         assert nav.get_by_text("Xuất báo cáo").is_visible()  # placeholder until the exports pages exist
     else:
         assert nav.get_by_role("link", name="Tổng quan").count() == 0
+    page.keyboard.press("Tab")  # keyboard users can jump over the header and navigation
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
     shot(page, f"home-{username}")
     page.get_by_role("button", name="Đăng xuất").click()
     page.wait_for_url(re.compile(r"/web/login"))
@@ -166,6 +170,13 @@ def test_reviewer_accepts_the_nil_report_and_the_tracker_shows_it(  # type: igno
     go(page, "Tổng quan")
     shot(page, "dashboard")
     assert page.locator(".figure .value").first.inner_text() == "3"
+    page.emulate_media(media="print")
+    assert not page.locator(".main-nav").is_visible()  # printed without navigation and buttons
+    shot(page, "dashboard-print")
+    go_back = page.url
+    page.goto(go_back.replace("/web/dashboard", "/web/compliance"))
+    shot(page, "compliance-print")
+    page.emulate_media(media="screen")
 
 
 def test_a_post_without_the_csrf_token_is_refused(signed_in, world: World, live_server: str) -> None:  # type: ignore[no-untyped-def]
