@@ -78,16 +78,27 @@ class Container:
 
     def file_form(self, agency_code: str, record_id: str) -> FileRecordForm:
         return FileRecordForm(
-            self.store, self.prefs, agency_code, record_id, photos=self.photos, clock=self.clock,
+            self.store,
+            self.prefs,
+            agency_code,
+            record_id,
+            photos=self.photos,
+            clock=self.clock,
             autosave_delay=self.autosave_delay,
-        )  # fmt: skip
+        )
 
     def nil_form(self, agency_code: str, record_id: str) -> NilReportForm:
         campaign = current_campaign(self.store)
         return NilReportForm(
-            self.store, self.prefs, agency_code, record_id, photos=self.photos, clock=self.clock,
-            autosave_delay=self.autosave_delay, campaign_id=str(campaign["id"]) if campaign else None,
-        )  # fmt: skip
+            self.store,
+            self.prefs,
+            agency_code,
+            record_id,
+            photos=self.photos,
+            clock=self.clock,
+            autosave_delay=self.autosave_delay,
+            campaign_id=str(campaign["id"]) if campaign else None,
+        )
 
     def settings(self) -> SettingsModel:
         return SettingsModel(

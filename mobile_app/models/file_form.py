@@ -38,8 +38,16 @@ class FileRecordForm(DraftForm):
         "end_date": ("start_date",),
     }
 
-    def __init__(self, store: LocalStore, prefs: Any, agency_code: str, record_id: str | None = None, *,
-                 photos: PhotoService, **kw: Any) -> None:  # fmt: skip
+    def __init__(
+        self,
+        store: LocalStore,
+        prefs: Any,
+        agency_code: str,
+        record_id: str | None = None,
+        *,
+        photos: PhotoService,
+        **kw: Any,
+    ) -> None:
         self.photo_service = photos
         self.damages: dict[str, DamageState] = {}
         self.photos: list[dict[str, Any]] = []

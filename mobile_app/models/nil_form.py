@@ -18,8 +18,17 @@ class NilReportForm(DraftForm):
     kind = "nil_report"
     schema = NilReport
 
-    def __init__(self, store: LocalStore, prefs: Any, agency_code: str, record_id: str | None = None, *,
-                 photos: PhotoService, campaign_id: str | None = None, **kw: Any) -> None:  # fmt: skip
+    def __init__(
+        self,
+        store: LocalStore,
+        prefs: Any,
+        agency_code: str,
+        record_id: str | None = None,
+        *,
+        photos: PhotoService,
+        campaign_id: str | None = None,
+        **kw: Any,
+    ) -> None:
         self.photo_service = photos
         self._campaign_id = campaign_id
         super().__init__(store, prefs, agency_code, record_id, **kw)
@@ -56,8 +65,14 @@ class NilReportForm(DraftForm):
         return {k: val for k, val in body.items() if val is not None}
 
     def placeholder(self) -> dict[str, Any]:
-        return {"id": self.record_id, "agency_code": self.agency_code, "signer_name": "-",
-                "signer_position": "-", "doc_number": "-", "doc_date": "2000-01-01"}  # fmt: skip
+        return {
+            "id": self.record_id,
+            "agency_code": self.agency_code,
+            "signer_name": "-",
+            "signer_position": "-",
+            "doc_number": "-",
+            "doc_date": "2000-01-01",
+        }
 
     def photo_refs(self) -> list[dict[str, Any]]:
         return [self.values["scan"]] if self.values["scan"] else []

@@ -321,9 +321,11 @@ class VisitModel(Observable):
         box = self.box(self.selected_box_id) if self.selected_box_id else None
         if box is not None:
             preset.update(
-                fonds_id=box["fonds_id"], box_id=box["id"], inventory_no=box.get("inventory_no") or "",
+                fonds_id=box["fonds_id"],
+                box_id=box["id"],
+                inventory_no=box.get("inventory_no") or "",
                 box_no=box["box_no"],
-            )  # fmt: skip
+            )
         elif self.selected_fonds_id:
             preset["fonds_id"] = self.selected_fonds_id
         record_id = new_file_draft(self.store, self.agency_code, preset)

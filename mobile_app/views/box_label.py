@@ -48,14 +48,14 @@ def BoxLabelScreen() -> ft.View:
                     ft.Image(
                         src=png,
                         width=380,
-                        height=380 * 1.3,
+                        height=380 * 1.05,
                         fit=ft.BoxFit.CONTAIN,
                         semantics_label=box["code"],
                     )
                 ],
                 alignment=ft.MainAxisAlignment.CENTER,
             ),
-            marker("box-code", box["code"], size=22, weight=ft.FontWeight.BOLD, selectable=True),
+            marker("box-code", box["code"], size=22, weight=ft.FontWeight.BOLD),
             ft.Text(ui.t("files_in_box", n=files), size=16),
             ft.Text(ui.t("saved_to", path=str(path)), size=14),
             ft.Row(

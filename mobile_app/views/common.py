@@ -101,8 +101,14 @@ def toast(text: str) -> None:
 
 
 def marker(identifier: str, text: str, **kw: Any) -> ft.Control:
-    """A text tests and screen readers can find by ``identifier``."""
-    return ft.Semantics(identifier=identifier, content=ft.Text(text, **kw))
+    """A text tests and screen readers can find by ``identifier`` (its label is the text itself)."""
+    return ft.Semantics(
+        key=f"{identifier}:{text}",  # a new node when the text changes: Flutter web kept stale labels
+        identifier=identifier,
+        label=text,
+        exclude_semantics=True,
+        content=ft.Text(text, **kw),
+    )
 
 
 def heading(text: str) -> ft.Control:
@@ -248,8 +254,11 @@ def app_bar(ui: Ui, title: str, *, home_actions: bool = True) -> ft.AppBar:
                 on_click=lambda _e: go("/sync"),
                 height=TOUCH,
             ),
-            ft.IconButton(
-                icon=ft.Icons.SETTINGS, tooltip=ui.t("nav_settings"), on_click=lambda _e: go("/settings")
+            ft.TextButton(
+                content=ui.t("nav_settings"),
+                icon=ft.Icons.SETTINGS,
+                on_click=lambda _e: go("/settings"),
+                height=TOUCH,
             ),
         ]
     return ft.AppBar(title=ft.Text(title, size=22), actions=actions, toolbar_height=64)

@@ -251,7 +251,7 @@ def _rules(ui: Ui, f: FileRecordForm) -> ft.Control:
             error=e("notes"),
         ),
     ]
-    return section(ui.t("criteria"), *controls)
+    return section(ui.t("rules_section"), *controls)
 
 
 def _damage(ui: Ui, f: FileRecordForm, d: DamageType) -> ft.Control:

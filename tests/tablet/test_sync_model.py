@@ -143,8 +143,16 @@ def test_conflicts_and_refusals_are_listed_for_the_surveyor(enrolled, client) ->
     assert one.sync.run() and two.sync.run()
     [conflict] = two.sync.conflicts("vi")
     assert conflict.id == rid and two.file_form(A, rid).conflicted
-    two.store.save("box", {"id": str(uuid.uuid4()), "agency_code": A, "fonds_id": str(uuid.uuid4()),
-                           "fonds_number": "99", "box_no": "1"})  # fmt: skip
+    two.store.save(
+        "box",
+        {
+            "id": str(uuid.uuid4()),
+            "agency_code": A,
+            "fonds_id": str(uuid.uuid4()),
+            "fonds_number": "99",
+            "box_no": "1",
+        },
+    )
     assert two.sync.run()
     [refused] = two.sync.rejected("vi")
     assert refused.type == "box" and "Không tìm thấy" in refused.errors[0]
