@@ -289,12 +289,13 @@ def _row(r: Any) -> InventoryRow:
 def _add_names(session: Session, page: InventoryPage) -> None:
     codes = sorted({r.agency_code for r in page.rows})
     fonds_ids = sorted({r.fonds_id for r in page.rows})
+    a, f = Agency.__table__.c, Fonds.__table__.c  # type: ignore[attr-defined]
     if codes:
-        page.agency_names = dict(
-            session.execute(select(Agency.code, Agency.name).where(Agency.code.in_(codes))).all()
-        )  # type: ignore[attr-defined,arg-type]
+        page.agency_names = {
+            code: name for code, name in session.execute(select(a.code, a.name).where(a.code.in_(codes)))
+        }
     if fonds_ids:
-        found = session.execute(select(Fonds.id, Fonds.number, Fonds.name).where(Fonds.id.in_(fonds_ids)))  # type: ignore[attr-defined]
+        found = session.execute(select(f.id, f.number, f.name).where(f.id.in_(fonds_ids)))
         page.fonds_labels = {fid: f"{number} – {name}" for fid, number, name in found}
 
 

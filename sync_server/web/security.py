@@ -85,8 +85,10 @@ def _web_first(original: Handler | None) -> Handler:
         if isinstance(exc, SaoLuuError):
             lang = request.cookies.get("saoluu_lang", "vi")
             details = [f"{d.field}: {d.message.get(lang)}" for d in exc.details]
-            key = STATUS_MESSAGES.get(exc.status, "error.title")
-            return error_page(request, exc.status, key, [exc.message.get(lang), *details])
+            key = STATUS_MESSAGES.get(exc.status)
+            if key is None:  # no page message of its own: say what the error is
+                key, details = "error.title", [exc.message.get(lang), *details]
+            return error_page(request, exc.status, key, details)
         if isinstance(exc, StarletteHTTPException):
             return error_page(request, exc.status_code, STATUS_MESSAGES.get(exc.status_code, "error.title"))
         if isinstance(exc, RequestValidationError):
