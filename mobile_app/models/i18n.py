@@ -98,6 +98,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "search_files": ("Tìm hồ sơ (số, tiêu đề; không dấu cũng được)", "Search files (number, title)"),
     "add_file": ("Thêm hồ sơ", "Add file"),
     "drafts_section": ("Bản nháp chưa lưu", "Unsaved drafts"),
+    "discard_draft": ("Bỏ bản nháp", "Discard draft"),
     "draft_untitled": ("(chưa có tiêu đề)", "(no title yet)"),
     "more_results": ("… và {n} hồ sơ khác, hãy tìm để thu hẹp", "… and {n} more; search to narrow"),
     "all_boxes": ("Mọi hộp", "All boxes"),

@@ -266,6 +266,7 @@ def app_bar(ui: Ui, title: str, *, home_actions: bool = True) -> ft.AppBar:
 
 def screen(route: str, appbar: ft.AppBar, *controls: ft.Control) -> ft.View:
     return ft.View(
+        key=route,  # another record is another view: it opens at the top, not where the last one was
         route=route,
         appbar=appbar,
         controls=list(controls),

@@ -257,7 +257,7 @@ def _rules(ui: Ui, f: FileRecordForm) -> ft.Control:
 def _damage(ui: Ui, f: FileRecordForm, d: DamageType) -> ft.Control:
     lang = ui.lang
     on = d.value in f.damages
-    rows: list[ft.Control] = [checkbox(d.label(lang), on, lambda v: f.set_damage(d.value, v))]
+    rows: list[ft.Control] = [checkbox(d.label(lang), on, lambda v: f.set_damage(d.value, v), wrap=True)]
     if on:
         state = f.damages[d.value]
         rows += [

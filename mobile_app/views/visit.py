@@ -303,7 +303,7 @@ def _files_section(ui: Ui, m: VisitModel) -> ft.Control:
                     subtitle=ft.Text(local_time(d.updated_at), size=14),
                     trailing=ft.IconButton(
                         ft.Icons.DELETE_OUTLINE,
-                        tooltip=ui.t("cancel"),
+                        tooltip=ui.t("discard_draft"),
                         on_click=lambda _e, k=d.key: m.discard_draft(k),
                     ),
                     on_click=lambda _e, r=rid: go(f"/agency/{code}/record/{r}"),

@@ -98,6 +98,12 @@ class FletPage:
         self.page.mouse.move(2, 400)  # a hovering pointer leaves tooltips that rename the buttons
         time.sleep(0.4)
 
+    def click_containing(self, part: str, role: str = "button") -> None:
+        """Click the element whose accessible name contains ``part`` (list tiles merge their lines)."""
+        self.page.get_by_role(role, name=re.compile(re.escape(part))).first.click()
+        self.page.mouse.move(2, 400)
+        time.sleep(0.4)
+
     def click_text(self, text: str) -> None:
         self.page.get_by_text(text).first.click()
         time.sleep(0.4)
