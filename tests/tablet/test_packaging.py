@@ -1,0 +1,79 @@
+"""What can be checked of the Android packaging without the Flutter SDK, and the import rules."""
+
+from __future__ import annotations
+
+import ast
+import tomllib
+from importlib import metadata
+from pathlib import Path
+
+from packaging.requirements import Requirement
+
+ROOT = Path(__file__).resolve().parents[2]
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+FLET = PYPROJECT["tool"]["flet"]
+# Binary packages Flet's mobile index (pypi.flet.dev) builds for Android (msgpack is Flet's own);
+# SQLAlchemy is installed here with its C speed-ups but also ships a pure py3-none-any wheel.
+# Anything else must be pure Python.
+MOBILE_INDEX_BINARIES = {"pydantic-core", "pillow", "msgpack"}
+PURE_WHEEL_ON_PYPI = {"sqlalchemy"}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_flet_build_finds_the_entry_point_the_icon_and_the_project() -> None:
+    app = ROOT / FLET["app"]["path"]
+    entry = app / f"{FLET['app']['module']}.py"
+    assert entry.is_file() and "mobile_app" in _imports(entry)
+    assert (app / "assets" / "icon.png").is_file()
+    project = (ROOT / FLET["dev_packages"]["saoluu"]).resolve()
+    assert (
+        tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))["project"]["name"] == "saoluu"
+    )
+    assert "saoluu" in FLET["android"]["dependencies"] and "saoluu" in FLET["source_packages"]
+
+
+def _closure(requirements: list[str]) -> set[str]:
+    """Installed distributions needed by ``requirements`` on this platform (markers evaluated)."""
+    seen: set[str] = set()
+    todo = [Requirement(r) for r in requirements]
+    while todo:
+        req = todo.pop()
+        name = req.name.lower().replace("_", "-")
+        if name in seen or name == "saoluu" or (req.marker and not req.marker.evaluate({"extra": ""})):
+            continue
+        seen.add(name)
+        todo += [Requirement(r) for r in metadata.requires(name) or []]
+    return seen
+
+
+def test_the_tablet_dependency_set_is_small_and_android_packagable() -> None:
+    deps = _closure(PYPROJECT["project"]["dependencies"] + FLET["android"]["dependencies"])
+    binaries = set()
+    for name in deps:
+        wheel = metadata.distribution(name).read_text("WHEEL") or ""
+        if "Root-Is-Purelib: true" not in wheel:
+            binaries.add(name)
+    assert binaries <= MOBILE_INDEX_BINARIES | PURE_WHEEL_ON_PYPI, binaries
+    assert len(deps) <= 25, sorted(deps)
+    assert "zxing-cpp" not in deps and "flet-web" not in deps
+
+
+def test_models_store_and_sync_import_no_flet_and_nothing_imports_the_server() -> None:
+    app = ROOT / "mobile_app"
+    for path in app.rglob("*.py"):
+        names = _imports(path)
+        assert "sync_server" not in names, path
+        if path.parent.name in ("models", "sync") or path.name in ("store.py", "container.py"):
+            assert "flet" not in names, path
+    for path in (ROOT / "common").rglob("*.py"):
+        assert not _imports(path) & {"flet", "mobile_app", "sync_server"}, path
