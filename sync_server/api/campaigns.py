@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from fastapi import APIRouter
 
@@ -17,7 +18,7 @@ router = APIRouter(tags=["campaigns"])
 
 @router.get("/campaigns", response_model=list[s.Campaign], **allow())
 def list_campaigns(session: SessionDep) -> list[s.Campaign]:
-    return [s.Campaign.model_validate(c.model_dump()) for c in domain.list_campaigns(session)]
+    return [_out(c) for c in domain.list_campaigns(session)]
 
 
 @router.put("/admin/campaigns/{campaign_id}", response_model=s.Campaign, **allow(Role.ADMIN))
@@ -26,4 +27,9 @@ def put_campaign(
 ) -> s.Campaign:
     if body.id != campaign_id:
         raise ValidationFailed([field_error("id", "invalid")])
-    return s.Campaign.model_validate(domain.save_campaign(session, principal, body).model_dump())
+    return _out(domain.save_campaign(session, principal, body))
+
+
+def _out(row: Any) -> s.Campaign:
+    """The shared campaign shape of a stored row (its sync bookkeeping columns left out)."""
+    return s.Campaign.model_validate(row.model_dump(include=set(s.Campaign.model_fields)))

@@ -26,6 +26,7 @@ def save_campaign(session: Session, actor: Principal | None, data: s.Campaign) -
     session.add(row)
     audit(session, actor, "campaign", row.id, action, detail=data.model_dump(mode="json"))
     session.commit()
+    session.refresh(row)  # committed rows are expired: load them back for the caller
     return row
 
 

@@ -136,3 +136,15 @@ def test_import_and_edits_are_audited(client: TestClient, auth, app) -> None:  #
     assert last.detail["before"]["name"] == "Sở Nội vụ"
     assert last.detail["after"]["name"] == "Sở Nội vụ tỉnh Quảng Nam"
     assert last.user_id is not None
+
+
+def test_admin_puts_a_campaign_and_reads_it_back(client, auth) -> None:  # type: ignore[no-untyped-def]
+    import uuid
+
+    cid = str(uuid.uuid4())
+    body = {"id": cid, "year": 2027, "name": "Kiểm kê năm 2027", "active": False}
+    r = client.put(f"/api/v1/admin/campaigns/{cid}", json=body, headers=auth("admin"))
+    assert r.status_code == 200, r.text
+    assert r.json()["name"] == "Kiểm kê năm 2027" and r.json()["year"] == 2027
+    listed = client.get("/api/v1/campaigns", headers=auth("surveyor_a")).json()
+    assert any(c["id"] == cid for c in listed)
