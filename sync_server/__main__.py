@@ -1,4 +1,4 @@
-"""Command line: ``python -m sync_server serve|create-user|import-agencies|enroll-code|migrate``."""
+"""Command line: ``python -m sync_server serve|create-user|import-agencies|enroll-code|migrate|backup|…``."""
 
 from __future__ import annotations
 
@@ -46,6 +46,22 @@ def _fail(err: SaoLuuError) -> int:
     for d in err.details:
         print(f"  - {d.field}: {d.message.vi} / {d.message.en}", file=sys.stderr)
     return 2
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from sync_server.backup import backup
+
+    target = backup(_settings(args), args.file)
+    print(f"Đã sao lưu / backed up: {target} ({target.stat().st_size:,} bytes)")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from sync_server.backup import restore
+
+    restore(_settings(args), args.file)
+    print(f"Đã khôi phục / restored from {args.file}")
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -189,6 +205,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("migrate", parents=[common], help="nâng cấp cơ sở dữ liệu / upgrade the database")
     p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("backup", parents=[common], help="sao lưu cơ sở dữ liệu / back up the database")
+    p.add_argument("file", type=Path)
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", parents=[common], help="khôi phục từ bản sao lưu / restore a backup")
+    p.add_argument("file", type=Path)
+    p.set_defaults(func=cmd_restore)
     return parser
 
 
