@@ -156,3 +156,14 @@ def test_conflicts_and_refusals_are_listed_for_the_surveyor(enrolled, client) ->
     assert two.sync.run()
     [refused] = two.sync.rejected("vi")
     assert refused.type == "box" and "Không tìm thấy" in refused.errors[0]
+
+
+def test_a_revoked_device_is_told_to_enroll_again_and_keeps_its_data(enrolled, client) -> None:  # type: ignore[no-untyped-def]
+    c = enrolled("surveyor_a")
+    c.visit(A).start_visit()
+    admin = login(client, "admin")
+    assert client.post(f"/api/v1/admin/devices/{c.prefs.device_id}/revoke", headers=admin).status_code == 204
+    assert not c.sync.run()
+    assert c.sync.failure == "unauthorized"
+    assert c.sync.phase_text("vi").startswith("Máy này đã bị thu hồi hoặc hết hạn")
+    assert c.store.pending_count() == 1
