@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 from common.protocol import PushRequest  # noqa: E402
 from common.text import fold  # noqa: E402
 from sync_server.config import Settings  # noqa: E402
+from tests.images import noise_jpeg  # noqa: E402
 
 AGENCY = "000.00.01.H47"
 BATCH = 500
@@ -159,7 +160,7 @@ def push_all(http: httpx.Client, records: list[dict[str, Any]], fonds: dict[str,
 
 
 def upload_photos(http: httpx.Client, count: int, size: int, chunk: int, rng: random.Random) -> float:
-    photos = [b"\xff\xd8\xff\xe0" + rng.randbytes(size - 6) + b"\xff\xd9" for _ in range(count)]
+    photos = [noise_jpeg(rng, size) for _ in range(count)]
     hashes = [hashlib.sha256(data).hexdigest() for data in photos]  # the tablet hashes at capture
     start = time.perf_counter()
     for data, sha in zip(photos, hashes, strict=True):

@@ -94,6 +94,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The uploaded bytes do not match their SHA-256, send again",
     ),
     "not_an_image": ("Chỉ nhận ảnh JPEG hoặc PNG", "Only JPEG or PNG images are accepted"),
+    "image_too_large": (
+        "Ảnh có kích thước (số điểm ảnh) quá lớn",
+        "The image's dimensions (pixel count) are too large",
+    ),
     "too_big": ("Ảnh lớn quá {max_bytes} byte", "Photo larger than {max_bytes} bytes"),
     "offset_mismatch": (
         "Vị trí tải lên không khớp (máy chủ đang giữ {input} byte)",

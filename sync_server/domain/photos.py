@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import io
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from PIL import Image
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -95,6 +98,38 @@ def append_chunk(
     return _record(session, principal, sha256, size, sniff_mime(data))
 
 
+MAX_PIXELS = 80_000_000
+"""Larger than any camera or scanner page at 600 dpi: beyond it, an image is a decompression bomb."""
+_JPEG_END = b"\xff\xd9"
+_PNG_END = b"IEND\xaeB`\x82"
+_ACTIVE = re.compile(rb"<\s*(script|html|svg|iframe|body|\?php)|javascript:", re.IGNORECASE)
+
+
+def inspect_image(data: bytes) -> str | None:
+    """Why the bytes are not an acceptable photo (a field error reason), or None.
+
+    The image is parsed, not trusted by its first bytes: a declared size over :data:`MAX_PIXELS`
+    (an image bomb), anything after the image's end marker, or markup and script hidden anywhere
+    in it (a polyglot) is refused.
+    """
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            if img.format not in ("JPEG", "PNG"):
+                return "not_an_image"
+            width, height = img.size
+            if width * height > MAX_PIXELS:
+                return "image_too_large"
+            img.verify()
+    except Image.DecompressionBombError:
+        return "image_too_large"
+    except Exception:  # anything Pillow can't parse is not a photo
+        return "not_an_image"
+    end = _JPEG_END if data.startswith(JPEG) else _PNG_END
+    if not data.rstrip(b"\x00").endswith(end) or _ACTIVE.search(data):
+        return "not_an_image"
+    return None
+
+
 @contextmanager
 def _disk_errors() -> Iterator[None]:
     """A full disk (or quota) is a clear 507 the tablet retries later, not a server error."""
@@ -113,6 +148,8 @@ def _verify(store: PhotoStore, sha256: str, data: bytes, *, partial: bool) -> No
         reason, status, code = "hash_mismatch", 422, "validation_error"
     elif sniff_mime(data) is None:
         reason, status, code = "not_an_image", 415, "unsupported_media_type"
+    elif (reason := inspect_image(data)) is not None:
+        status, code = 415, "unsupported_media_type"
     if reason is None:
         return
     if partial:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import random
 import uuid
 from typing import Any
 
@@ -10,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from tests.api.records_data import file_record, fonds
 from tests.conftest import AGENCY_A, AGENCY_B
+from tests.images import noise_jpeg
 
 PUSH = "/api/v1/sync/push"
 PULL = "/api/v1/sync/pull"
@@ -245,7 +247,7 @@ def test_photo_upload_resumes_verifies_hash_and_refuses_non_images(client: TestC
     from sync_server.models import Photo
 
     dev = enroll(client, auth, "surveyor_a")
-    jpeg = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 400 + b"\xff\xd9"
+    jpeg = noise_jpeg(random.Random(4), 102_000)
     sha = hashlib.sha256(jpeg).hexdigest()
     assert client.head(f"/api/v1/photos/{sha}", headers=dev).status_code == 404
     first = jpeg[:30000]

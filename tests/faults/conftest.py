@@ -23,6 +23,7 @@ from mobile_app.store import LocalStore
 from mobile_app.sync import RetryPolicy, SyncEngine
 from sync_server.models import AuditLog, FileDamage, FileRecord, Fonds, Photo, RecordRevision
 from tests.api.records_data import file_record, fonds
+from tests.images import noise_jpeg
 from tests.storage.conftest import s3_bucket, s3_endpoint  # noqa: F401  (moto in server mode)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -139,7 +140,7 @@ class Device:
 
 
 def fake_jpeg(rng: random.Random, size: int) -> bytes:
-    return b"\xff\xd8\xff\xe0" + rng.randbytes(size - 6) + b"\xff\xd9"
+    return noise_jpeg(rng, size)
 
 
 def make_device(

@@ -20,6 +20,7 @@ from sync_server.storage.s3 import S3PhotoStore
 from tests.api.records_data import file_record, fonds
 from tests.api.test_sync_server import PUSH, batch, change, enroll, statuses
 from tests.conftest import AGENCY_A, login
+from tests.images import noise_jpeg
 from tests.storage.conftest import object_keys
 
 PHOTOS = "/api/v1/photos"
@@ -38,7 +39,7 @@ def settings(database_url: str, tmp_path: Path, s3_endpoint: str, s3_bucket: str
 
 
 def _jpeg(rng: random.Random, size: int) -> bytes:
-    return b"\xff\xd8\xff\xe0" + rng.randbytes(size) + b"\xff\xd9"
+    return noise_jpeg(rng, size)
 
 
 def _patch(client: TestClient, headers: dict[str, str], data: bytes, start: int, end: int) -> httpx.Response:

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from mobile_app.sync.engine import SyncEngine
 from tests.api.records_data import file_record, fonds
 from tests.conftest import AGENCY_A, login
+from tests.images import noise_jpeg, noise_png
 
 
 def _server_records(client: TestClient, kind: str = "file_record") -> list[dict]:  # type: ignore[type-arg]
@@ -61,7 +62,7 @@ def test_photo_upload_cut_five_times_completes_once(client: TestClient, tablet, 
         return None
 
     engine = tablet("surveyor_a", plan)
-    content = b"\xff\xd8\xff\xe0" + rng.randbytes(700_000) + b"\xff\xd9"
+    content = noise_jpeg(rng, 700_000)
     photo = engine.store.add_photo(content, "image/jpeg")
     f = fonds(AGENCY_A)
     engine.store.save("fonds", f)
@@ -79,7 +80,7 @@ def test_photo_upload_cut_five_times_completes_once(client: TestClient, tablet, 
 
 def test_connection_cut_mid_chunk_costs_only_that_chunk(tablet, live_server: str) -> None:  # type: ignore[no-untyped-def]
     engine = tablet("surveyor_a")
-    content = b"\x89PNG\r\n\x1a\n" + random.Random(5).randbytes(300_000)
+    content = noise_png(random.Random(5), 316)  # ~300 kB
     sha = hashlib.sha256(content).hexdigest()
     token = engine.http.headers["Authorization"]
     url = urlparse(live_server)
