@@ -79,7 +79,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         with Session(app.state.engine) as session:
             accounts = seed_demo(session, settings.data_dir)
         print_banner(settings, accounts)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    from sync_server.logs import log_config
+
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", log_config=log_config())
     return 0
 
 
