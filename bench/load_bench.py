@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from sync_bench import AGENCY, free_port, make_records, prepare, start_server  # noqa: E402
+from sync_bench import free_port, make_records, prepare, start_server  # noqa: E402
 
 from sync_server.config import Settings  # noqa: E402
 from tests.images import noise_jpeg  # noqa: E402
@@ -47,20 +47,31 @@ class Stats:
             self.errors[kind] += 1
 
 
+PER_AGENCY = 4
+"""Tablets per agency: a province's 50 agencies with a few surveyors' tablets each."""
+
+
+def agency_of(idx: int) -> str:
+    return f"LOAD.{idx // PER_AGENCY:03d}"
+
+
 async def device(
     http: httpx.AsyncClient, token: str, idx: int, rounds: int, n: int, stats: Stats, start: asyncio.Event
 ) -> None:
     rng = random.Random(idx)
     headers = {"Authorization": f"Bearer {token}"}
-    fonds = {"id": str(uuid.uuid4()), "agency_code": AGENCY, "number": str(idx % 900 + 1), "name": "Phông"}
-    cursor = 0
-    await start.wait()
+    agency = agency_of(idx)
+    fonds = {"id": str(uuid.uuid4()), "agency_code": agency, "number": str(idx % 900 + 1), "name": "Phông"}
+    work = []  # made before the clock starts: the client's own CPU must not count as server latency
     for r in range(rounds):
         changes = [{"type": "fonds", "id": fonds["id"], "rev": 1, "data": fonds}] if r == 0 else []
-        changes += [
-            {"type": "file_record", "id": rec["id"], "rev": 1, "data": rec}
-            for rec in make_records(n, fonds["id"], rng)
-        ]
+        for rec in make_records(n, fonds["id"], rng):
+            rec["agency_code"] = agency
+            changes.append({"type": "file_record", "id": rec["id"], "rev": 1, "data": rec})
+        work.append((changes, noise_jpeg(rng, 50_000)))
+    cursor = 0
+    await start.wait()
+    for changes, photo in work:
         t = time.perf_counter()
         try:
             resp = await http.post(
@@ -72,7 +83,6 @@ async def device(
         stats.timed("push", t, ok)
         stats.records += n if ok else 0
 
-        photo = noise_jpeg(rng, 50_000)
         sha = hashlib.sha256(photo).hexdigest()
         t = time.perf_counter()
         try:
@@ -121,23 +131,35 @@ def enroll_all(base: str, count: int) -> list[str]:
         auth = {"Authorization": f"Bearer {admin.json()['access_token']}"}
         tokens = []
         for i in range(count):
-            code = http.post("/api/v1/admin/users/bench/enroll-codes", headers=auth).json()["code"]
+            user = f"load{i // PER_AGENCY:03d}"
+            code = http.post(f"/api/v1/admin/users/{user}/enroll-codes", headers=auth).json()["code"]
             resp = http.post("/api/v1/devices/enroll", json={"code": code, "device_name": f"tablet-{i:03d}"})
             resp.raise_for_status()
             tokens.append(resp.json()["token"])
         return tokens
 
 
-def add_admin(settings: Settings) -> None:
+def add_world(settings: Settings, devices: int) -> None:
+    """An admin, one agency per ``PER_AGENCY`` tablets and a surveyor assigned to it."""
     from sqlmodel import Session
 
+    from common.schemas import AgencyIn
     from common.vocab import Role
     from sync_server.db import make_engine
+    from sync_server.domain.agencies import upsert_agencies
     from sync_server.domain.users import UserCreate, create_user
 
     engine = make_engine(settings)
+    agencies = sorted({agency_of(i) for i in range(devices)})
     with Session(engine) as s:
         create_user(s, None, UserCreate(username="admin", password="bench-admin-password", role=Role.ADMIN))
+        upsert_agencies(s, None, [AgencyIn(code=a, name=f"Cơ quan {a}", kind="department") for a in agencies])
+        s.commit()
+        for a in agencies:
+            user = UserCreate(
+                username=f"load{a[-3:]}", password="load-password", role=Role.SURVEYOR, assigned_agencies=[a]
+            )
+            create_user(s, None, user)
     engine.dispose()
 
 
@@ -177,7 +199,7 @@ def run(engine: str, devices: int, rounds: int, n: int, workdir: Path) -> None:
     settings = Settings(data_dir=workdir / engine, database_url=url)
     try:
         prepare(settings)
-        add_admin(settings)
+        add_world(settings, devices)
         port = free_port()
         proc = start_server(settings, port)
         try:

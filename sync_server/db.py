@@ -36,11 +36,13 @@ def make_engine(settings: Settings) -> Engine:
         path = settings.database_url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        pool: dict[str, Any] = {"pool_size": 20, "max_overflow": 20} if path and path != ":memory:" else {}
         engine = create_engine(
             settings.database_url,
             echo=settings.db_echo,
             json_serializer=_to_json,
             connect_args={"check_same_thread": False, "timeout": 30},
+            **pool,  # about one connection per worker thread (40): requests don't queue for one
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -49,7 +51,7 @@ def make_engine(settings: Settings) -> Engine:
         echo=settings.db_echo,
         json_serializer=_to_json,
         pool_pre_ping=True,
-        pool_size=10,
+        pool_size=20,
         max_overflow=20,
     )
 

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, UploadFile
 from pydantic import BaseModel
 from sqlmodel import col, select
+from starlette.concurrency import run_in_threadpool
 
 from common.errors import SaoLuuError, ValidationFailed, field_error
 from common.schemas import AgencyIn
@@ -59,7 +60,9 @@ async def import_agencies(
     content = await file.read(settings.max_import_bytes + 1)
     if len(content) > settings.max_import_bytes:
         raise SaoLuuError("payload_too_large", 413)
-    result = domain.import_agencies(session, principal, file.filename or "upload.csv", content)
+    result = await run_in_threadpool(  # database work off the event loop
+        domain.import_agencies, session, principal, file.filename or "upload.csv", content
+    )
     return ImportOut(created=result.created, updated=result.updated, unchanged=result.unchanged)
 
 

@@ -6,7 +6,7 @@ also written into the OpenAPI schema as ``x-roles`` so a test can check that no 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -25,13 +25,15 @@ PUBLIC = "public"
 AUTHENTICATED = "authenticated"
 
 
-# Dependencies that do no I/O are ``async``: FastAPI runs sync ones in a worker thread, and each such
-# hop costs more than the work. A Session connects lazily, on its first query (in the route's thread).
-async def get_session(request: Request) -> AsyncIterator[Session]:
+def get_session(request: Request) -> Iterator[Session]:
+    """A session per request. Sync on purpose: closing it hands the connection back to the pool,
+    which must never wait on the event loop (an async teardown deadlocks once the pool runs dry)."""
     with Session(request.app.state.engine) as session:
         yield session
 
 
+# Dependencies that do no I/O are ``async``: FastAPI runs sync ones in a worker thread, and each such
+# hop costs more than the work.
 async def get_settings_dep(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
@@ -47,6 +49,9 @@ PhotoStoreDep = Annotated[PhotoStore, Depends(get_photo_store)]
 
 def get_principal(session: SessionDep, token: Annotated[str | None, Depends(oauth2_scheme)]) -> Principal:
     principal = resolve_token(session, token) if token else None
+    # Hand the connection back before the route waits for a worker thread: a request holding one
+    # while queued behind requests that wait for one is how a busy server deadlocks its pool.
+    session.commit()
     if principal is None:
         raise SaoLuuError("not_authenticated", 401)
     return principal

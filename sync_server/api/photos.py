@@ -92,7 +92,7 @@ async def upload_chunk(
             413,
             [field_error("Upload-Length", "too_big", max_bytes=settings.max_photo_bytes)],
         )
-    if (done := session.get(Photo, sha)) is not None:
+    if (done := await run_in_threadpool(session.get, Photo, sha)) is not None:  # never block the loop
         return Response(status_code=200, headers=_state_headers(domain.UploadState(True, done.size)))
     chunk = await request.body()
     state = await run_in_threadpool(  # disk and database work off the event loop
