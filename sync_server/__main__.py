@@ -90,6 +90,7 @@ def print_banner(settings: Settings, accounts: list) -> None:  # type: ignore[ty
     print("=" * 72)
     print(" SaoLuu — máy chủ đồng bộ / sync server")
     print(f"  API:         {url}/api/v1   (tài liệu / docs: {url}/docs)")
+    print(f"  Web (Trung tâm Lưu trữ / archive centre): {url}/web")
     print(f"  Dữ liệu / data:  {settings.data_dir.resolve()}")
     print("  Tài khoản demo / demo accounts (tên / mật khẩu / vai trò / cơ quan):")
     for a in accounts:
