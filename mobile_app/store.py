@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import shutil
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -96,6 +97,8 @@ class Draft(LocalBase, table=True):
 
 
 PULL_CURSOR = "pull_cursor"
+PULL_SCOPE = "pull_scope"
+"""The agencies the last pull covered (JSON list, or ``null`` for all)."""
 
 _SEARCH_FIELDS: dict[str, tuple[str, ...]] = {
     "agency": ("code", "name"),
@@ -416,8 +419,16 @@ class LocalStore:
                     s.add(entry)
             s.commit()
 
-    def apply_pulled(self, changes: Sequence[PulledChange], cursor: int) -> None:
-        """Store one pulled page and move the cursor in the same transaction."""
+    def apply_pulled(
+        self, changes: Sequence[PulledChange], cursor: int, scope: Sequence[str] | None = None
+    ) -> bool:
+        """Store one pulled page and move the cursor in the same transaction.
+
+        ``scope`` is the agencies the server says the user may see now (None: all). When it has
+        grown since the last pull (an agency newly assigned), the cursor goes back to 0: that
+        agency's older records were written before the cursor and would otherwise never come.
+        Returns True when the pull must start again from 0.
+        """
         with self.session() as s:
             for c in changes:
                 rec = s.get(LocalRecord, (c.type, c.id))
@@ -434,8 +445,12 @@ class LocalStore:
                 s.add(rec)
             cp = s.get(Checkpoint, PULL_CURSOR) or Checkpoint(name=PULL_CURSOR, value="0")
             cp.value = str(max(cursor, int(cp.value)))
+            restart = _scope_grew(s, scope) and int(cp.value) > 0
+            if restart:
+                cp.value = "0"
             s.add(cp)
             s.commit()
+            return restart
 
     def mark_photo(self, sha256: str, state: str, error: str | None = None) -> None:
         with self.session() as s:
@@ -448,3 +463,16 @@ class LocalStore:
                 photo.attempts += 1
             s.add(photo)
             s.commit()
+
+
+def _scope_grew(s: Session, scope: Sequence[str] | None) -> bool:
+    """Save the pull scope; True when it now covers an agency it did not before."""
+    now = None if scope is None else sorted(scope)
+    row = s.get(Checkpoint, PULL_SCOPE)
+    if row is None:
+        s.add(Checkpoint(name=PULL_SCOPE, value=json.dumps(now)))
+        return False
+    before = json.loads(row.value)
+    row.value = json.dumps(now)
+    s.add(row)
+    return before is not None and (now is None or not set(now) <= set(before))

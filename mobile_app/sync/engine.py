@@ -194,10 +194,10 @@ class SyncEngine:
                 "GET", "/api/v1/sync/pull", params={"cursor": self.store.cursor(), "limit": limit}
             )
             page = PullResponse.model_validate_json(resp.content)
-            self.store.apply_pulled(page.changes, page.cursor)
+            restart = self.store.apply_pulled(page.changes, page.cursor, page.agencies)
             total += len(page.changes)
             self._publish(pulled=self.status.pulled + len(page.changes))
-            if not page.has_more:
+            if not page.has_more and not restart:
                 return total
 
     def sync(self) -> SyncStatus:

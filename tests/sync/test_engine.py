@@ -161,3 +161,33 @@ def test_rejected_change_keeps_its_errors_for_the_surveyor(tablet) -> None:  # t
     local = engine.store.get("file_record", bad["id"])
     assert local is not None and local.errors and local.errors[0]["field"] == "data.fonds_id"
     assert engine.status.rejected == 1 and engine.store.pending_count() == 0
+
+
+def test_newly_assigned_agency_brings_its_older_records(client: TestClient, tablet) -> None:  # type: ignore[no-untyped-def]
+    """Agency B's records were written before surveyor A's cursor; assigning B must still bring them."""
+    from tests.conftest import AGENCY_B
+
+    other = tablet("surveyor_b", name="b")
+    f = fonds(AGENCY_B)
+    other.store.save("fonds", f)
+    b_recs = [file_record(AGENCY_B, f["id"], file_no=str(i + 1)) for i in range(5)]
+    for r in b_recs:
+        other.store.save("file_record", r)
+    other.sync()
+
+    engine = tablet("surveyor_a")
+    _survey(engine, 3)
+    engine.sync()  # the cursor is now past every record of agency B
+    assert engine.store.records("file_record") and not [
+        r for r in engine.store.records("file_record") if r.agency_code == AGENCY_B
+    ]
+
+    admin = login(client, "admin")
+    resp = client.patch(
+        "/api/v1/admin/users/surveyor_a", json={"assigned_agencies": [AGENCY_A, AGENCY_B]}, headers=admin
+    )
+    assert resp.status_code == 200, resp.text
+    engine.sync()
+    mine = {r.id for r in engine.store.records("file_record") if r.agency_code == AGENCY_B}
+    assert mine == {r["id"] for r in b_recs}
+    assert engine.pull() == 0  # caught up: the next pull brings nothing again
