@@ -12,15 +12,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hashlib
+import json
+import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -38,13 +42,15 @@ class Stats:
     def __init__(self) -> None:
         self.latency: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, int] = defaultdict(int)
+        self.reasons: Counter[str] = Counter()
         self.records = 0
         self.photo_bytes = 0
 
-    def timed(self, kind: str, start: float, ok: bool) -> None:
+    def timed(self, kind: str, start: float, error: str | None) -> None:
         self.latency[kind].append(time.perf_counter() - start)
-        if not ok:
+        if error is not None:
             self.errors[kind] += 1
+            self.reasons[f"{kind}: {error}"] += 1
 
 
 PER_AGENCY = 4
@@ -55,71 +61,78 @@ def agency_of(idx: int) -> str:
     return f"LOAD.{idx // PER_AGENCY:03d}"
 
 
-async def device(
-    http: httpx.AsyncClient, token: str, idx: int, rounds: int, n: int, stats: Stats, start: asyncio.Event
-) -> None:
+Work = list[tuple[bytes, bytes]]
+"""Per device and round: the push body (JSON) and a photo."""
+
+
+def make_work(idx: int, rounds: int, n: int) -> Work:
+    """A device's pushes and photos, made before the clock starts: the load generator's own CPU must
+    not run while requests are timed."""
     rng = random.Random(idx)
-    headers = {"Authorization": f"Bearer {token}"}
     agency = agency_of(idx)
     fonds = {"id": str(uuid.uuid4()), "agency_code": agency, "number": str(idx % 900 + 1), "name": "Phông"}
-    work = []  # made before the clock starts: the client's own CPU must not count as server latency
+    work = []
     for r in range(rounds):
         changes = [{"type": "fonds", "id": fonds["id"], "rev": 1, "data": fonds}] if r == 0 else []
         for rec in make_records(n, fonds["id"], rng):
             rec["agency_code"] = agency
             changes.append({"type": "file_record", "id": rec["id"], "rev": 1, "data": rec})
-        work.append((changes, noise_jpeg(rng, 50_000)))
+        body = json.dumps({"batch_id": str(uuid.uuid4()), "changes": changes}).encode()
+        work.append((body, noise_jpeg(rng, 50_000)))
+    return work
+
+
+async def device(
+    http: httpx.AsyncClient, token: str, work: Work, n: int, stats: Stats, start: asyncio.Event
+) -> None:
+    headers = {"Authorization": f"Bearer {token}"}
+    as_json = {**headers, "Content-Type": "application/json"}
     cursor = 0
     await start.wait()
-    for changes, photo in work:
-        t = time.perf_counter()
-        try:
-            resp = await http.post(
-                "/api/v1/sync/push", json={"batch_id": str(uuid.uuid4()), "changes": changes}, headers=headers
-            )
-            ok = resp.status_code == 200 and all(x["status"] == "applied" for x in resp.json()["results"])
-        except httpx.HTTPError:
-            ok = False
-        stats.timed("push", t, ok)
-        stats.records += n if ok else 0
+    for body, photo in work:
+        push = "/api/v1/sync/push"
+        resp = await call(http, stats, "push", "POST", push, (200,), content=body, headers=as_json)
+        if resp is not None and all(x["status"] == "applied" for x in resp.json()["results"]):
+            stats.records += n
+        elif resp is not None:
+            stats.errors["push"] += 1
+            stats.reasons["push: not applied"] += 1
 
         sha = hashlib.sha256(photo).hexdigest()
-        t = time.perf_counter()
-        try:
-            resp = await http.head(f"/api/v1/photos/{sha}", headers=headers)
-            ok = resp.status_code in (200, 404)
-        except httpx.HTTPError:
-            ok = False
-        stats.timed("photo HEAD", t, ok)
-        t = time.perf_counter()
-        try:
-            resp = await http.patch(
-                f"/api/v1/photos/{sha}",
-                content=photo,
-                headers={**headers, "Upload-Offset": "0", "Upload-Length": str(len(photo))},
-            )
-            ok = resp.status_code in (200, 201)
-        except httpx.HTTPError:
-            ok = False
-        stats.timed("photo PATCH", t, ok)
-        stats.photo_bytes += len(photo) if ok else 0
+        await call(http, stats, "photo HEAD", "HEAD", f"/api/v1/photos/{sha}", (200, 404), headers=headers)
+        upload = {**headers, "Upload-Offset": "0", "Upload-Length": str(len(photo))}
+        path = f"/api/v1/photos/{sha}"
+        if await call(http, stats, "photo PATCH", "PATCH", path, (200, 201), content=photo, headers=upload):
+            stats.photo_bytes += len(photo)
 
         while True:
-            t = time.perf_counter()
-            try:
-                resp = await http.get(
-                    "/api/v1/sync/pull", params={"cursor": cursor, "limit": 500}, headers=headers
-                )
-                ok = resp.status_code == 200
-            except httpx.HTTPError:
-                ok = False
-            stats.timed("pull", t, ok)
-            if not ok:
+            params = {"cursor": cursor, "limit": 500}
+            resp = await call(
+                http, stats, "pull", "GET", "/api/v1/sync/pull", (200,), params=params, headers=headers
+            )
+            if resp is None:
                 break
             page = resp.json()
             cursor = page["cursor"]
             if not page["has_more"]:
                 break
+
+
+async def call(
+    http: httpx.AsyncClient, stats: Stats, kind: str, method: str, url: str, ok: tuple[int, ...], **kw: Any
+) -> httpx.Response | None:
+    """One timed request; the answer when its status is one of ``ok``, else None (counted, with why)."""
+    t = time.perf_counter()
+    try:
+        resp = await http.request(method, url, **kw)
+    except httpx.HTTPError as exc:
+        stats.timed(kind, t, f"{type(exc).__name__} {exc}"[:100])
+        return None
+    if resp.status_code in ok:
+        stats.timed(kind, t, None)
+        return resp
+    stats.timed(kind, t, f"HTTP {resp.status_code} {resp.text[:80]}")
+    return None
 
 
 def enroll_all(base: str, count: int) -> list[str]:
@@ -163,24 +176,36 @@ def add_world(settings: Settings, devices: int) -> None:
     engine.dispose()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def pct(values: list[float], q: float) -> float:
     return (
         statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] if len(values) > 1 else values[0]
     )
 
 
-async def load(base: str, tokens: list[str], rounds: int, n: int) -> tuple[Stats, float]:
+async def load(base: str, tokens: list[str], work: list[Work], n: int) -> tuple[Stats, float]:
     stats = Stats()
     start = asyncio.Event()
-    limits = httpx.Limits(max_connections=len(tokens), max_keepalive_connections=len(tokens))
-    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as http:
+    # one client (one keep-alive connection) per device, as on the tablets; a single client's pool
+    # of 200 connections costs the load generator more CPU per request than the server spends
+    clients = [httpx.AsyncClient(base_url=base, timeout=60) for _ in tokens]
+    try:
         tasks = [
-            asyncio.create_task(device(http, tok, i, rounds, n, stats, start)) for i, tok in enumerate(tokens)
+            asyncio.create_task(device(clients[i], tok, work[i], n, stats, start))
+            for i, tok in enumerate(tokens)
         ]
+        await asyncio.sleep(0.1)  # every device is waiting at the start line
         t0 = time.perf_counter()
         start.set()
         await asyncio.gather(*tasks)
         return stats, time.perf_counter() - t0
+    finally:
+        await asyncio.gather(*(c.aclose() for c in clients))
 
 
 def run(engine: str, devices: int, rounds: int, n: int, workdir: Path) -> None:
@@ -205,7 +230,12 @@ def run(engine: str, devices: int, rounds: int, n: int, workdir: Path) -> None:
         try:
             base = f"http://127.0.0.1:{port}"
             tokens = enroll_all(base, devices)
-            stats, elapsed = asyncio.run(load(base, tokens, rounds, n))
+            work = [make_work(i, rounds, n) for i in range(devices)]
+            server_cpu, client_cpu = cpu_seconds(proc.pid), resource.getrusage(resource.RUSAGE_SELF)
+            stats, elapsed = asyncio.run(load(base, tokens, work, n))
+            server_cpu = cpu_seconds(proc.pid) - server_cpu
+            after = resource.getrusage(resource.RUSAGE_SELF)
+            client_cpu = after.ru_utime + after.ru_stime - client_cpu.ru_utime - client_cpu.ru_stime
         finally:
             proc.terminate()
             try:
@@ -224,6 +254,12 @@ def run(engine: str, devices: int, rounds: int, n: int, workdir: Path) -> None:
         f"{stats.records / elapsed:,.0f} records/s, {stats.photo_bytes / elapsed / 1e6:.1f} MB/s photos, "
         f"errors {errors}"
     )
+    print(
+        f"[{engine}]   CPU: server {server_cpu:.1f} s ({server_cpu / requests * 1000:.1f} ms/request), "
+        f"load generator {client_cpu:.1f} s, of {elapsed * os.cpu_count():.0f} s on {os.cpu_count()} cores"
+    )
+    for reason, count in stats.reasons.most_common(5):
+        print(f"[{engine}]   error x{count}: {reason}")
     for kind, values in stats.latency.items():
         print(
             f"[{engine}]   {kind:12s} n={len(values):5d}  p50 {pct(values, 50) * 1000:7.1f} ms  "

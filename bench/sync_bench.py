@@ -32,6 +32,8 @@ from sync_server.config import Settings  # noqa: E402
 from tests.images import noise_jpeg  # noqa: E402
 
 AGENCY = "000.00.01.H47"
+CAMPAIGN = "5a0e3c55-71a0-4d71-9d2e-2026aa000071"
+"""Every record belongs to the year's campaign, as on the tablets."""
 BATCH = 500
 DAMAGES = ["crumbling", "brittle", "torn", "stained", "faded", "mould", "pests", "water"]
 WORDS = [
@@ -74,6 +76,7 @@ def make_records(n: int, fonds_id: str, rng: random.Random) -> list[dict[str, An
             {
                 "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
                 "agency_code": AGENCY,
+                "campaign_id": CAMPAIGN,
                 "fonds_id": fonds_id,
                 "inventory_no": str(rng.randint(1, 9)),
                 "box_no": str(i // 40 + 1),
@@ -96,16 +99,18 @@ def make_records(n: int, fonds_id: str, rng: random.Random) -> list[dict[str, An
 def prepare(settings: Settings) -> None:
     from sqlmodel import Session
 
-    from common.schemas import AgencyIn
+    from common.schemas import AgencyIn, Campaign
     from common.vocab import Role
     from sync_server.db import make_engine, migrate
     from sync_server.domain.agencies import upsert_agencies
+    from sync_server.domain.campaigns import save_campaign
     from sync_server.domain.users import UserCreate, create_user
 
     engine = make_engine(settings)
     migrate(engine)
     with Session(engine) as s:
         upsert_agencies(s, None, [AgencyIn(code=AGENCY, name="Sở Nội vụ", kind="department")])
+        save_campaign(s, None, Campaign(id=uuid.UUID(CAMPAIGN), year=2026, name="Khảo sát 2026"))
         s.commit()
         create_user(
             s,
@@ -118,13 +123,16 @@ def prepare(settings: Settings) -> None:
 
 
 def start_server(settings: Settings, port: int) -> subprocess.Popen[bytes]:
+    """``serve`` in a child process (``BENCH_SERVER_LOG=FILE`` keeps its log; ``SAOLUU_WORKERS=N``)."""
+    path = os.environ.get("BENCH_SERVER_LOG")
+    log: Any = open(path, "ab") if path else subprocess.DEVNULL  # noqa: SIM115 (the child writes it)
     env = {**os.environ, "SAOLUU_DATA_DIR": str(settings.data_dir), "DATABASE_URL": settings.database_url}
     proc = subprocess.Popen(
         [sys.executable, "-m", "sync_server", "serve", "--port", str(port)],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     for _ in range(300):
         try:

@@ -7,17 +7,16 @@ Vietnamese and English.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 import uuid
-from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from common.boxcode import AGENCY_CODE_RE, NUMBER_CODE_RE, make_box_code
+from common.dates import partial_date_bounds
 from common.vocab import (
     AccessRegime,
     AgencyKind,
@@ -39,7 +38,6 @@ NOTE_MAX = 2000
 MAX_DAMAGES = len(DamageType)
 MAX_PHOTOS = 30
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
-PARTIAL_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
 def _err(reason: str, message: str, field: str | None = None, **ctx: Any) -> PydanticCustomError:
@@ -60,24 +58,6 @@ def _number_code(v: str) -> str:
     if not NUMBER_CODE_RE.match(v):
         raise _err("bad_number_code", "bad number code")
     return v
-
-
-@lru_cache(maxsize=8192)
-def partial_date_bounds(value: str) -> tuple[dt.date, dt.date]:
-    """Earliest and latest day a partial date (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``) can mean."""
-    m = PARTIAL_DATE_RE.match(value)
-    if not m:
-        raise ValueError(value)
-    year = int(m[1])
-    month = int(m[2]) if m[2] else None
-    day = int(m[3]) if m[3] else None
-    if month is None:
-        return dt.date(year, 1, 1), dt.date(year, 12, 31)
-    if day is None:
-        last = calendar.monthrange(year, month)[1]
-        return dt.date(year, month, 1), dt.date(year, month, last)
-    d = dt.date(year, month, day)
-    return d, d
 
 
 def _partial_date(v: str) -> str:
@@ -261,11 +241,11 @@ class FileRecord(Schema):
     retention: Retention = Retention.PERMANENT
     retention_years: Annotated[int, Field(ge=1, le=200)] | None = None
     access: AccessRegime = AccessRegime.OPEN
-    languages: Annotated[list[Language], Field(min_length=1), AfterValidator(_unique)] = Field(
+    languages: Annotated[list[Language], Field(min_length=1)] = Field(
         default_factory=lambda: [Language.VI]
     )
     carrier: Carrier = Carrier.PAPER
-    criteria: Annotated[list[Criterion], Field(min_length=1), AfterValidator(_unique)]
+    criteria: Annotated[list[Criterion], Field(min_length=1)]
     rare: bool = False
     notes: Note | None = None
     damages: Annotated[list[DamageEntry], Field(max_length=MAX_DAMAGES)] = Field(default_factory=list)
@@ -281,6 +261,9 @@ class FileRecord(Schema):
             raise _err("years_required", "years required", "retention_years")
         if self.retention == Retention.PERMANENT and self.retention_years is not None:
             raise _err("years_not_allowed", "years not allowed", "retention_years")
+        # one check here rather than a validator per list: each costs a call out of pydantic-core
+        _unique(self.languages, "languages")
+        _unique(self.criteria, "criteria")
         _unique([d.type for d in self.damages], "damages")
         _unique([p.sha256 for p in self.photos], "photos")
         return self

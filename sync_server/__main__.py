@@ -8,6 +8,7 @@ import getpass
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import Session
 
@@ -64,6 +65,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+KEEP_ALIVE_SECONDS = 75
+"""Idle keep-alive connections stay open this long (nginx's default)."""
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -72,7 +77,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if not settings.public_url:
         settings.public_url = f"http://{args.host}:{args.port}"
-    app = create_app(settings)
+        os.environ["SAOLUU_PUBLIC_URL"] = settings.public_url  # for worker processes too
+    app = create_app(settings)  # migrates the database once, before any worker starts
     if args.demo:
         from sync_server.demo import seed_demo
 
@@ -81,7 +87,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print_banner(settings, accounts)
     from sync_server.logs import log_config
 
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", log_config=log_config())
+    options: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": "info",
+        "log_config": log_config(),
+        # tablets and the reverse proxy keep connections open between requests; closing them
+        # sooner than the client expects makes it send a request into a closing socket
+        "timeout_keep_alive": KEEP_ALIVE_SECONDS,
+    }
+    if args.workers > 1:
+        app.state.engine.dispose()
+        uvicorn.run("sync_server.app:worker_app", factory=True, workers=args.workers, **options)
+    else:
+        uvicorn.run(app, **options)
     return 0
 
 
@@ -187,6 +206,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--demo", action="store_true", help="nạp dữ liệu demo / load demo data")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("SAOLUU_WORKERS", "1")),
+        help="số tiến trình xử lý / worker processes (SAOLUU_WORKERS, default 1)",
+    )
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("create-user", parents=[common], help="tạo người dùng (mật khẩu từ stdin)")

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import RedirectResponse
 
 from common.errors import ErrorResponse
 from sync_server import __version__, web
 from sync_server.api import agencies, auth, campaigns, devices, exports, meta, photos, records, sync, users
+from sync_server.checkpoint import Checkpointer
 from sync_server.config import Settings, get_settings
 from sync_server.db import make_engine, migrate
 from sync_server.errors import install_error_handlers
@@ -23,7 +27,16 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     engine = make_engine(settings)
     if run_migrations:
         migrate(engine)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        checkpointer = Checkpointer(engine).start() if settings.is_sqlite else None
+        yield
+        if checkpointer is not None:
+            checkpointer.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="SaoLuu sync server",
         version=__version__,
         description="Kiểm kê tài liệu lưu trữ thuộc diện số hóa lập bản sao bảo hiểm (QĐ 71/QĐ-TTg).",
@@ -47,3 +60,8 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         return RedirectResponse("/docs")
 
     return app
+
+
+def worker_app() -> FastAPI:
+    """The app of one of several worker processes (``serve --workers N``): the parent migrated."""
+    return create_app(get_settings(), run_migrations=False)

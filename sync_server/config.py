@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     max_photo_bytes: int = 20 * 1024 * 1024
     max_import_bytes: int = 10 * 1024 * 1024
     db_echo: bool = False
+    sqlite_cache_mb: int = Field(default=32, ge=1, le=4096)
+    """Page cache per SQLite connection, in MB (``SAOLUU_SQLITE_CACHE_MB``)."""
     photo_store: Literal["local", "s3"] = "local"
     """Where photo bytes live: ``photo_dir`` or an S3-compatible bucket (the ``s3_*`` settings)."""
     s3_endpoint_url: str = ""

@@ -157,6 +157,8 @@ class Box(SyncedRow, table=True):
 
 
 class FileRecord(SyncedRow, table=True):
+    agency_code: str = Field(foreign_key="agency.code", max_length=40)
+    """Indexed as the first column of ``ix_filerecord_agency_fonds``."""
     campaign_id: str | None = Field(default=None, max_length=36)
     fonds_id: str = Field(max_length=36)
     box_id: str | None = Field(default=None, max_length=36)

@@ -42,7 +42,16 @@ async def get_photo_store(request: Request) -> PhotoStore:
     return request.app.state.photos  # type: ignore[no-any-return]
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+SESSION_SLOTS = 30
+"""Requests that may hold a database session at once: fewer than the connection pool (40) and the
+worker threads (40). More requests wait for a slot without a thread, so a request always finds a
+connection, and a session's teardown always finds a thread."""
+
+# One Depends object for every route, so the slots are shared. ``scope="function"``: the session
+# closes (its connection goes back to the pool) as soon as the route returns, before the answer is
+# sent to a client that may be slow to take it.
+_session = Depends(get_session, scope="function", max_concurrency=SESSION_SLOTS)
+SessionDep = Annotated[Session, _session]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 PhotoStoreDep = Annotated[PhotoStore, Depends(get_photo_store)]
 

@@ -22,8 +22,15 @@ from common.errors import Localized, SaoLuuError, field_error
 from common.vocab import ReviewState, Role
 from sync_server.api.deps import CurrentUser, SessionDep, allow
 from sync_server.auth import Principal
-from sync_server.domain import exports
-from sync_server.domain.exports import ExportFilters, ExportKind, NoProgress, authorize, export_kind, kinds
+from sync_server.domain.exports import registry as exports
+from sync_server.domain.exports.registry import (
+    ExportFilters,
+    ExportKind,
+    NoProgress,
+    authorize,
+    export_kind,
+    kinds,
+)
 from sync_server.domain.jobs import Job, JobRegistry
 from sync_server.domain.labels import LAYOUTS
 

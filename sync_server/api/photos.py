@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Request, Response
-from starlette.concurrency import run_in_threadpool
+from fastapi import APIRouter, Depends, Header, Request, Response
 
 from common.errors import ErrorResponse, SaoLuuError, field_error
 from sync_server.api.deps import FIELD, STAFF, CurrentUser, PhotoStoreDep, SessionDep, SettingsDep, allow
@@ -55,6 +54,20 @@ def photo_state(sha256: str, session: SessionDep, store: PhotoStoreDep, _: Curre
     return Response(status_code=200, headers=_state_headers(state))
 
 
+async def chunk_body(
+    request: Request, settings: SettingsDep, upload_length: Annotated[int, Header(ge=1)]
+) -> bytes:
+    """The chunk, read before the route takes a database session: a slow uploader holds no session
+    while its bytes trickle in. A declared length above the limit is refused unread."""
+    if upload_length > settings.max_photo_bytes:
+        raise SaoLuuError(
+            "payload_too_large",
+            413,
+            [field_error("Upload-Length", "too_big", max_bytes=settings.max_photo_bytes)],
+        )
+    return await request.body()
+
+
 @router.patch(
     "/photos/{sha256}",
     summary="Append a chunk to a resumable photo upload",
@@ -71,9 +84,9 @@ def photo_state(sha256: str, session: SessionDep, store: PhotoStoreDep, _: Curre
     },
     **allow(*FIELD),
 )
-async def upload_chunk(
+def upload_chunk(
     sha256: str,
-    request: Request,
+    chunk: Annotated[bytes, Depends(chunk_body)],  # first: solved before the session is taken
     principal: CurrentUser,
     session: SessionDep,
     store: PhotoStoreDep,
@@ -86,25 +99,10 @@ async def upload_chunk(
     that size the bytes are checked against the SHA-256 in the path and must be a JPEG or PNG.
     Every answer carries the resulting ``Upload-Offset`` and ``Upload-Complete``."""
     sha = _sha(sha256)
-    if upload_length > settings.max_photo_bytes:
-        raise SaoLuuError(
-            "payload_too_large",
-            413,
-            [field_error("Upload-Length", "too_big", max_bytes=settings.max_photo_bytes)],
-        )
-    if (done := await run_in_threadpool(session.get, Photo, sha)) is not None:  # never block the loop
+    if (done := session.get(Photo, sha)) is not None:
         return Response(status_code=200, headers=_state_headers(domain.UploadState(True, done.size)))
-    chunk = await request.body()
-    state = await run_in_threadpool(  # disk and database work off the event loop
-        domain.append_chunk,
-        session,
-        store,
-        principal,
-        sha,
-        upload_offset,
-        upload_length,
-        chunk,
-        settings.max_photo_bytes,
+    state = domain.append_chunk(
+        session, store, principal, sha, upload_offset, upload_length, chunk, settings.max_photo_bytes
     )
     return Response(status_code=201 if state.complete else 204, headers=_state_headers(state))
 

@@ -12,7 +12,7 @@ from sync_server.auth import Principal
 from sync_server.domain.audit import audit
 from sync_server.domain.ingest import store_resolution
 from sync_server.domain.records import entity_kind, get_record, validate
-from sync_server.domain.sequence import next_seq
+from sync_server.domain.sequence import lock_changes, next_seq
 from sync_server.models import RecordRevision, SyncedRow, utcnow
 
 
@@ -67,6 +67,7 @@ def resolve(
     merged: dict[str, Any] | None,
 ) -> SyncedRow:
     """Keep the server's data, take one revision, or store a merge; a new version for everyone."""
+    lock_changes(session)  # the version read next can't move under us before we commit
     row = get_record(session, principal, entity_type, entity_id)
     revisions = open_revisions(session, entity_type, entity_id)
     if not revisions and not row.conflicted:

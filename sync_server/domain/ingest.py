@@ -16,6 +16,7 @@ hundreds of records costs a handful of round trips.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -32,7 +33,7 @@ from common.protocol import SYNCED_TYPES, Change, ChangeResult, ChangeStatus, Pu
 from sync_server.auth import Principal
 from sync_server.domain.bulk import bulk_insert, bulk_update
 from sync_server.domain.records import KINDS, EntityKind, authorize_write, entity_kind, validate
-from sync_server.domain.sequence import next_seq
+from sync_server.domain.sequence import lock_changes, next_seq
 from sync_server.models import (
     Agency,
     AuditLog,
@@ -213,8 +214,9 @@ def _reference_errors(session: Session, prepared: Sequence[_Prepared]) -> dict[i
     return errors
 
 
-def _row_values(p: _Prepared, version: int, seq: int, principal: Principal) -> dict[str, Any]:
-    now = utcnow()
+def _row_values(
+    p: _Prepared, version: int, seq: int, principal: Principal, now: dt.datetime
+) -> dict[str, Any]:
     return {
         "id": p.rid,
         "agency_code": p.agency_code,
@@ -251,6 +253,7 @@ def _children(w: _Writes, p: _Prepared) -> None:
     rid = p.rid
     live = not p.change.deleted
     if isinstance(p.obj, s.FileRecord):
+        campaign = str(p.obj.campaign_id) if p.obj.campaign_id else None  # saves the copy trigger
         w.damages[rid] = [
             {
                 "record_id": rid,
@@ -258,6 +261,7 @@ def _children(w: _Writes, p: _Prepared) -> None:
                 "agency_code": p.agency_code,
                 "severity": int(d.severity),
                 "readability": d.readability.value,
+                "campaign_id": campaign,
             }
             for d in p.obj.damages
             if live
@@ -280,6 +284,8 @@ def push(session: Session, principal: Principal, request: PushRequest) -> PushRe
             outcome.index = i
             prepared.append(outcome)
 
+    if prepared:
+        lock_changes(session)  # before reading versions: concurrent pushes of a record queue here
     states = _load_states(session, prepared)
     seen = _seen_changes(session, principal, prepared, states)
     ref_errors = _reference_errors(session, prepared)
@@ -353,7 +359,7 @@ def _stage(
         rid = p.rid
         seq = first_seq + offset
         if status == ChangeStatus.APPLIED:
-            values = _row_values(p, version, seq, principal)
+            values = _row_values(p, version, seq, principal, now)
             if version == 1 and rid not in inserted:
                 w.inserts[p.kind.name].append({**values, "created_at": now, "conflicted": False})
                 inserted.add(rid)
@@ -480,7 +486,8 @@ def store_resolution(
     )
     p = _Prepared(index=0, change=change, kind=kind, obj=obj, agency_code=row.agency_code)
     writes = _Writes()
-    writes.updates[kind.name].append({**_row_values(p, row.version + 1, seq, principal), "conflicted": False})
+    values = _row_values(p, row.version + 1, seq, principal, utcnow())
+    writes.updates[kind.name].append({**values, "conflicted": False})
     _children(writes, p)
     _write(session, writes)
     session.expire(row)

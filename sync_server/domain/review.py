@@ -13,7 +13,7 @@ from common.vocab import ReviewState
 from sync_server.auth import Principal
 from sync_server.domain.audit import audit
 from sync_server.domain.records import get_record
-from sync_server.domain.sequence import next_seq
+from sync_server.domain.sequence import lock_changes, next_seq
 from sync_server.models import ReviewComment, SyncedRow, utcnow
 
 REVIEWABLE = ("file_record", "nil_report")
@@ -27,6 +27,7 @@ def review(
         raise SaoLuuError("not_found", 404, [field_error("type", "not_in_vocab", input=entity_type)])
     if state in (ReviewState.SENT_BACK, ReviewState.REJECTED) and not text.strip():
         raise ValidationFailed([field_error("text", "missing")])
+    lock_changes(session)  # the version read next can't move under us before we commit
     row: SyncedRow = get_record(session, principal, entity_type, entity_id)
     first = next_seq(session, 2) - 1
     table = type(row).__table__  # type: ignore[attr-defined]

@@ -33,3 +33,14 @@ def committed_seq(session: Session) -> int:
         text("SELECT value FROM counter WHERE name = :name"), {"name": CHANGE_SEQ}
     ).scalar_one()
     return int(value)
+
+
+def lock_changes(session: Session) -> None:
+    """Take the change-sequence lock now; it is held until the transaction ends.
+
+    Every writer of synced records takes it before writing, so what a transaction reads after this
+    call (a record's current version, say) no other writer can change before it commits: a decision
+    made on it can't overwrite a concurrent edit. Reserving zero numbers takes the lock without
+    spending one.
+    """
+    next_seq(session, 0)

@@ -11,7 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
-from sync_server.domain.exports import catalogue, kinds
+from sync_server.domain.exports import catalogue
+from sync_server.domain.exports.registry import kinds
 from sync_server.models import FileRecord
 from tests.conftest import AGENCY_A, AGENCY_B
 from tests.exports.helpers import add_file, add_fonds, read_xlsx, run_job, table

@@ -7,8 +7,6 @@ from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, Select, false
 
-from common.errors import SaoLuuError
-
 Scope = frozenset[str] | None
 """Agency codes the caller may see; None = every agency (reviewer, administrator)."""
 
@@ -47,6 +45,8 @@ class NoProgress:
 def check_scope(filters: ExportFilters, scope: Scope) -> None:
     """Refuse an explicit agency filter outside the caller's scope."""
     if scope is not None and filters.agency_code is not None and filters.agency_code not in scope:
+        from common.errors import SaoLuuError  # here, not at the top: the writers stay pydantic-free
+
         raise SaoLuuError("forbidden", 403)
 
 

@@ -24,7 +24,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from common.schemas import PARTIAL_DATE_RE, partial_date_bounds
+from common.dates import PARTIAL_DATE_RE, partial_date_bounds
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 SHEET_TITLE_MAX = 31

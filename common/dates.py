@@ -1,0 +1,32 @@
+"""Partial dates (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``): the format and the days one can mean.
+
+Kept apart from :mod:`common.schemas` so that code which only reads stored dates (the Excel
+exports) does not load pydantic.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from functools import lru_cache
+
+PARTIAL_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+@lru_cache(maxsize=8192)
+def partial_date_bounds(value: str) -> tuple[dt.date, dt.date]:
+    """Earliest and latest day a partial date (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``) can mean."""
+    m = PARTIAL_DATE_RE.match(value)
+    if not m:
+        raise ValueError(value)
+    year = int(m[1])
+    month = int(m[2]) if m[2] else None
+    day = int(m[3]) if m[3] else None
+    if month is None:
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if day is None:
+        last = calendar.monthrange(year, month)[1]
+        return dt.date(year, month, 1), dt.date(year, month, last)
+    d = dt.date(year, month, day)
+    return d, d

@@ -1,0 +1,72 @@
+"""Two devices pushing edits of the same record at the same instant: one applies, one conflicts.
+
+The server must read a record's version and write the next one as one step; if both pushes read
+version N before either writes, both would be "applied" and one edit would silently replace the other.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.api.records_data import file_record, fonds
+from tests.conftest import AGENCY_A, login
+
+ROUNDS = 12
+
+
+def _push(http: Any, record: dict[str, Any], base: int | None, rev: int) -> dict[str, Any]:
+    change = {"type": "file_record", "id": record["id"], "rev": rev, "base_version": base, "data": record}
+    body = {"batch_id": str(uuid.uuid4()), "changes": [change]}
+    resp = http.post("/api/v1/sync/push", json=body)
+    assert resp.status_code == 200, resp.text
+    return resp.json()["results"][0]  # type: ignore[no-any-return]
+
+
+def test_simultaneous_edits_of_one_record_never_both_apply(client: TestClient, tablet) -> None:  # type: ignore[no-untyped-def]
+    one, two = tablet("surveyor_a", name="one").http, tablet("surveyor_a", name="two").http
+    f = fonds(AGENCY_A)
+    rec = file_record(AGENCY_A, f["id"])
+    setup = {
+        "batch_id": str(uuid.uuid4()),
+        "changes": [
+            {"type": "fonds", "id": f["id"], "rev": 1, "data": f},
+            {"type": "file_record", "id": rec["id"], "rev": 1, "data": rec},
+        ],
+    }
+    assert one.post("/api/v1/sync/push", json=setup).status_code == 200
+
+    version = 1
+    for i in range(ROUNDS):
+        barrier = threading.Barrier(2)
+        outcomes: dict[str, dict[str, Any]] = {}
+
+        def edit(
+            name: str, http: Any, title: str, rev: int, base: int, barrier: threading.Barrier, out: dict
+        ) -> None:
+            barrier.wait()
+            out[name] = _push(http, {**rec, "title": title}, base, rev)
+
+        threads = [
+            threading.Thread(
+                target=edit, args=(name, http, f"Bản của máy {name} {i}", 2 + i, version, barrier, outcomes)
+            )
+            for name, http in (("một", one), ("hai", two))
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        statuses = sorted(o["status"] for o in outcomes.values())
+        assert statuses == ["applied", "conflict"], (i, outcomes)
+        version += 1
+
+    reviewer = login(client, "reviewer")
+    history = client.get(f"/api/v1/records/file_record/{rec['id']}/history", headers=reviewer).json()
+    applied = [h for h in history if h["action"] == "update"]
+    conflicts = [h for h in history if h["action"] == "conflict"]
+    assert len(applied) == ROUNDS and len(conflicts) == ROUNDS
+    assert sorted(h["version_after"] for h in applied) == list(range(2, ROUNDS + 2))
