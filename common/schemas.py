@@ -241,9 +241,7 @@ class FileRecord(Schema):
     retention: Retention = Retention.PERMANENT
     retention_years: Annotated[int, Field(ge=1, le=200)] | None = None
     access: AccessRegime = AccessRegime.OPEN
-    languages: Annotated[list[Language], Field(min_length=1)] = Field(
-        default_factory=lambda: [Language.VI]
-    )
+    languages: Annotated[list[Language], Field(min_length=1)] = Field(default_factory=lambda: [Language.VI])
     carrier: Carrier = Carrier.PAPER
     criteria: Annotated[list[Criterion], Field(min_length=1)]
     rare: bool = False
