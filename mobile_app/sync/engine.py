@@ -83,6 +83,7 @@ class SyncEngine:
         """One request with retries on transport errors and retryable statuses."""
         last: str = ""
         for attempt in range(self.retry.attempts):
+            retry_after: str | None = None
             try:
                 resp = self.http.request(method, url, **kw)
             except httpx.TransportError as exc:
@@ -97,8 +98,9 @@ class SyncEngine:
                         status=resp.status_code,
                     )
                 last = f"HTTP {resp.status_code}"
+                retry_after = resp.headers.get("Retry-After")
             if attempt + 1 < self.retry.attempts:
-                self.sleep(self.retry.delay(attempt, self.rng))
+                self.sleep(self.retry.delay(attempt, self.rng, retry_after))
         raise SyncError(f"{method} {url}: {last}", offline=True)
 
     # --- push ----------------------------------------------------------------------------------
