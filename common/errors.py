@@ -21,6 +21,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "too_short": ("Cần ít nhất {min_length} ký tự", "Needs at least {min_length} characters"),
     "too_few_items": ("Cần chọn ít nhất {min_length} mục", "Choose at least {min_length} item(s)"),
     "too_many_items": ("Nhiều hơn {max_length} mục", "More than {max_length} items"),
+    "in_future": ("Ngày không được ở tương lai: {input}", "The date can't be in the future: {input}"),
     "not_in_vocab": ("Giá trị không có trong danh mục: {input}", "Unknown code: {input}"),
     "too_small": ("Phải lớn hơn hoặc bằng {ge}", "Must be at least {ge}"),
     "too_large": ("Phải nhỏ hơn hoặc bằng {le}", "Must be at most {le}"),

@@ -172,6 +172,8 @@ class FileRecord(SyncedRow, table=True):
     pages: int | None = None
     max_severity: int = 0
     review_state: str = Field(default="pending", max_length=20)
+    digitized_on: dt.date | None = None
+    """When the archive centre digitized the file (set on the web; not part of the tablet's record)."""
 
     __table_args__ = (
         Index("ix_filerecord_agency_fonds", "agency_code", "fonds_id", "id"),

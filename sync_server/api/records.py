@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
@@ -10,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from common.vocab import ReviewState, Role
 from sync_server.api.deps import CurrentUser, SessionDep, allow
-from sync_server.domain import conflicts, ingest, review
+from sync_server.domain import conflicts, digitization, ingest, review
 from sync_server.domain import records as domain
 from sync_server.domain.audit import history
 
@@ -112,3 +113,21 @@ def review_record(
     """Approve, send back for correction (with a comment) or reject (with a reason)."""
     comment = review.review(session, principal, entity_type, record_id, body.state, body.text)
     return domain.to_out("review_comment", comment)
+
+
+class DigitizedIn(BaseModel):
+    ids: list[uuid.UUID] = Field(min_length=1, max_length=digitization.MAX_IDS)
+    on: dt.date | None = Field(default_factory=dt.date.today)
+    """The day they were digitized (default today); null clears the mark."""
+
+
+class DigitizedOut(BaseModel):
+    changed: int
+
+
+@router.post("/digitization", response_model=DigitizedOut, **allow(Role.ADMIN, Role.REVIEWER))
+def mark_digitized(body: DigitizedIn, principal: CurrentUser, session: SessionDep) -> DigitizedOut:
+    """Mark file records digitized on a day (or clear the mark with ``"on": null``). The day counts
+    in the yearly report and the handover catalogue; it does not change the records' versions."""
+    changed = digitization.mark_digitized(session, principal, [str(i) for i in body.ids], body.on)
+    return DigitizedOut(changed=changed)

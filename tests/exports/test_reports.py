@@ -47,8 +47,17 @@ def _records(app: Any) -> list[FileRecord]:
         return list(s.exec(select(FileRecord).where(col(FileRecord.deleted).is_(False))).all())
 
 
+def _digitize_the_file_with_pages(client: TestClient, auth: Any, app: Any) -> FileRecord:
+    """The archive centre marks one file digitized (the one with pages), through the API."""
+    done = next(r for r in _records(app) if r.pages)
+    resp = client.post("/api/v1/digitization", json={"ids": [done.id]}, headers=auth("reviewer"))
+    assert resp.status_code == 200 and resp.json() == {"changed": 1}, resp.text
+    return done
+
+
 def test_yearly_report_round_trip(client: TestClient, auth: Any, app: Any) -> None:
     _seed(client, auth)
+    _digitize_the_file_with_pages(client, auth, app)
     wb = read_xlsx(run_job(client, auth("reviewer"), "yearly_report", year=2026))
     assert wb.sheetnames == ["Theo cơ quan", "Theo tiêu chí", "Theo vật mang tin", "Theo hư hỏng"]
     ws = wb["Theo cơ quan"]
@@ -71,6 +80,9 @@ def test_yearly_report_round_trip(client: TestClient, auth: Any, app: Any) -> No
     assert a["Số trang"].value == 3
     assert a["Quý, hiếm"].value == 1
     assert a["Hồ sơ có hư hỏng"].value == sum(1 for r in records if r.max_severity) == 2
+    assert a["Hồ sơ đã số hóa"].value == sum(1 for r in records if r.digitized_on) == 1
+    assert a["Trang đã số hóa"].value == sum(r.pages or 0 for r in records if r.digitized_on) == 3
+    assert by_code[AGENCY_B]["Hồ sơ đã số hóa"].value == 0
     for crit in ("permanent", "collected", "damaged"):
         header = next(h for h in headers if h and h.startswith("Tiêu chí") and crit_label(crit) in h)
         assert a[header].value == sum(1 for r in records if crit in r.criteria.split(","))
@@ -122,6 +134,7 @@ def test_yearly_report_of_one_campaign(client: TestClient, auth: Any, app: Any) 
 
 def test_handover_round_trip(client: TestClient, auth: Any, app: Any) -> None:
     seeded = _seed(client, auth)
+    _digitize_the_file_with_pages(client, auth, app)
     wb = read_xlsx(run_job(client, auth("reviewer"), "handover"))
     ws = wb["Bàn giao"]
     _, rows = table(ws, HEADER_ROW)
@@ -137,11 +150,13 @@ def test_handover_round_trip(client: TestClient, auth: Any, app: Any) -> None:
         assert r["Số tờ"].value == sum(x.leaves or 0 for x in mine)
         assert r["Số trang"].value == sum(x.pages or 0 for x in mine)
         assert r["Số hồ sơ đã duyệt"].value == 0
+        assert r["Số hồ sơ đã số hóa"].value == sum(1 for x in mine if x.digitized_on)
+        assert r["Số trang đã số hóa"].value == sum(x.pages or 0 for x in mine if x.digitized_on)
         assert r["Tên cơ quan, đơn vị"].value == "Sở Nội vụ"
     assert rows[0]["Thời gian"].value == "1976–1996"
     assert rows[0]["Mét giá"].value == 12.5
     tail = [[c.value for c in row] for row in ws.iter_rows(min_row=HEADER_ROW + 3)]
-    assert [tail[0][3], *tail[0][8:12]] == ["Cộng: Phông lưu trữ", 2, 0, 94, 3]
+    assert [tail[0][3], *tail[0][8:14]] == ["Cộng: Phông lưu trữ", 2, 0, 94, 3, 1, 3]
     assert tail[-1][1] == "Tổng cộng" and tail[-1][8] == 3
 
 

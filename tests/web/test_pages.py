@@ -307,3 +307,28 @@ def test_api_errors_stay_json(client: TestClient) -> None:
 def test_unknown_page_is_an_html_404(web) -> None:  # type: ignore[no-untyped-def]
     r = web("reviewer").get("/web/nowhere")
     assert r.status_code == 404 and re.search(r"<h1>\s*Không thực hiện được", r.text)
+
+
+def test_reviewer_marks_files_digitized_on_the_record_and_in_bulk(web, world: World) -> None:  # type: ignore[no-untyped-def]
+    c = web("reviewer")
+    rid = world.records["irrigation"]
+    page = c.get(f"/web/records/{rid}")
+    assert "Chưa số hóa." in page.text and 'name="on"' in page.text
+    token = csrf_of(page.text)
+    assert c.post(f"/web/records/{rid}/digitized", data={"on": "2026-11-02"}).status_code == 403  # no token
+    bad = c.post(f"/web/records/{rid}/digitized", data={"on": "2099-01-01", "csrf_token": token})
+    assert bad.status_code == 422 and "Ngày không được ở tương lai" in bad.text
+    ok = c.post(f"/web/records/{rid}/digitized", data={"on": "2026-11-02", "csrf_token": token})
+    assert ok.status_code == 200 and "Đã số hóa ngày 02/11/2026" in ok.text
+    assert "Bỏ ghi nhận" in ok.text
+
+    others = [world.records["crumbling"], world.records["map"]]
+    inv = c.get("/web/inventory")
+    assert "Ghi nhận đã số hóa (hôm nay)" in inv.text
+    bulk = c.post("/web/inventory/digitized", data={"ids": [rid, *others], "csrf_token": csrf_of(inv.text)})
+    assert bulk.status_code == 200 and "Đã ghi nhận số hóa 2 hồ sơ." in bulk.text  # the first keeps its day
+    assert "Đã số hóa ngày 02/11/2026" in c.get(f"/web/records/{rid}").text
+    head = web("head_a")
+    assert head.get(f"/web/records/{rid}").status_code == 200
+    refused = head.post(f"/web/records/{rid}/digitized", data={"on": "2026-11-02", "csrf_token": token})
+    assert refused.status_code in (403, 404)

@@ -35,7 +35,11 @@ COLUMNS = (
     Column("Số hồ sơ đã duyệt", 10),
     Column("Số tờ", 10),
     Column("Số trang", 10),
+    Column("Số hồ sơ đã số hóa", 11),
+    Column("Số trang đã số hóa", 11),
 )
+COUNTS = 6
+"""Files, approved files, leaves, pages, digitized files, digitized pages."""
 KIND_ORDER = {k.value: i for i, k in enumerate(FondsKind)}
 
 
@@ -47,6 +51,10 @@ def _query(filters: ExportFilters, scope: Scope) -> Any:
         func.sum(case((f.review_state == "approved", 1), else_=0)).label("approved"),
         func.sum(func.coalesce(f.leaves, 0)).label("leaves"),
         func.sum(func.coalesce(f.pages, 0)).label("pages"),
+        func.sum(case((f.digitized_on.is_not(None), 1), else_=0)).label("digitized"),
+        func.sum(case((f.digitized_on.is_not(None), func.coalesce(f.pages, 0)), else_=0)).label(
+            "digitized_pages"
+        ),
     ).where(f.deleted.is_(False))
     per_fonds = scoped(per_fonds, f.agency_code, filters, scope)
     if filters.campaign_id:
@@ -88,11 +96,9 @@ def write(
     heading = (TITLE, f"Theo phông / công trình / sưu tập lưu trữ — lập ngày {today_text()}")
     sheet = SheetWriter(wb, "Bàn giao", COLUMNS, heading)
     by_kind: dict[str, list[tuple[int, ...]]] = {}
-    for i, (code, agency_name, kind, number, name, data, _, files, approved, leaves, pages) in enumerate(
-        rows, 1
-    ):
+    for i, (code, agency_name, kind, number, name, data, _, *numbers) in enumerate(rows, 1):
         metres = data.get("shelf_metres")
-        counts = (files, approved or 0, leaves or 0, pages or 0)
+        counts = tuple(n or 0 for n in numbers)
         by_kind.setdefault(kind, []).append(counts)
         sheet.append(
             [
@@ -111,10 +117,10 @@ def write(
     for kind in FondsKind:
         if kind.value in by_kind:
             sheet.append_total(
-                [None, None, None, f"Cộng: {kind.vi}", *([None] * 4), *totals(by_kind[kind.value], 4)]
+                [None, None, None, f"Cộng: {kind.vi}", *([None] * 4), *totals(by_kind[kind.value], COUNTS)]
             )
     all_counts = [c for group in by_kind.values() for c in group]
-    sheet.append_total([None, "Tổng cộng", None, None, None, None, None, None, *totals(all_counts, 4)])
+    sheet.append_total([None, "Tổng cộng", None, None, None, None, None, None, *totals(all_counts, COUNTS)])
     if not rows:
         sheet.note("Không có phông, công trình, sưu tập nào có hồ sơ phù hợp điều kiện lọc.")
     save(wb, out)

@@ -57,6 +57,7 @@ file_record = table(
     column("pages", Integer),
     column("max_severity", Integer),
     column("review_state", String),
+    column("digitized_on", Date),
     column("deleted", Boolean),
     column("data", JSON),
 )

@@ -49,6 +49,8 @@ AGENCY_COLUMNS = (
     Column("Quý, hiếm", 9),
     Column("Hồ sơ có hư hỏng", 10),
     Column("Hồ sơ đã duyệt", 10),
+    Column("Hồ sơ đã số hóa", 10),
+    Column("Trang đã số hóa", 10),
     Column("Ghi chú", 30),
 )
 COUNT_COLUMNS = (Column("Số hồ sơ", 12), Column("Số tờ", 12), Column("Số trang", 12))
@@ -81,6 +83,8 @@ def _per_agency_files(conn: Connection, filters: ExportFilters, scope: Scope) ->
         _sum_if(f.rare.is_(True)),
         _sum_if(f.max_severity > 0),
         _sum_if(f.review_state == "approved"),
+        _sum_if(f.digitized_on.is_not(None)),
+        func.sum(case((f.digitized_on.is_not(None), func.coalesce(f.pages, 0)), else_=0)),
     ).group_by(f.agency_code)
     return {r[0]: tuple(r[1:]) for r in conn.execute(_files(query, filters, scope))}
 
@@ -151,7 +155,7 @@ def _agency_sheet(
     progress: Progress,
 ) -> None:
     sheet = SheetWriter(wb, "Theo cơ quan", AGENCY_COLUMNS, heading)
-    empty = (0,) * (6 + len(CRITERIA))
+    empty = (0,) * (8 + len(CRITERIA))
     sums: list[tuple[Any, ...]] = []
     statuses = {STATUS_LISTED: 0, STATUS_NIL: 0, STATUS_NONE: 0}
     for i, (code, name, kind, agency_status) in enumerate(agencies, 1):

@@ -3,6 +3,7 @@ bulk approval."""
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import Enum
 from typing import TypeVar
 
@@ -11,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import false, select
 
 from common.vocab import Carrier, Criterion, DamageType, ReviewState, Severity
-from sync_server.domain import dashboard, inventory
+from sync_server.domain import dashboard, digitization, inventory
 from sync_server.models import Agency, Fonds
 from sync_server.web.deps import AnyUserPage, Page, StaffPage, local_path
 
@@ -99,3 +100,15 @@ def approve_selected(page: StaffPage) -> Response:
         return page.redirect(back, "inv.nothing_selected")
     approved, _ = inventory.approve_many(page.db, page.principal, ids)
     return page.redirect(back, "inv.approved", n=approved)
+
+
+@router.post("/web/inventory/digitized")
+def digitized_selected(page: StaffPage) -> Response:
+    """Mark the selected records digitized today (those already marked keep their day)."""
+    assert page.db is not None and page.principal is not None
+    back = local_path(page.field("back"), "/web/inventory")
+    ids = page.fields("ids")[:MAX_SELECTED]
+    if not ids:
+        return page.redirect(back, "inv.nothing_selected")
+    changed = digitization.mark_digitized(page.db, page.principal, ids, dt.date.today(), keep_earlier=True)
+    return page.redirect(back, "dig.marked", n=changed)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from typing import Any
@@ -13,7 +14,7 @@ from sqlalchemy import select
 
 from common.errors import SaoLuuError, ValidationFailed
 from common.vocab import ReviewState
-from sync_server.domain import conflicts, review
+from sync_server.domain import conflicts, digitization, review
 from sync_server.domain import photos as photo_domain
 from sync_server.domain import records as record_domain
 from sync_server.domain.audit import history
@@ -112,6 +113,7 @@ def record_context(page: Page, kind: str, row: SyncedRow) -> dict[str, Any]:
         "users": users,
         "devices": devices,
         "comments": comments,
+        "today": dt.date.today(),
     }
 
 
@@ -173,6 +175,25 @@ def review_record(rid: str, page: StaffPage) -> Response:
         message = exc.details[0].message.get(page.lang) if exc.details else exc.message.get(page.lang)
         return _render(page, rid, status=422, review_error=message, review_text=text)
     return page.redirect(f"/web/records/{rid}", "rec.reviewed", state=state.label(page.lang))
+
+
+@router.post("/web/records/{rid}/digitized")
+def mark_digitized(rid: str, page: StaffPage) -> Response:
+    """Record the day the file was digitized, or clear it."""
+    assert page.db is not None and page.principal is not None
+    on: dt.date | None = None
+    if not page.field("clear"):
+        try:
+            on = dt.date.fromisoformat(page.field("on"))
+        except ValueError:
+            return _render(page, rid, status=422, digitized_error=page.t("dig.bad_date"))
+    try:
+        digitization.mark_digitized(page.db, page.principal, [rid], on)
+    except ValidationFailed as exc:
+        page.db.rollback()
+        message = exc.details[0].message.get(page.lang) if exc.details else exc.message.get(page.lang)
+        return _render(page, rid, status=422, digitized_error=message)
+    return page.redirect(f"/web/records/{rid}", "dig.saved")
 
 
 @router.post("/web/records/{rid}/resolve")
