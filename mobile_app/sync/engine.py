@@ -152,11 +152,14 @@ class SyncEngine:
         offset, complete = self._server_offset(sha)
         with path.open("rb") as fh:
             for attempt in range(self.retry.attempts * 4):
-                if complete or offset >= size:
+                if complete:
                     self._publish(photo_bytes_sent=sent_before + size)
                     return
-                fh.seek(offset)
-                chunk = fh.read(self.chunk_size)
+                # Only the server's "complete" ends an upload. Holding every byte is not enough: a
+                # server that died before checking and recording the photo answers offset = size,
+                # and an empty chunk at that offset makes it finish the job.
+                fh.seek(min(offset, size))
+                chunk = fh.read(self.chunk_size) if offset < size else b""
                 headers = {
                     "Upload-Offset": str(offset),
                     "Upload-Length": str(size),

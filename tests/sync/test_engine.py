@@ -191,3 +191,21 @@ def test_newly_assigned_agency_brings_its_older_records(client: TestClient, tabl
     mine = {r.id for r in engine.store.records("file_record") if r.agency_code == AGENCY_B}
     assert mine == {r["id"] for r in b_recs}
     assert engine.pull() == 0  # caught up: the next pull brings nothing again
+
+
+def test_upload_held_whole_but_unrecorded_is_finished(client: TestClient, tablet, settings) -> None:  # type: ignore[no-untyped-def]
+    """The server held every byte but died before recording the photo: HEAD then says
+    'offset = size, not complete'. The tablet must finish the upload, not call it done."""
+    from sync_server.storage import make_photo_store
+
+    engine = tablet("surveyor_a")
+    content = noise_jpeg(random.Random(5), 120_000)
+    photo = engine.store.add_photo(content, "image/jpeg")
+    make_photo_store(settings).append_partial(photo.sha256, 0, content)  # what the crash left
+    head = engine.http.head(f"/api/v1/photos/{photo.sha256}")
+    assert head.headers["Upload-Offset"] == str(len(content)) and head.headers["Upload-Complete"] == "?0"
+
+    engine.upload_photos()
+    got = client.get(f"/api/v1/photos/{photo.sha256}", headers=login(client, "reviewer"))
+    assert got.status_code == 200 and hashlib.sha256(got.content).hexdigest() == photo.sha256
+    assert engine.store.photos() == []
