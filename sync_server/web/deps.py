@@ -208,6 +208,8 @@ async def submitted_form(request: Request) -> FormData | None:
 
 
 FormDep = Annotated[FormData | None, Depends(submitted_form)]
+"""Declared before the session in page dependencies: an upload (a nil report's scan) arrives before
+the request takes one of the limited database sessions (see ``api.deps.SESSION_SLOTS``)."""
 
 
 def _page(request: Request, db: Session | None, principal: Principal | None, form: FormData | None) -> Page:
@@ -243,7 +245,7 @@ def page_user(*roles: Role) -> Callable[..., Page]:
     """Dependency: the page of a signed-in user with one of ``roles`` (any role if none given)."""
     allowed = frozenset(roles)
 
-    def dependency(request: Request, db: SessionDep, form: FormDep) -> Page:
+    def dependency(request: Request, form: FormDep, db: SessionDep) -> Page:  # form first: see FormDep
         principal = sessions.current(db, request.cookies.get(SESSION_COOKIE))
         if principal is None:
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -262,7 +264,7 @@ def page_user(*roles: Role) -> Callable[..., Page]:
 def public_page() -> Callable[..., Page]:
     """Dependency: a page anyone may open (the signed-in user, if any, is still known)."""
 
-    def dependency(request: Request, db: SessionDep, form: FormDep) -> Page:
+    def dependency(request: Request, form: FormDep, db: SessionDep) -> Page:  # form first: see FormDep
         principal = sessions.current(db, request.cookies.get(SESSION_COOKIE))
         page = _page(request, db, principal, form)
         _check_csrf(page)
