@@ -309,6 +309,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "action.review:sent_back": ("Trả lại để sửa", "Sent back"),
     "action.review:rejected": ("Không đạt", "Rejected"),
     "action.review:pending": ("Chuyển về chờ duyệt", "Back to pending"),
+    "action.digitized": ("Ghi nhận đã số hóa", "Marked digitized"),
+    "action.digitized:cleared": ("Bỏ ghi nhận số hóa", "Digitized mark cleared"),
     "history.device": ("máy {name}", "device {name}"),
     "history.server": ("máy chủ", "server"),
     # home for surveyors

@@ -321,6 +321,7 @@ def test_reviewer_marks_files_digitized_on_the_record_and_in_bulk(web, world: Wo
     ok = c.post(f"/web/records/{rid}/digitized", data={"on": "2026-11-02", "csrf_token": token})
     assert ok.status_code == 200 and "Đã số hóa ngày 02/11/2026" in ok.text
     assert "Bỏ ghi nhận" in ok.text
+    assert "Ghi nhận đã số hóa</td>" in ok.text.replace("\n", "")  # named in the history
 
     others = [world.records["crumbling"], world.records["map"]]
     inv = c.get("/web/inventory")
