@@ -62,3 +62,37 @@ def test_passwords_are_stored_as_argon2_hashes(app) -> None:  # type: ignore[no-
         user = session.exec(select(User).where(User.username == "admin")).one()
     assert user.password_hash.startswith("$argon2id$")
     assert "matkhau-admin" not in user.password_hash
+
+
+def test_expired_user_and_device_tokens_stop_working(app, client: TestClient) -> None:  # type: ignore[no-untyped-def]
+    """A token past its expiry (user sessions 12 h, devices 365 days) is refused like a revoked one."""
+    import datetime as dt
+
+    from sqlmodel import Session, select
+
+    from sync_server.auth import token_digest
+    from sync_server.models import ApiToken
+
+    user = login(client, "surveyor_a")
+    admin = login(client, "admin")
+    code = client.post("/api/v1/admin/users/surveyor_a/enroll-codes", headers=admin).json()["code"]
+    device_token = client.post("/api/v1/devices/enroll", json={"code": code, "device_name": "tab"}).json()[
+        "token"
+    ]
+    device = {"Authorization": f"Bearer {device_token}"}
+    for headers in (user, device):
+        assert client.get("/api/v1/sync/pull", headers=headers).status_code == 200
+
+    with Session(app.state.engine) as s:
+        for headers in (user, device):
+            secret = headers["Authorization"].removeprefix("Bearer ")
+            row = s.exec(select(ApiToken).where(ApiToken.token_hash == token_digest(secret))).one()
+            row.expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)  # as if the time had passed
+            s.add(row)
+        s.commit()
+    for headers in (user, device):
+        resp = client.get("/api/v1/sync/pull", headers=headers)
+        assert resp.status_code == 401 and resp.json()["error"]["code"] == "not_authenticated"
+    assert (
+        client.get("/api/v1/sync/pull", headers=login(client, "surveyor_a")).status_code == 200
+    )  # sign in again
