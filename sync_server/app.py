@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -20,6 +22,7 @@ from sync_server.web import admin as web_admin
 from sync_server.web import exports as web_exports
 
 API_PREFIX = "/api/v1"
+log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings | None = None, *, run_migrations: bool = True) -> FastAPI:
@@ -29,7 +32,10 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         migrate(engine)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        swept = app.state.photos.sweep_partials(dt.timedelta(days=settings.partial_upload_days))
+        if swept:
+            log.info("deleted %d photo uploads unfinished for %d days", swept, settings.partial_upload_days)
         checkpointer = Checkpointer(engine).start() if settings.is_sqlite else None
         yield
         if checkpointer is not None:

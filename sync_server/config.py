@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     device_token_days: int = 365
     enroll_code_hours: int = 72
     max_photo_bytes: int = 20 * 1024 * 1024
+    partial_upload_days: int = Field(default=30, ge=1)
+    """Photo uploads left unfinished this long are deleted when the server starts."""
     max_import_bytes: int = 10 * 1024 * 1024
     db_echo: bool = False
     sqlite_cache_mb: int = Field(default=32, ge=1, le=4096)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Protocol
 
 from common.errors import SaoLuuError
@@ -46,6 +47,12 @@ class PhotoStore(Protocol):
         ...
 
     def discard_partial(self, sha256: str) -> None: ...
+
+    def sweep_partials(self, older_than: dt.timedelta) -> int:
+        """Delete uploads abandoned for longer than ``older_than``; returns how many. A tablet that
+        comes back later finds nothing held (HEAD 404) and starts that photo again from 0. Stores
+        that expire them by themselves (an S3 lifecycle rule on the partial prefix) do nothing."""
+        return 0
 
 
 class OffsetMismatch(Exception):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import os
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 from sync_server.storage.base import OffsetMismatch
@@ -101,3 +103,15 @@ class LocalPhotoStore:
         with self._lock:
             self._checked.pop(sha256, None)
         self._partial(sha256).unlink(missing_ok=True)
+
+    def sweep_partials(self, older_than: dt.timedelta) -> int:
+        cutoff = time.time() - older_than.total_seconds()
+        swept = 0
+        for p in self.partials.iterdir():
+            try:
+                if p.is_file() and p.stat().st_mtime < cutoff:
+                    self.discard_partial(p.name)
+                    swept += 1
+            except (OSError, ValueError):  # raced with an upload finishing, or not one of ours
+                continue
+        return swept

@@ -15,6 +15,7 @@ only module that imports boto3.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import threading
@@ -277,3 +278,7 @@ class S3PhotoStore:
             self._verified.pop(sha256, None)
         _, keys = self._chunks(sha256)
         self._delete_keys(keys)
+
+    def sweep_partials(self, older_than: dt.timedelta) -> int:
+        """Nothing here: on S3 a lifecycle rule on the partial prefix expires them (see README)."""
+        return 0

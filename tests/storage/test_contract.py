@@ -167,3 +167,26 @@ def test_s3_complete_without_a_checked_read_refuses_bytes_that_do_not_match(
     with pytest.raises(ValueError):
         store.complete(SHA)
     assert not store.exists(SHA)
+
+
+def test_abandoned_partial_uploads_are_swept_when_the_server_starts(settings: Any) -> None:
+    """Uploads left unfinished longer than ``partial_upload_days`` go at startup; recent ones stay."""
+    import os
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from sync_server.app import create_app
+    from sync_server.storage.local import LocalPhotoStore
+
+    store = LocalPhotoStore(settings.photo_dir)
+    old, fresh = "a" * 64, "b" * 64
+    store.append_partial(old, 0, b"\xff\xd8\xff" + b"x" * 100)
+    store.append_partial(fresh, 0, b"\xff\xd8\xff" + b"y" * 100)
+    month_ago = time.time() - 31 * 86400
+    os.utime(store.partials / old, (month_ago, month_ago))
+
+    with TestClient(create_app(settings)) as client:  # the lifespan runs the sweep
+        assert client.get("/api/v1/health").status_code == 200
+    assert store.partial_size(old) == 0
+    assert store.partial_size(fresh) == 103
