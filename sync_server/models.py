@@ -178,6 +178,7 @@ class FileRecord(SyncedRow, table=True):
     __table_args__ = (
         Index("ix_filerecord_agency_fonds", "agency_code", "fonds_id", "id"),
         Index("ix_filerecord_review", "review_state", "agency_code"),
+        Index("ix_filerecord_agency_seq", "agency_code", "seq"),  # a surveyor's pull: new rows only
         # web inventory: each unselective filter with the default sort (latest change first)
         Index("ix_filerecord_state_seq", "review_state", "seq"),
         Index("ix_filerecord_carrier_seq", "carrier", "seq"),

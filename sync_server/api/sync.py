@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from common.protocol import MAX_PULL, PullResponse, PushRequest, PushResponse
 from sync_server.api.deps import FIELD, CurrentUser, SessionDep, allow
@@ -40,8 +40,9 @@ def pull(
     session: SessionDep,
     cursor: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL)] = 500,
-) -> PullResponse:
+) -> Response:
     """Up to ``limit`` changes the caller may see (agencies, campaigns, records of their agencies,
     review comments) written after ``cursor``, in server sequence order, each at its latest version.
     Store the page, then ask again with the returned ``cursor`` while ``has_more`` is true."""
-    return pull_changes(session, principal, cursor, limit)
+    page = pull_changes(session, principal, cursor, limit)
+    return Response(page.to_json(), media_type="application/json")

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Table, select
+import pydantic_core
+from sqlalchemy import Table, Text, cast, null, select
 from sqlmodel import Session
 
-from common.protocol import PulledChange, PullResponse
+from common.protocol import PulledChange
 from common.vocab import vocabulary_payload
 from sync_server.auth import Principal
 from sync_server.domain.agencies import FIELDS as AGENCY_FIELDS
@@ -32,6 +34,45 @@ PULLED_KINDS = ("visit", "fonds", "box", "file_record", "nil_report", "review_co
 def vocab_version() -> str:
     blob = json.dumps(vocabulary_payload(), sort_keys=True, ensure_ascii=False).encode()
     return hashlib.sha256(blob).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Pulled:
+    """One pulled change, already encoded as a :class:`PulledChange` JSON object."""
+
+    seq: int
+    json: bytes
+
+    @classmethod
+    def of(cls, change: PulledChange) -> Pulled:
+        return cls(change.seq, change.__pydantic_serializer__.to_json(change))
+
+
+@dataclass(frozen=True)
+class PullPage:
+    """A pull's answer (:class:`common.protocol.PullResponse`) with its changes already encoded;
+    :meth:`to_json` is the JSON body."""
+
+    changes: list[Pulled]
+    cursor: int
+    has_more: bool
+    vocab_version: str
+    agencies: list[str] | None
+
+    def to_json(self) -> bytes:
+        rest = _to_json(
+            {
+                "cursor": self.cursor,
+                "has_more": self.has_more,
+                "vocab_version": self.vocab_version,
+                "agencies": self.agencies,
+            }
+        )
+        return b"".join((b'{"changes":[', b",".join(c.json for c in self.changes), b"],", rest[1:]))
+
+
+def _to_json(value: Any) -> bytes:
+    return pydantic_core.to_json(value)
 
 
 def _t(model: Any) -> Table:
@@ -78,42 +119,54 @@ def _campaigns(session: Session, cursor: int, high: int, limit: int) -> list[Pul
 
 def _records(
     session: Session, p: Principal, kind_name: str, cursor: int, high: int, limit: int
-) -> list[PulledChange]:
+) -> list[Pulled]:
     t = _t(KINDS[kind_name].table)
-    cols = [t.c.id, t.c.seq, t.c.version, t.c.deleted, t.c.agency_code, t.c.conflicted, t.c.data]
-    if "review_state" in t.c:
-        cols.append(t.c.review_state)
+    # the stored JSON text goes into the answer as it is: no parsing and re-encoding per record
+    cols = [t.c.seq, t.c.id, t.c.version, t.c.deleted, t.c.agency_code, t.c.conflicted]
+    cols += [t.c.review_state if "review_state" in t.c else null(), cast(t.c.data, Text)]
     q = select(*cols).where(t.c.seq > cursor, t.c.seq <= high).order_by(t.c.seq).limit(limit)
     if p.agency_codes is not None:
         q = q.where(t.c.agency_code.in_(sorted(p.agency_codes)))
+    head = _to_json
     return [
-        PulledChange(
-            seq=r.seq,
-            type=kind_name,
-            id=r.id,
-            version=r.version,
-            deleted=r.deleted,
-            agency_code=r.agency_code,
-            conflicted=r.conflicted,
-            data=r.data,
-            review_state=getattr(r, "review_state", None),
+        Pulled(
+            seq,
+            b"".join(
+                (
+                    head(
+                        {
+                            "seq": seq,
+                            "type": kind_name,
+                            "id": rid,
+                            "version": version,
+                            "deleted": bool(deleted),
+                            "agency_code": agency,
+                            "review_state": state,
+                            "conflicted": bool(conflicted),
+                        }
+                    )[:-1],
+                    b',"data":',
+                    data.encode(),
+                    b"}",
+                )
+            ),
         )
-        for r in session.execute(q)
+        for seq, rid, version, deleted, agency, conflicted, state, data in session.execute(q)
     ]
 
 
-def pull(session: Session, principal: Principal, cursor: int, limit: int) -> PullResponse:
+def pull(session: Session, principal: Principal, cursor: int, limit: int) -> PullPage:
     """Up to ``limit`` changes after ``cursor``, oldest first, and the cursor to continue from."""
     high = committed_seq(session)
-    merged = _agencies(session, principal, cursor, high, limit + 1)
-    merged += _campaigns(session, cursor, high, limit + 1)
+    merged = [Pulled.of(c) for c in _agencies(session, principal, cursor, high, limit + 1)]
+    merged += [Pulled.of(c) for c in _campaigns(session, cursor, high, limit + 1)]
     for kind in PULLED_KINDS:
         merged += _records(session, principal, kind, cursor, high, limit + 1)
     merged.sort(key=lambda c: c.seq)
     page = merged[:limit]
     has_more = len(merged) > limit
     session.rollback()  # read-only: end the snapshot
-    return PullResponse(
+    return PullPage(
         changes=page,
         cursor=page[-1].seq if has_more else max(cursor, high),
         has_more=has_more,
