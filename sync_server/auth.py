@@ -10,9 +10,11 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from common.errors import SaoLuuError
@@ -65,15 +67,17 @@ class Principal:
 
 def agency_scope(session: Session, user: User) -> frozenset[str] | None:
     """The agencies a user may read and write: all for staff, own for heads, assigned for surveyors."""
-    role = Role(user.role)
+    assert user.id is not None
+    return _scope(session, Role(user.role), user.id, user.agency_code)
+
+
+def _scope(session: Session, role: Role, user_id: int, agency_code: str | None) -> frozenset[str] | None:
     if role in (Role.ADMIN, Role.REVIEWER):
         return None
     if role == Role.AGENCY_HEAD:
-        return frozenset([user.agency_code] if user.agency_code else [])
-    rows = session.exec(
-        select(SurveyorAssignment.agency_code).where(SurveyorAssignment.user_id == user.id)
-    ).all()
-    return frozenset(rows)
+        return frozenset([agency_code] if agency_code else [])
+    a = SurveyorAssignment.__table__.c  # type: ignore[attr-defined]
+    return frozenset(session.execute(select(a.agency_code).where(a.user_id == user_id)).scalars())
 
 
 def principal_for(session: Session, user: User, token: ApiToken | None = None) -> Principal:
@@ -105,24 +109,40 @@ def issue_token(
     return secret, row
 
 
+def _token_query() -> Any:
+    t, u, d = (m.__table__.c for m in (ApiToken, User, Device))  # type: ignore[attr-defined]
+    joined = ApiToken.__table__.join(User.__table__, u.id == t.user_id)  # type: ignore[attr-defined]
+    joined = joined.outerjoin(Device.__table__, d.id == t.device_id)  # type: ignore[attr-defined]
+    columns = (t.id, t.device_id, t.expires_at, t.revoked_at, u.id, u.username, u.role, u.active)
+    return (
+        select(*columns, u.agency_code, d.id.label("device"), d.revoked_at.label("device_revoked_at"))
+        .select_from(joined)
+        .where(t.token_hash == bindparam("digest"))
+    )
+
+
+_TOKEN_QUERY = _token_query()
+"""Token, user and device in one statement: every authenticated request runs it."""
+
+
 def resolve_token(session: Session, secret: str) -> Principal | None:
     """The principal behind a live token, or None if unknown, expired, revoked or disabled."""
-    now = utcnow()
-    found = session.exec(
-        select(ApiToken, User)
-        .join(User, col(User.id) == col(ApiToken.user_id))
-        .where(ApiToken.token_hash == token_digest(secret))
-    ).first()
-    if found is None:
+    row = session.execute(_TOKEN_QUERY, {"digest": token_digest(secret)}).first()
+    if row is None:
         return None
-    token, user = found
-    if token.revoked_at is not None or token.expires_at <= now or not user.active:
+    token_id, device_id, expires_at, revoked_at, user_id, username, role, active, agency, device, gone = row
+    if revoked_at is not None or expires_at <= utcnow() or not active:
         return None
-    if token.device_id is not None:
-        device = session.get(Device, token.device_id)
-        if device is None or device.revoked_at is not None:
-            return None
-    return principal_for(session, user, token)
+    if device_id is not None and (device is None or gone is not None):
+        return None
+    return Principal(
+        user_id=user_id,
+        username=username,
+        role=Role(role),
+        agency_codes=_scope(session, Role(role), user_id, agency),
+        token_id=token_id,
+        device_id=device_id,
+    )
 
 
 def revoke_tokens(session: Session, user_id: int, *, token_id: int | None = None) -> int:

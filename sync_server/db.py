@@ -43,9 +43,10 @@ def make_engine(settings: Settings) -> Engine:
     """Create the engine for ``settings.database_url`` (SQLite in WAL mode by default)."""
     if settings.is_sqlite:
         path = settings.database_url.split("///", 1)[-1]
-        if path and path != ":memory:":
+        file_db = bool(path) and path != ":memory:"
+        if file_db:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        pool: dict[str, Any] = {"pool_size": 20, "max_overflow": 20} if path and path != ":memory:" else {}
+        pool: dict[str, Any] = {"pool_size": 20, "max_overflow": 20} if file_db else {}
         engine = create_engine(
             settings.database_url,
             echo=settings.db_echo,
@@ -54,7 +55,7 @@ def make_engine(settings: Settings) -> Engine:
             **pool,  # about one connection per worker thread (40): requests don't queue for one
         )
         event.listen(engine, "connect", _sqlite_pragmas(settings.sqlite_cache_mb))
-        WriteGate().install(engine)
+        WriteGate(Path(f"{path}.writelock") if file_db else None).install(engine)
         return engine
     return create_engine(
         settings.database_url,

@@ -70,9 +70,39 @@ class _Prepared:
     obj: Any
     agency_code: str
     rid: str = ""
+    text: str = ""
+    """The record as JSON text."""
+    columns: dict[str, Any] = field(default_factory=dict)
+    """The record's own columns (title, carrier …)."""
+    damages: list[dict[str, Any]] = field(default_factory=list)
+    links: list[dict[str, Any]] = field(default_factory=list)
+    """Its damage rows and photo links, as stored when the change applies."""
 
     def __post_init__(self) -> None:
+        """Everything that does not depend on the server's state, made before the change lock."""
         self.rid = str(self.change.id)
+        obj = self.obj
+        self.text = _json_text(obj)
+        self.columns = self.kind.columns(obj)
+        if self.change.deleted:
+            return
+        if isinstance(obj, s.FileRecord):
+            campaign = str(obj.campaign_id) if obj.campaign_id else None  # saves the copy trigger
+            self.damages = [
+                {
+                    "record_id": self.rid,
+                    "damage_type": d.type.value,
+                    "agency_code": self.agency_code,
+                    "severity": int(d.severity),
+                    "readability": d.readability.value,
+                    "campaign_id": campaign,
+                }
+                for d in obj.damages
+            ]
+        self.links = [
+            {"entity_id": self.rid, "sha256": r.sha256, "agency_code": self.agency_code}
+            for r in photo_refs(obj)
+        ]
 
 
 @dataclass
@@ -227,8 +257,8 @@ def _row_values(
         "updated_at": now,
         "updated_by": principal.user_id,
         "device_id": principal.device_id,
-        "data": _json_text(p.obj),
-        **p.kind.columns(p.obj),
+        "data": p.text,
+        **p.columns,
     }
 
 
@@ -250,25 +280,10 @@ def _children(w: _Writes, p: _Prepared) -> None:
     """Damage rows and photo links of the latest applied revision of each record in the batch."""
     if not isinstance(p.obj, s.FileRecord | s.NilReport):
         return
-    rid = p.rid
-    live = not p.change.deleted
     if isinstance(p.obj, s.FileRecord):
-        campaign = str(p.obj.campaign_id) if p.obj.campaign_id else None  # saves the copy trigger
-        w.damages[rid] = [
-            {
-                "record_id": rid,
-                "damage_type": d.type.value,
-                "agency_code": p.agency_code,
-                "severity": int(d.severity),
-                "readability": d.readability.value,
-                "campaign_id": campaign,
-            }
-            for d in p.obj.damages
-            if live
-        ]
-    refs = photo_refs(p.obj) if live else []
-    w.photos[rid] = [{"entity_id": rid, "sha256": r.sha256, "agency_code": p.agency_code} for r in refs]
-    w.photo_refs.update(r.sha256 for r in refs)
+        w.damages[p.rid] = p.damages
+    w.photos[p.rid] = p.links
+    w.photo_refs.update(link["sha256"] for link in p.links)
 
 
 def push(session: Session, principal: Principal, request: PushRequest) -> PushResponse:
