@@ -1,0 +1,47 @@
+"""SQLite writers of several server processes (``serve --workers N``) queue on the write gate's lock
+file instead of failing or busy-polling while another process writes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sync_server.config import Settings
+from sync_server.db import make_engine
+
+ROOT = Path(__file__).resolve().parents[2]
+CHILD = """
+import sys
+from sync_server.config import Settings
+from sync_server.db import make_engine
+
+engine = make_engine(Settings(data_dir=sys.argv[1], database_url=sys.argv[2]))
+with engine.begin() as conn:
+    conn.exec_driver_sql("PRAGMA busy_timeout=0")  # without the gate: 'database is locked' at once
+    conn.exec_driver_sql("INSERT INTO t VALUES (2)")
+"""
+
+
+def test_a_second_process_waits_for_the_writer_then_writes(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'gate.db'}"
+    engine = make_engine(Settings(data_dir=tmp_path, database_url=url))
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (n INTEGER)")
+    with engine.connect() as conn:
+        conn.exec_driver_sql("INSERT INTO t VALUES (1)")  # holds the gate and SQLite's write lock
+        child = subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(tmp_path), url],
+            cwd=ROOT,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(1.5)
+        assert child.poll() is None  # queued behind this writer, not failed
+        conn.commit()
+    _, err = child.communicate(timeout=30)
+    assert child.returncode == 0, err
+    with engine.connect() as conn:
+        assert [n for (n,) in conn.exec_driver_sql("SELECT n FROM t ORDER BY n")] == [1, 2]
+    engine.dispose()
