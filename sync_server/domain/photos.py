@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import io
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -130,8 +131,58 @@ def inspect_image(data: bytes) -> str | None:
 
 
 def _has_markup(data: bytes) -> bool:
-    lowered = data.lower()  # plain substring searches: ~1 ms per MB (a regex took 15)
+    """Markup or script in the image's headers, metadata or comments.
+
+    The compressed pixels are left out: they are as good as random bytes, in which a marker such as
+    ``<svg`` turns up by chance in about one photo of a megabyte in 500, and that photo could never
+    be uploaded.
+    """
+    parts = _jpeg_segments(data) if data.startswith(JPEG) else _png_chunks(data)
+    lowered = b"\x00".join(parts).lower()  # plain substring searches (a regex took 15 times longer)
     return any(marker in lowered for marker in _ACTIVE)
+
+
+_NEXT_MARKER = re.compile(rb"\xff[^\x00\xd0-\xd7]")
+"""The end of a JPEG scan's entropy-coded data: a marker that is neither byte stuffing nor a restart."""
+
+
+def _jpeg_segments(data: bytes) -> list[bytes]:
+    """The payloads of a JPEG's marker segments, without the entropy-coded data after each scan
+    header; from where the structure breaks on, the rest of the bytes as they are."""
+    parts, i, n = [], 2, len(data)
+    while i + 4 <= n:
+        if data[i] != 0xFF:
+            parts.append(data[i:])
+            break
+        marker = data[i + 1]
+        if marker == 0xFF:  # fill byte
+            i += 1
+            continue
+        if marker == 0xD9:  # end of image
+            break
+        length = int.from_bytes(data[i + 2 : i + 4], "big")
+        parts.append(data[i + 4 : i + 2 + length])
+        i += 2 + length
+        if marker == 0xDA:  # start of scan: skip the compressed pixels to the next marker
+            found = _NEXT_MARKER.search(data, i)
+            if found is None:
+                break
+            i = found.start()
+    return parts
+
+
+def _png_chunks(data: bytes) -> list[bytes]:
+    """The payloads of a PNG's chunks other than the compressed pixels (IDAT, fdAT)."""
+    parts, i, n = [], len(PNG), len(data)
+    while i + 8 <= n:
+        length = int.from_bytes(data[i : i + 4], "big")
+        kind = data[i + 4 : i + 8]
+        if kind not in (b"IDAT", b"fdAT"):
+            parts.append(data[i + 8 : i + 8 + length])
+        i += 12 + length
+    if i < n:
+        parts.append(data[i:])
+    return parts
 
 
 @contextmanager

@@ -55,6 +55,17 @@ def test_real_photos_pass(client: TestClient, auth) -> None:  # type: ignore[no-
         assert client.patch(f"/api/v1/photos/{sha}", content=data, headers=h).status_code == 201
 
 
+def test_markup_like_bytes_in_compressed_pixels_are_not_markup(client: TestClient, auth) -> None:  # type: ignore[no-untyped-def]
+    """One megabyte photo in about 500 has "<svg" somewhere in its compressed pixels by chance."""
+    jpeg = noise_jpeg(random.Random(6), 30_000)
+    scan = jpeg.index(b"\xff\xda")
+    at = scan + 40
+    data = jpeg[:at] + b"<svg" + jpeg[at + 4 :]  # inside the entropy-coded data
+    sha = hashlib.sha256(data).hexdigest()
+    h = {**auth("surveyor_a"), "Upload-Offset": "0", "Upload-Length": str(len(data))}
+    assert client.patch(f"/api/v1/photos/{sha}", content=data, headers=h).status_code == 201
+
+
 @pytest.mark.parametrize("name", ["..%2F..%2Fetc%2Fpasswd", "..", "ABC", "0" * 63 + "/", "%00" + "0" * 61])
 def test_path_like_photo_names_are_refused(client: TestClient, auth, name: str) -> None:  # type: ignore[no-untyped-def]
     h = {**auth("surveyor_a"), "Upload-Offset": "0", "Upload-Length": "10"}
