@@ -65,13 +65,10 @@ class Principal:
             raise SaoLuuError("forbidden", 403)
 
 
-def agency_scope(session: Session, user: User) -> frozenset[str] | None:
+def agency_scope(
+    session: Session, role: Role, user_id: int, agency_code: str | None
+) -> frozenset[str] | None:
     """The agencies a user may read and write: all for staff, own for heads, assigned for surveyors."""
-    assert user.id is not None
-    return _scope(session, Role(user.role), user.id, user.agency_code)
-
-
-def _scope(session: Session, role: Role, user_id: int, agency_code: str | None) -> frozenset[str] | None:
     if role in (Role.ADMIN, Role.REVIEWER):
         return None
     if role == Role.AGENCY_HEAD:
@@ -82,13 +79,26 @@ def _scope(session: Session, role: Role, user_id: int, agency_code: str | None) 
 
 def principal_for(session: Session, user: User, token: ApiToken | None = None) -> Principal:
     assert user.id is not None
+    token_id, device_id = (token.id, token.device_id) if token else (None, None)
+    return _principal(session, user.id, user.username, user.role, user.agency_code, token_id, device_id)
+
+
+def _principal(
+    session: Session,
+    user_id: int,
+    username: str,
+    role: str,
+    agency_code: str | None,
+    token_id: int | None,
+    device_id: str | None,
+) -> Principal:
     return Principal(
-        user_id=user.id,
-        username=user.username,
-        role=Role(user.role),
-        agency_codes=agency_scope(session, user),
-        token_id=token.id if token else None,
-        device_id=token.device_id if token else None,
+        user_id=user_id,
+        username=username,
+        role=Role(role),
+        agency_codes=agency_scope(session, Role(role), user_id, agency_code),
+        token_id=token_id,
+        device_id=device_id,
     )
 
 
@@ -135,14 +145,7 @@ def resolve_token(session: Session, secret: str) -> Principal | None:
         return None
     if device_id is not None and (device is None or gone is not None):
         return None
-    return Principal(
-        user_id=user_id,
-        username=username,
-        role=Role(role),
-        agency_codes=_scope(session, Role(role), user_id, agency),
-        token_id=token_id,
-        device_id=device_id,
-    )
+    return _principal(session, user_id, username, role, agency, token_id, device_id)
 
 
 def revoke_tokens(session: Session, user_id: int, *, token_id: int | None = None) -> int:

@@ -60,7 +60,7 @@ class PullPage:
     agencies: list[str] | None
 
     def to_json(self) -> bytes:
-        rest = _to_json(
+        rest = pydantic_core.to_json(
             {
                 "cursor": self.cursor,
                 "has_more": self.has_more,
@@ -69,10 +69,6 @@ class PullPage:
             }
         )
         return b"".join((b'{"changes":[', b",".join(c.json for c in self.changes), b"],", rest[1:]))
-
-
-def _to_json(value: Any) -> bytes:
-    return pydantic_core.to_json(value)
 
 
 def _t(model: Any) -> Table:
@@ -127,32 +123,32 @@ def _records(
     q = select(*cols).where(t.c.seq > cursor, t.c.seq <= high).order_by(t.c.seq).limit(limit)
     if p.agency_codes is not None:
         q = q.where(t.c.agency_code.in_(sorted(p.agency_codes)))
-    head = _to_json
-    return [
-        Pulled(
-            seq,
-            b"".join(
-                (
-                    head(
-                        {
-                            "seq": seq,
-                            "type": kind_name,
-                            "id": rid,
-                            "version": version,
-                            "deleted": bool(deleted),
-                            "agency_code": agency,
-                            "review_state": state,
-                            "conflicted": bool(conflicted),
-                        }
-                    )[:-1],
-                    b',"data":',
-                    data.encode(),
-                    b"}",
-                )
-            ),
-        )
-        for seq, rid, version, deleted, agency, conflicted, state, data in session.execute(q)
-    ]
+    return [_record_json(kind_name, *row) for row in session.execute(q)]
+
+
+def _record_json(
+    kind_name: str,
+    seq: int,
+    rid: str,
+    version: int,
+    deleted: bool,
+    agency: str,
+    conflicted: bool,
+    state: str | None,
+    data: str,
+) -> Pulled:
+    """One record as a :class:`PulledChange` object whose ``data`` is the stored JSON text."""
+    head = {
+        "seq": seq,
+        "type": kind_name,
+        "id": rid,
+        "version": version,
+        "deleted": bool(deleted),
+        "agency_code": agency,
+        "review_state": state,
+        "conflicted": bool(conflicted),
+    }
+    return Pulled(seq, b"".join((pydantic_core.to_json(head)[:-1], b',"data":', data.encode(), b"}")))
 
 
 def pull(session: Session, principal: Principal, cursor: int, limit: int) -> PullPage:
