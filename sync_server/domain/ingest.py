@@ -33,7 +33,7 @@ from common.protocol import SYNCED_TYPES, Change, ChangeResult, ChangeStatus, Pu
 from sync_server.auth import Principal
 from sync_server.domain.bulk import bulk_insert, bulk_update
 from sync_server.domain.records import KINDS, EntityKind, authorize_write, entity_kind, validate
-from sync_server.domain.sequence import lock_changes, next_seq
+from sync_server.domain.sequence import next_seq
 from sync_server.models import (
     Agency,
     AuditLog,
@@ -152,10 +152,18 @@ def _validate(principal: Principal, change: Change) -> _Prepared | list[FieldErr
     return _Prepared(index=-1, change=change, kind=kind, obj=obj, agency_code=agency)
 
 
-def _load_states(session: Session, prepared: Iterable[_Prepared]) -> dict[str, _State]:
-    ids_by_kind: dict[str, list[str]] = defaultdict(list)
+def _watched_ids(prepared: Iterable[_Prepared]) -> dict[str, list[str]]:
+    """Ids by kind whose state decides the batch: its records and the fonds and boxes they refer to."""
+    ids: dict[str, set[str]] = defaultdict(set)
     for p in prepared:
-        ids_by_kind[p.kind.name].append(p.rid)
+        ids[p.kind.name].add(p.rid)
+        for attr, kind in (("fonds_id", "fonds"), ("box_id", "box")):
+            if (ref := getattr(p.obj, attr, None)) is not None:
+                ids[kind].add(str(ref))
+    return {name: sorted(values) for name, values in ids.items()}
+
+
+def _load_states(session: Session, ids_by_kind: dict[str, list[str]]) -> dict[str, _State]:
     states: dict[str, _State] = {}
     for name, ids in ids_by_kind.items():
         t = _table(KINDS[name].table)
@@ -287,7 +295,13 @@ def _children(w: _Writes, p: _Prepared) -> None:
 
 
 def push(session: Session, principal: Principal, request: PushRequest) -> PushResponse:
-    """Apply one pushed batch in one transaction; see the module docstring for the rules."""
+    """Apply one pushed batch in one transaction; see the module docstring for the rules.
+
+    The batch is decided first without the change lock, from the versions read then; under the lock
+    those versions (and those of the fonds and boxes referred to) are read again, and only if one
+    moved meanwhile is the batch decided again. Concurrent pushes so queue for the lock only while
+    they write, not while they read and decide.
+    """
     changes = request.changes
     results: list[ChangeResult | None] = [None] * len(changes)
     prepared: list[_Prepared] = []
@@ -299,25 +313,61 @@ def push(session: Session, principal: Principal, request: PushRequest) -> PushRe
             outcome.index = i
             prepared.append(outcome)
 
-    if prepared:
-        lock_changes(session)  # before reading versions: concurrent pushes of a record queue here
-    states = _load_states(session, prepared)
+    watched = _watched_ids(prepared)
+    read = _load_states(session, watched)
+    plan = _plan(session, principal, prepared, read)
+    missing = _missing_photos(session, plan.photo_refs)
+    if plan.decided:
+        last = next_seq(session, len(plan.decided))  # the change lock: held until commit
+        now = _load_states(session, watched)
+        if now != read:  # another writer got there first: decide again, under the lock this time
+            plan = _plan(session, principal, prepared, now)
+            last = next_seq(session, len(plan.decided)) if plan.decided else last
+        _stage(plan.writes, principal, plan.decided, last - len(plan.decided) + 1, plan.results)
+        _write(session, plan.writes)
+    for i, result in plan.results.items():
+        results[i] = result
+    session.commit()
+    return PushResponse(
+        batch_id=request.batch_id, results=[r for r in results if r is not None], missing_photos=missing
+    )
+
+
+@dataclass
+class _Plan:
+    """What a batch does given the states read: results known so far and the changes to write."""
+
+    decided: list[tuple[_Prepared, ChangeStatus, int]] = field(default_factory=list)
+    results: dict[int, ChangeResult] = field(default_factory=dict)
+    writes: _Writes = field(default_factory=_Writes)
+
+    @property
+    def photo_refs(self) -> set[str]:
+        refs = set(self.writes.photo_refs)
+        for p, _, _ in self.decided:
+            refs.update(r.sha256 for r in photo_refs(p.obj))
+        return refs
+
+
+def _plan(
+    session: Session, principal: Principal, prepared: Sequence[_Prepared], read: dict[str, _State]
+) -> _Plan:
+    """Decide every prepared change against the states ``read`` (not changed by this call)."""
+    states = dict(read)
     seen = _seen_changes(session, principal, prepared, states)
     ref_errors = _reference_errors(session, prepared)
-
-    writes = _Writes()
-    decided: list[tuple[_Prepared, ChangeStatus, int]] = []
+    plan = _Plan()
     for p in prepared:
         rid = p.rid
         key = (rid, p.change.rev)
         if key in seen:
             version = seen[key] or (states[rid].version if rid in states else None)
-            results[p.index] = _result(p.change, ChangeStatus.DUPLICATE, version)
-            writes.photo_refs.update(r.sha256 for r in photo_refs(p.obj))  # a replay still learns them
+            plan.results[p.index] = _result(p.change, ChangeStatus.DUPLICATE, version)
+            plan.writes.photo_refs.update(r.sha256 for r in photo_refs(p.obj))  # a replay still learns them
             continue
         outcome = ref_errors.get(p.index) or _decide(principal, p, states.get(rid))
         if isinstance(outcome, list):
-            results[p.index] = _rejected(p.change, outcome)
+            plan.results[p.index] = _rejected(p.change, outcome)
             continue
         status, version = outcome
         seen[key] = version
@@ -325,17 +375,8 @@ def push(session: Session, principal: Principal, request: PushRequest) -> PushRe
             states[rid] = _State(
                 version, p.agency_code, p.change.rev, (principal.user_id, principal.device_id)
             )
-        decided.append((p, status, version))
-
-    if decided:
-        _stage(writes, principal, decided, next_seq(session, len(decided)) - len(decided) + 1, results)
-        _write(session, writes)
-
-    missing = _missing_photos(session, writes.photo_refs)
-    session.commit()
-    return PushResponse(
-        batch_id=request.batch_id, results=[r for r in results if r is not None], missing_photos=missing
-    )
+        plan.decided.append((p, status, version))
+    return plan
 
 
 def _decide(
@@ -365,7 +406,7 @@ def _stage(
     principal: Principal,
     decided: list[tuple[_Prepared, ChangeStatus, int]],
     first_seq: int,
-    results: list[ChangeResult | None],
+    results: dict[int, ChangeResult],
 ) -> None:
     """Turn decided changes into rows to write (record, revision, children, audit)."""
     now = utcnow()

@@ -70,3 +70,48 @@ def test_simultaneous_edits_of_one_record_never_both_apply(client: TestClient, t
     conflicts = [h for h in history if h["action"] == "conflict"]
     assert len(applied) == ROUNDS and len(conflicts) == ROUNDS
     assert sorted(h["version_after"] for h in applied) == list(range(2, ROUNDS + 2))
+
+
+def test_an_edit_committed_while_a_push_decides_turns_it_into_a_conflict(
+    client: TestClient,
+    tablet,  # type: ignore[no-untyped-def]
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    """A push decides its batch before it takes the change lock; an edit another device commits in
+    between must be noticed under the lock, or the push would overwrite it as if it were not there."""
+    from sync_server.domain import ingest
+
+    one, two = tablet("surveyor_a", name="one").http, tablet("surveyor_a", name="two").http
+    f = fonds(AGENCY_A)
+    rec = file_record(AGENCY_A, f["id"])
+    setup = {
+        "batch_id": str(uuid.uuid4()),
+        "changes": [
+            {"type": "fonds", "id": f["id"], "rev": 1, "data": f},
+            {"type": "file_record", "id": rec["id"], "rev": 1, "data": rec},
+        ],
+    }
+    assert one.post("/api/v1/sync/push", json=setup).status_code == 200
+
+    decide = ingest._plan
+    interleaved: dict[str, Any] = {}
+
+    def decide_then_let_the_other_device_in(*args: Any) -> Any:
+        plan = decide(*args)
+        if not interleaved:  # the first decision of device one's push: device two commits now
+            interleaved["two"] = None
+            worker = threading.Thread(
+                target=lambda: interleaved.update(two=_push(two, {**rec, "title": "Bản của máy hai"}, 1, 2))
+            )
+            worker.start()
+            worker.join()
+        return plan
+
+    monkeypatch.setattr(ingest, "_plan", decide_then_let_the_other_device_in)
+    mine = _push(one, {**rec, "title": "Bản của máy một"}, 1, 2)
+
+    assert interleaved["two"]["status"] == "applied" and interleaved["two"]["version"] == 2
+    assert mine["status"] == "conflict" and mine["version"] == 2
+    reviewer = login(client, "reviewer")
+    current = client.get(f"/api/v1/records/file_record/{rec['id']}", headers=reviewer).json()
+    assert current["data"]["title"] == "Bản của máy hai" and current["version"] == 2
