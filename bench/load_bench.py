@@ -5,6 +5,11 @@ file records, upload a photo (HEAD, PATCH), pull. Prints throughput, p50/p95/p99
 kind and the error count. Target: zero errors, p95 push latency under 1 s.
 
     .venv/bin/python bench/load_bench.py [--devices 200] [--rounds 3] [--records 20] [--engine both]
+        [--client raw|httpx]
+
+``--client raw`` (the default) drives the devices with a lean asyncio HTTP client (bench/rawhttp.py):
+httpx costs the generator about 3 ms of CPU per request on the same two cores as the server, and its
+own queueing then shows up as server latency. ``--client httpx`` gives the httpx figures to compare.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from rawhttp import Connection, HTTPError  # noqa: E402
 from sync_bench import free_port, make_records, prepare, start_server  # noqa: E402
 
 from sync_server.config import Settings  # noqa: E402
@@ -82,9 +88,10 @@ def make_work(idx: int, rounds: int, n: int) -> Work:
     return work
 
 
-async def device(
-    http: httpx.AsyncClient, token: str, work: Work, n: int, stats: Stats, start: asyncio.Event
-) -> None:
+Client = httpx.AsyncClient | Connection
+
+
+async def device(http: Client, token: str, work: Work, n: int, stats: Stats, start: asyncio.Event) -> None:
     headers = {"Authorization": f"Bearer {token}"}
     as_json = {**headers, "Content-Type": "application/json"}
     cursor = 0
@@ -119,13 +126,13 @@ async def device(
 
 
 async def call(
-    http: httpx.AsyncClient, stats: Stats, kind: str, method: str, url: str, ok: tuple[int, ...], **kw: Any
-) -> httpx.Response | None:
+    http: Client, stats: Stats, kind: str, method: str, url: str, ok: tuple[int, ...], **kw: Any
+) -> Any:
     """One timed request; the answer when its status is one of ``ok``, else None (counted, with why)."""
     t = time.perf_counter()
     try:
         resp = await http.request(method, url, **kw)
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, HTTPError) as exc:
         stats.timed(kind, t, f"{type(exc).__name__} {exc}"[:100])
         return None
     if resp.status_code in ok:
@@ -190,12 +197,19 @@ def pct(values: list[float], q: float) -> float:
     )
 
 
-async def load(base: str, tokens: list[str], work: list[Work], n: int) -> tuple[Stats, float]:
+def make_client(base: str, kind: str) -> Client:
+    if kind == "httpx":
+        return httpx.AsyncClient(base_url=base, timeout=60)
+    host, port = base.removeprefix("http://").split(":")
+    return Connection(host, int(port), timeout=60)
+
+
+async def load(base: str, tokens: list[str], work: list[Work], n: int, client: str) -> tuple[Stats, float]:
     stats = Stats()
     start = asyncio.Event()
     # one client (one keep-alive connection) per device, as on the tablets; a single client's pool
     # of 200 connections costs the load generator more CPU per request than the server spends
-    clients = [httpx.AsyncClient(base_url=base, timeout=60) for _ in tokens]
+    clients = [make_client(base, client) for _ in tokens]
     try:
         tasks = [
             asyncio.create_task(device(clients[i], tok, work[i], n, stats, start))
@@ -210,7 +224,7 @@ async def load(base: str, tokens: list[str], work: list[Work], n: int) -> tuple[
         await asyncio.gather(*(c.aclose() for c in clients))
 
 
-def run(engine: str, devices: int, rounds: int, n: int, workdir: Path) -> None:
+def run(engine: str, devices: int, rounds: int, n: int, workdir: Path, client: str) -> None:
     cluster = None
     if engine == "postgres":
         from tests.pgcluster import PgCluster, find_bindir
@@ -234,7 +248,7 @@ def run(engine: str, devices: int, rounds: int, n: int, workdir: Path) -> None:
             tokens = enroll_all(base, devices)
             work = [make_work(i, rounds, n) for i in range(devices)]
             server_cpu, client_cpu = cpu_seconds(proc.pid), resource.getrusage(resource.RUSAGE_SELF)
-            stats, elapsed = asyncio.run(load(base, tokens, work, n))
+            stats, elapsed = asyncio.run(load(base, tokens, work, n, client))
             server_cpu = cpu_seconds(proc.pid) - server_cpu
             after = resource.getrusage(resource.RUSAGE_SELF)
             client_cpu = after.ru_utime + after.ru_stime - client_cpu.ru_utime - client_cpu.ru_stime
@@ -251,7 +265,7 @@ def run(engine: str, devices: int, rounds: int, n: int, workdir: Path) -> None:
     requests = sum(len(v) for v in stats.latency.values())
     errors = sum(stats.errors.values())
     print(
-        f"[{engine}] {devices} devices x {rounds} rounds in {elapsed:.1f} s: "
+        f"[{engine}] {devices} devices x {rounds} rounds ({client} client) in {elapsed:.1f} s: "
         f"{requests / elapsed:,.0f} requests/s, "
         f"{stats.records / elapsed:,.0f} records/s, {stats.photo_bytes / elapsed / 1e6:.1f} MB/s photos, "
         f"errors {errors}"
@@ -276,11 +290,12 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--records", type=int, default=20, help="file records per push")
     ap.add_argument("--engine", choices=["sqlite", "postgres", "both"], default="both")
+    ap.add_argument("--client", choices=["raw", "httpx"], default="raw")
     args = ap.parse_args()
     engines = ["sqlite", "postgres"] if args.engine == "both" else [args.engine]
     with tempfile.TemporaryDirectory(prefix="saoluu-load-") as tmp:
         for engine in engines:
-            run(engine, args.devices, args.rounds, args.records, Path(tmp))
+            run(engine, args.devices, args.rounds, args.records, Path(tmp), args.client)
 
 
 if __name__ == "__main__":
