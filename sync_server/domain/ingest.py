@@ -198,37 +198,39 @@ def _seen_changes(
     return {(eid, rev): after for eid, rev, after in rows}
 
 
-def _lookup(session: Session, model: Any, column: str, ids: set[str]) -> dict[str, Any]:
-    """``{id: column value}`` for the live rows of ``model`` among ``ids``."""
+def _live(session: Session, model: Any, ids: set[str], *columns: str) -> dict[str, Any]:
+    """``{id: (columns…)}`` for the live rows of ``model`` among ``ids``."""
     if not ids:
         return {}
     t = _table(model)
-    query = select(t.c.id, t.c[column]).where(t.c.id.in_(list(ids)))
+    query = select(t.c.id, *(t.c[c] for c in columns)).where(t.c.id.in_(list(ids)))
     if "deleted" in t.c:
         query = query.where(t.c.deleted.is_(False))
-    return {rid: value for rid, value in session.execute(query)}
+    return {rid: values for rid, *values in session.execute(query)}
 
 
-def _reference_errors(session: Session, prepared: Sequence[_Prepared]) -> dict[int, list[FieldError]]:
+def _reference_errors(
+    session: Session, principal: Principal, prepared: Sequence[_Prepared]
+) -> dict[int, list[FieldError]]:
     """Agencies, fonds, boxes and campaigns referred to must exist (in the database or the batch)."""
 
     def refs(attr: str) -> set[str]:
         return {str(v) for p in prepared if (v := getattr(p.obj, attr, None)) is not None}
 
-    def in_batch(kind: str, attr: str) -> dict[str, Any]:
-        return {p.rid: getattr(p, attr) for p in prepared if p.kind.name == kind}
-
-    t_agency = _table(Agency)
     codes = {p.agency_code for p in prepared}
-    agencies = set(session.execute(select(t_agency.c.code).where(t_agency.c.code.in_(codes))).scalars())
-    fonds_agency = {
-        **_lookup(session, Fonds, "agency_code", refs("fonds_id")),
-        **in_batch("fonds", "agency_code"),
-    }
-    box_agency = {**_lookup(session, Box, "agency_code", refs("box_id")), **in_batch("box", "agency_code")}
-    fonds_number = _lookup(session, Fonds, "number", refs("fonds_id"))
-    fonds_number.update({p.rid: p.obj.number for p in prepared if p.kind.name == "fonds"})
-    campaigns = _lookup(session, Campaign, "id", refs("campaign_id"))
+    if principal.agency_codes is not None and codes <= principal.agency_codes:
+        agencies = codes  # assigned agencies exist (the assignment refers to them)
+    else:
+        t_agency = _table(Agency)
+        agencies = set(session.execute(select(t_agency.c.code).where(t_agency.c.code.in_(codes))).scalars())
+    fonds = _live(session, Fonds, refs("fonds_id"), "agency_code", "number")
+    fonds.update({p.rid: (p.agency_code, p.obj.number) for p in prepared if p.kind.name == "fonds"})
+    fonds_agency = {fid: agency for fid, (agency, _) in fonds.items()}
+    fonds_number = {fid: number for fid, (_, number) in fonds.items()}
+    boxes = _live(session, Box, refs("box_id"), "agency_code")
+    box_agency = {bid: agency for bid, (agency,) in boxes.items()}
+    box_agency.update({p.rid: p.agency_code for p in prepared if p.kind.name == "box"})
+    campaigns = _live(session, Campaign, refs("campaign_id"))
 
     errors: dict[int, list[FieldError]] = {}
     for p in prepared:
@@ -355,7 +357,7 @@ def _plan(
     """Decide every prepared change against the states ``read`` (not changed by this call)."""
     states = dict(read)
     seen = _seen_changes(session, principal, prepared, states)
-    ref_errors = _reference_errors(session, prepared)
+    ref_errors = _reference_errors(session, principal, prepared)
     plan = _Plan()
     for p in prepared:
         rid = p.rid
