@@ -191,6 +191,17 @@ def cpu_seconds(pid: int) -> float:
     return own + sum(cpu_seconds(int(child)) for child in children)
 
 
+def database_cpu(cluster: Any) -> float:
+    """CPU time so far of a test PostgreSQL cluster (postmaster and its backends); 0 for SQLite,
+    whose work runs inside the server processes."""
+    if cluster is None:
+        return 0.0
+    pid = int((cluster.data / "postmaster.pid").read_text().split()[0])
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    reaped = (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")  # backends that exited
+    return cpu_seconds(pid) + reaped
+
+
 def pct(values: list[float], q: float) -> float:
     return (
         statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] if len(values) > 1 else values[0]
@@ -248,8 +259,10 @@ def run(engine: str, devices: int, rounds: int, n: int, workdir: Path, client: s
             tokens = enroll_all(base, devices)
             work = [make_work(i, rounds, n) for i in range(devices)]
             server_cpu, client_cpu = cpu_seconds(proc.pid), resource.getrusage(resource.RUSAGE_SELF)
+            db_cpu = database_cpu(cluster)
             stats, elapsed = asyncio.run(load(base, tokens, work, n, client))
             server_cpu = cpu_seconds(proc.pid) - server_cpu
+            db_cpu = database_cpu(cluster) - db_cpu
             after = resource.getrusage(resource.RUSAGE_SELF)
             client_cpu = after.ru_utime + after.ru_stime - client_cpu.ru_utime - client_cpu.ru_stime
         finally:
@@ -265,14 +278,17 @@ def run(engine: str, devices: int, rounds: int, n: int, workdir: Path, client: s
     requests = sum(len(v) for v in stats.latency.values())
     errors = sum(stats.errors.values())
     print(
-        f"[{engine}] {devices} devices x {rounds} rounds ({client} client) in {elapsed:.1f} s: "
+        f"[{engine}] {devices} devices x {rounds} rounds ({client} client; server "
+        f"SAOLUU_WORKERS={os.environ.get('SAOLUU_WORKERS', '1')} "
+        f"SAOLUU_DB_SESSIONS={os.environ.get('SAOLUU_DB_SESSIONS', 'default')}) in {elapsed:.1f} s: "
         f"{requests / elapsed:,.0f} requests/s, "
         f"{stats.records / elapsed:,.0f} records/s, {stats.photo_bytes / elapsed / 1e6:.1f} MB/s photos, "
         f"errors {errors}"
     )
     print(
         f"[{engine}]   CPU: server {server_cpu:.1f} s ({server_cpu / requests * 1000:.1f} ms/request), "
-        f"load generator {client_cpu:.1f} s, of {elapsed * os.cpu_count():.0f} s on {os.cpu_count()} cores"
+        + (f"database {db_cpu:.1f} s, " if cluster is not None else "")
+        + f"load generator {client_cpu:.1f} s, of {elapsed * os.cpu_count():.0f} s on {os.cpu_count()} cores"
     )
     for reason, count in stats.reasons.most_common(5):
         print(f"[{engine}]   error x{count}: {reason}")

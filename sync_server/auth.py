@@ -91,12 +91,19 @@ def _principal(
     agency_code: str | None,
     token_id: int | None,
     device_id: str | None,
+    assigned: frozenset[str] | None = None,
 ) -> Principal:
+    """``assigned``: the surveyor's assigned agencies when already read (else they are looked up)."""
+    scope = (
+        assigned
+        if assigned is not None and Role(role) == Role.SURVEYOR
+        else agency_scope(session, Role(role), user_id, agency_code)
+    )
     return Principal(
         user_id=user_id,
         username=username,
         role=Role(role),
-        agency_codes=agency_scope(session, Role(role), user_id, agency_code),
+        agency_codes=scope,
         token_id=token_id,
         device_id=device_id,
     )
@@ -120,32 +127,37 @@ def issue_token(
 
 
 def _token_query() -> Any:
-    t, u, d = (m.__table__.c for m in (ApiToken, User, Device))  # type: ignore[attr-defined]
+    t, u, d, a = (m.__table__.c for m in (ApiToken, User, Device, SurveyorAssignment))  # type: ignore[attr-defined]
     joined = ApiToken.__table__.join(User.__table__, u.id == t.user_id)  # type: ignore[attr-defined]
     joined = joined.outerjoin(Device.__table__, d.id == t.device_id)  # type: ignore[attr-defined]
+    joined = joined.outerjoin(SurveyorAssignment.__table__, a.user_id == u.id)  # type: ignore[attr-defined]
     columns = (t.id, t.device_id, t.expires_at, t.revoked_at, u.id, u.username, u.role, u.active)
     return (
-        select(*columns, u.agency_code, d.id.label("device"), d.revoked_at.label("device_revoked_at"))
+        select(*columns, u.agency_code, d.id, d.revoked_at, a.agency_code)
         .select_from(joined)
         .where(t.token_hash == bindparam("digest"))
     )
 
 
 _TOKEN_QUERY = _token_query()
-"""Token, user and device in one statement: every authenticated request runs it."""
+"""Token, user, device and the user's assigned agencies (one row each) in one statement: every
+authenticated request runs it."""
 
 
 def resolve_token(session: Session, secret: str) -> Principal | None:
     """The principal behind a live token, or None if unknown, expired, revoked or disabled."""
-    row = session.execute(_TOKEN_QUERY, {"digest": token_digest(secret)}).first()
-    if row is None:
+    rows = session.execute(_TOKEN_QUERY, {"digest": token_digest(secret)}).all()
+    if not rows:
         return None
-    token_id, device_id, expires_at, revoked_at, user_id, username, role, active, agency, device, gone = row
+    token_id, device_id, expires_at, revoked_at, user_id, username, role, active, agency, device, gone, _ = (
+        rows[0]
+    )
     if revoked_at is not None or expires_at <= utcnow() or not active:
         return None
     if device_id is not None and (device is None or gone is not None):
         return None
-    return _principal(session, user_id, username, role, agency, token_id, device_id)
+    assigned = frozenset(row[-1] for row in rows if row[-1] is not None)
+    return _principal(session, user_id, username, role, agency, token_id, device_id, assigned)
 
 
 def revoke_tokens(session: Session, user_id: int, *, token_id: int | None = None) -> int:

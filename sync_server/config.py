@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     """Photo uploads left unfinished this long are deleted when the server starts."""
     max_import_bytes: int = 10 * 1024 * 1024
     db_echo: bool = False
+    db_sessions: int = Field(default=4, ge=1, le=30)
+    """Requests of one server process that may use the database at once (``SAOLUU_DB_SESSIONS``),
+    read when the process starts. Python runs one thread at a time per process, so more only adds
+    thread switching while the CPU is busy; raise it when requests wait on a distant database."""
     sqlite_cache_mb: int = Field(default=32, ge=1, le=4096)
     """Page cache per SQLite connection, in MB (``SAOLUU_SQLITE_CACHE_MB``)."""
     photo_store: Literal["local", "s3"] = "local"

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from common.errors import SaoLuuError
 from common.vocab import Role
 from sync_server.auth import Principal, resolve_token
-from sync_server.config import Settings
+from sync_server.config import Settings, get_settings
 from sync_server.storage.base import PhotoStore
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -42,10 +42,12 @@ async def get_photo_store(request: Request) -> PhotoStore:
     return request.app.state.photos  # type: ignore[no-any-return]
 
 
-SESSION_SLOTS = 30
-"""Requests that may hold a database session at once: fewer than the connection pool (40) and the
-worker threads (40). More requests wait for a slot without a thread, so a request always finds a
-connection, and a session's teardown always finds a thread."""
+SESSION_SLOTS = get_settings().db_sessions
+"""Requests that may hold a database session at once (``SAOLUU_DB_SESSIONS``, default 4): fewer than
+the connection pool (40) and the worker threads (40). More requests wait for a slot without a thread,
+so a request always finds a connection and a session's teardown always finds a thread. Few slots
+also keep the thread that holds the write lock from queueing for the interpreter behind dozens of
+others: with 30, a 200-tablet burst ran 30-40 % slower (bench/load_bench.py)."""
 
 # One Depends object for every route, so the slots are shared. ``scope="function"``: the session
 # closes (its connection goes back to the pool) as soon as the route returns, before the answer is
