@@ -2,6 +2,7 @@
 server over loopback; compare with the raw sqlite3/psycopg ``executemany`` upsert of the same rows.
 
     .venv/bin/python bench/sync_bench.py [--records 100000] [--photos 200] [--engine sqlite|postgres|both]
+        [--clients 1]   (with SAOLUU_WORKERS=N the server runs N processes)
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import sys
 import tempfile
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -144,7 +146,11 @@ def start_server(settings: Settings, port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("server did not start")
 
 
-def push_all(http: httpx.Client, records: list[dict[str, Any]], fonds: dict[str, Any]) -> float:
+def push_all(
+    http: httpx.Client, records: list[dict[str, Any]], fonds: dict[str, Any], clients: int = 1
+) -> float:
+    """Push the records in batches of ``BATCH``; ``clients`` > 1 sends batches from that many
+    connections at once (as several tablets do), each batch still sent once and checked."""
     http.post(
         "/api/v1/sync/push",
         json={
@@ -158,28 +164,45 @@ def push_all(http: httpx.Client, records: list[dict[str, Any]], fonds: dict[str,
             {"type": "file_record", "id": r["id"], "rev": 1, "data": r} for r in records[i : i + BATCH]
         ]
         bodies.append(json.dumps({"batch_id": str(uuid.uuid4()), "changes": changes}).encode())
+
+    def send(share: list[bytes]) -> None:
+        with httpx.Client(base_url=http.base_url, headers=http.headers, timeout=http.timeout) as own:
+            for body in share:
+                r = own.post("/api/v1/sync/push", content=body, headers={"Content-Type": "application/json"})
+                r.raise_for_status()
+                statuses = {x["status"] for x in r.json()["results"]}
+                assert statuses == {"applied"}, statuses
+
     start = time.perf_counter()
-    for body in bodies:
-        r = http.post("/api/v1/sync/push", content=body, headers={"Content-Type": "application/json"})
-        r.raise_for_status()
-        statuses = {x["status"] for x in r.json()["results"]}
-        assert statuses == {"applied"}, statuses
+    with ThreadPoolExecutor(clients) as pool:
+        for done in [pool.submit(send, bodies[k::clients]) for k in range(clients)]:
+            done.result()
     return time.perf_counter() - start
 
 
-def upload_photos(http: httpx.Client, count: int, size: int, chunk: int, rng: random.Random) -> float:
+def upload_photos(
+    http: httpx.Client, count: int, size: int, chunk: int, rng: random.Random, clients: int = 1
+) -> float:
     photos = [noise_jpeg(rng, size) for _ in range(count)]
     hashes = [hashlib.sha256(data).hexdigest() for data in photos]  # the tablet hashes at capture
+
+    def send(share: list[tuple[bytes, str]]) -> None:
+        with httpx.Client(base_url=http.base_url, headers=http.headers, timeout=http.timeout) as own:
+            for data, sha in share:
+                for off in range(0, len(data), chunk):
+                    part = data[off : off + chunk]
+                    r = own.patch(
+                        f"/api/v1/photos/{sha}",
+                        content=part,
+                        headers={"Upload-Offset": str(off), "Upload-Length": str(len(data))},
+                    )
+                    assert r.status_code in (201, 204), r.text
+
+    work = list(zip(photos, hashes, strict=True))
     start = time.perf_counter()
-    for data, sha in zip(photos, hashes, strict=True):
-        for off in range(0, len(data), chunk):
-            part = data[off : off + chunk]
-            r = http.patch(
-                f"/api/v1/photos/{sha}",
-                content=part,
-                headers={"Upload-Offset": str(off), "Upload-Length": str(len(data))},
-            )
-            assert r.status_code in (201, 204), r.text
+    with ThreadPoolExecutor(clients) as pool:
+        for done in [pool.submit(send, work[k::clients]) for k in range(clients)]:
+            done.result()
     return time.perf_counter() - start
 
 
@@ -254,7 +277,7 @@ def raw_postgres(rows: list[tuple[Any, ...]], url: str) -> float:
         return time.perf_counter() - start
 
 
-def run(engine: str, n: int, photos: int, workdir: Path) -> None:
+def run(engine: str, n: int, photos: int, workdir: Path, clients: int = 1) -> None:
     rng = random.Random(71)
     cluster = None
     if engine == "postgres":
@@ -287,8 +310,9 @@ def run(engine: str, n: int, photos: int, workdir: Path) -> None:
                 }
                 records = make_records(n, fonds["id"], rng)
                 PushRequest.model_validate({"batch_id": str(uuid.uuid4()), "changes": []})
-                push_s = push_all(http, records, fonds)
-                photo_s = upload_photos(http, photos, 1024 * 1024, 1024 * 1024, rng) if photos else 0.0
+                push_s = push_all(http, records, fonds, clients)
+                mb = 1024 * 1024
+                photo_s = upload_photos(http, photos, mb, mb, rng, clients) if photos else 0.0
         finally:
             proc.terminate()
             proc.wait(timeout=20)
@@ -303,7 +327,11 @@ def run(engine: str, n: int, photos: int, workdir: Path) -> None:
         if cluster is not None:
             cluster.stop()
     rate, ceiling = n / push_s, n / raw_s
-    print(f"[{engine}] records: {n} in {push_s:.2f} s = {rate:,.0f} records/s (incl. audit, damage rows)")
+    workers = os.environ.get("SAOLUU_WORKERS", "1")
+    print(
+        f"[{engine}] records: {n} in {push_s:.2f} s = {rate:,.0f} records/s (incl. audit, damage rows; "
+        f"{clients} client(s), SAOLUU_WORKERS={workers})"
+    )
     print(f"[{engine}] raw executemany upsert ceiling: {ceiling:,.0f} rows/s; ratio {rate / ceiling:.2f}")
     if photos:
         print(f"[{engine}] photos: {photos} x 1 MB in {photo_s:.2f} s = {photos / photo_s:,.1f} MB/s")
@@ -314,11 +342,12 @@ def main() -> None:
     ap.add_argument("--records", type=int, default=100_000)
     ap.add_argument("--photos", type=int, default=200)
     ap.add_argument("--engine", choices=["sqlite", "postgres", "both"], default="both")
+    ap.add_argument("--clients", type=int, default=1, help="connections pushing batches at once")
     args = ap.parse_args()
     engines = ["sqlite", "postgres"] if args.engine == "both" else [args.engine]
     with tempfile.TemporaryDirectory(prefix="saoluu-bench-") as tmp:
         for engine in engines:
-            run(engine, args.records, args.photos, Path(tmp))
+            run(engine, args.records, args.photos, Path(tmp), args.clients)
 
 
 if __name__ == "__main__":
