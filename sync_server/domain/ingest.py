@@ -33,7 +33,7 @@ from common.protocol import SYNCED_TYPES, Change, ChangeResult, ChangeStatus, Pu
 from sync_server.auth import Principal
 from sync_server.domain.bulk import bulk_insert, bulk_update
 from sync_server.domain.records import KINDS, EntityKind, authorize_write, entity_kind, validate
-from sync_server.domain.sequence import next_seq
+from sync_server.domain.sequence import committed_seq, next_seq
 from sync_server.models import (
     Agency,
     AuditLog,
@@ -299,10 +299,11 @@ def _children(w: _Writes, p: _Prepared) -> None:
 def push(session: Session, principal: Principal, request: PushRequest) -> PushResponse:
     """Apply one pushed batch in one transaction; see the module docstring for the rules.
 
-    The batch is decided first without the change lock, from the versions read then; under the lock
-    those versions (and those of the fonds and boxes referred to) are read again, and only if one
-    moved meanwhile is the batch decided again. Concurrent pushes so queue for the lock only while
-    they write, not while they read and decide.
+    The batch is decided first without the change lock, from the versions read then. Under the lock,
+    if another change was committed meanwhile (the change sequence moved), those versions (and those
+    of the fonds and boxes referred to) are read again, and only if one moved is the batch decided
+    again. Concurrent pushes so queue for the lock only while they write, not while they read and
+    decide.
     """
     changes = request.changes
     results: list[ChangeResult | None] = [None] * len(changes)
@@ -316,13 +317,14 @@ def push(session: Session, principal: Principal, request: PushRequest) -> PushRe
             prepared.append(outcome)
 
     watched = _watched_ids(prepared)
+    mark = committed_seq(session)  # every writer of what the decision reads takes sequence numbers
     read = _load_states(session, watched)
     plan = _plan(session, principal, prepared, read)
     missing = _missing_photos(session, plan.photo_refs)
     if plan.decided:
         last = next_seq(session, len(plan.decided))  # the change lock: held until commit
-        now = _load_states(session, watched)
-        if now != read:  # another writer got there first: decide again, under the lock this time
+        if last - len(plan.decided) != mark and (now := _load_states(session, watched)) != read:
+            # another writer got there first: decide again, under the lock this time
             plan = _plan(session, principal, prepared, now)
             last = next_seq(session, len(plan.decided)) if plan.decided else last
         _stage(plan.writes, principal, plan.decided, last - len(plan.decided) + 1, plan.results)
