@@ -26,8 +26,8 @@ def _push(http: Any, record: dict[str, Any], base: int | None, rev: int) -> dict
     return resp.json()["results"][0]  # type: ignore[no-any-return]
 
 
-def test_simultaneous_edits_of_one_record_never_both_apply(client: TestClient, tablet) -> None:  # type: ignore[no-untyped-def]
-    one, two = tablet("surveyor_a", name="one").http, tablet("surveyor_a", name="two").http
+def _record_on_server(http: Any) -> dict[str, Any]:
+    """A file record (version 1) and its fonds, pushed by ``http``."""
     f = fonds(AGENCY_A)
     rec = file_record(AGENCY_A, f["id"])
     setup = {
@@ -37,7 +37,13 @@ def test_simultaneous_edits_of_one_record_never_both_apply(client: TestClient, t
             {"type": "file_record", "id": rec["id"], "rev": 1, "data": rec},
         ],
     }
-    assert one.post("/api/v1/sync/push", json=setup).status_code == 200
+    assert http.post("/api/v1/sync/push", json=setup).status_code == 200
+    return rec
+
+
+def test_simultaneous_edits_of_one_record_never_both_apply(client: TestClient, tablet) -> None:  # type: ignore[no-untyped-def]
+    one, two = tablet("surveyor_a", name="one").http, tablet("surveyor_a", name="two").http
+    rec = _record_on_server(one)
 
     version = 1
     for i in range(ROUNDS):
@@ -82,16 +88,7 @@ def test_an_edit_committed_while_a_push_decides_turns_it_into_a_conflict(
     from sync_server.domain import ingest
 
     one, two = tablet("surveyor_a", name="one").http, tablet("surveyor_a", name="two").http
-    f = fonds(AGENCY_A)
-    rec = file_record(AGENCY_A, f["id"])
-    setup = {
-        "batch_id": str(uuid.uuid4()),
-        "changes": [
-            {"type": "fonds", "id": f["id"], "rev": 1, "data": f},
-            {"type": "file_record", "id": rec["id"], "rev": 1, "data": rec},
-        ],
-    }
-    assert one.post("/api/v1/sync/push", json=setup).status_code == 200
+    rec = _record_on_server(one)
 
     decide = ingest._plan
     interleaved: dict[str, Any] = {}
