@@ -7,7 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from common.errors import ErrorResponse
@@ -53,10 +53,8 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     app.state.photos = make_photo_store(settings)
     install_error_handlers(app)
 
-    api = APIRouter(prefix=API_PREFIX)
     for module in (meta, auth, devices, agencies, users, campaigns, records, sync, photos, exports):
-        api.include_router(module.router)
-    app.include_router(api)
+        app.include_router(module.router, prefix=API_PREFIX)
     web.install(app)  # the archive centre's pages under /web
     for pages in (web_exports, web_admin):
         app.include_router(pages.router)
