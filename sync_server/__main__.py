@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
 from sqlmodel import Session
 
 from common.enroll import enroll_uri
@@ -246,7 +247,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except ValidationError as exc:
+        if exc.title != Settings.__name__:
+            raise
+        print(f"Cấu hình sai / Bad configuration: {_setting_errors(exc)}", file=sys.stderr)
+        return 2
+
+
+def _setting_errors(exc: ValidationError) -> str:
+    """``SAOLUU_X: why; …`` for settings read from the environment."""
+    parts = []
+    for error in exc.errors():
+        field = "_".join(str(part) for part in error["loc"])
+        name = f"SAOLUU_{field.upper()}: " if field else ""
+        parts.append(name + error["msg"].removeprefix("Value error, "))
+    return "; ".join(parts)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,9 @@ from sync_server.demo import AGENCIES_CSV
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def cli(data_dir: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def cli(
+    data_dir: Path, *args: str, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "sync_server", *args, "--data-dir", str(data_dir)],
         input=stdin,
@@ -31,6 +33,7 @@ def cli(data_dir: Path, *args: str, stdin: str = "") -> subprocess.CompletedProc
         text=True,
         cwd=ROOT,
         timeout=60,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -102,6 +105,20 @@ def test_cli_refuses_bad_input_without_changes(tmp_path: Path) -> None:
     r = cli(data, "enroll-code", "--user", "nobody")
     assert r.returncode == 2
     assert "Không tìm thấy" in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"SAOLUU_ENVIRONMENT": "production"}, "SAOLUU_SECRET_KEY must be set"),
+        ({"SAOLUU_DB_SESSIONS": "0"}, "SAOLUU_DB_SESSIONS: Input should be greater than or equal to 1"),
+    ],
+)
+def test_a_bad_setting_is_named_in_one_line(tmp_path: Path, env: dict[str, str], named: str) -> None:
+    r = cli(tmp_path / "data", "serve", "--port", "1", env=env)
+    assert r.returncode == 2
+    assert r.stderr.startswith("Cấu hình sai / Bad configuration:") and named in r.stderr
+    assert "Traceback" not in r.stderr and not (tmp_path / "data").exists()
 
 
 def test_enroll_code_becomes_a_revocable_device_token(served: tuple[Path, str], tmp_path: Path) -> None:
