@@ -114,7 +114,6 @@ class _Writes:
     audit: list[dict[str, Any]] = field(default_factory=list)
     damages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     photos: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    photo_refs: set[str] = field(default_factory=set)
 
 
 def _rejected(change: Change, errors: Sequence[FieldError]) -> ChangeResult:
@@ -293,7 +292,6 @@ def _children(w: _Writes, p: _Prepared) -> None:
     if isinstance(p.obj, s.FileRecord):
         w.damages[p.rid] = p.damages
     w.photos[p.rid] = p.links
-    w.photo_refs.update(link["sha256"] for link in p.links)
 
 
 def push(session: Session, principal: Principal, request: PushRequest) -> PushResponse:
@@ -344,12 +342,19 @@ class _Plan:
     decided: list[tuple[_Prepared, ChangeStatus, int]] = field(default_factory=list)
     results: dict[int, ChangeResult] = field(default_factory=dict)
     writes: _Writes = field(default_factory=_Writes)
+    replayed: set[str] = field(default_factory=set)
+    """Photos referred to by changes answered ``duplicate``: a replay still learns which are missing."""
 
     @property
     def photo_refs(self) -> set[str]:
-        refs = set(self.writes.photo_refs)
-        for p, _, _ in self.decided:
-            refs.update(r.sha256 for r in photo_refs(p.obj))
+        """The photos this batch refers to: those linked by applied changes (none for a deletion),
+        those of conflicting revisions and of replays."""
+        refs = set(self.replayed)
+        for p, status, _ in self.decided:
+            if status == ChangeStatus.APPLIED:
+                refs.update(link["sha256"] for link in p.links)
+            else:
+                refs.update(r.sha256 for r in photo_refs(p.obj))
         return refs
 
 
@@ -367,7 +372,7 @@ def _plan(
         if key in seen:
             version = seen[key] or (states[rid].version if rid in states else None)
             plan.results[p.index] = _result(p.change, ChangeStatus.DUPLICATE, version)
-            plan.writes.photo_refs.update(r.sha256 for r in photo_refs(p.obj))  # a replay still learns them
+            plan.replayed.update(r.sha256 for r in photo_refs(p.obj))
             continue
         outcome = ref_errors.get(p.index) or _decide(principal, p, states.get(rid))
         if isinstance(outcome, list):
@@ -445,7 +450,6 @@ def _stage(
                 }
             )
             w.flagged[p.kind.name].append({"id": rid, "conflicted": True, "seq": seq})
-            w.photo_refs.update(r.sha256 for r in photo_refs(p.obj))
             action, before = "conflict", version
         w.audit.append(_audit_row(principal, p, action, before, version, now, seq))
         results[p.index] = _result(p.change, status, version)
