@@ -19,9 +19,10 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -33,6 +34,7 @@ from common.text import fold  # noqa: E402
 from sync_server.config import Settings  # noqa: E402
 from tests.images import noise_jpeg  # noqa: E402
 
+T = TypeVar("T")
 AGENCY = "000.00.01.H47"
 CAMPAIGN = "5a0e3c55-71a0-4d71-9d2e-2026aa000071"
 """Every record belongs to the year's campaign, as on the tablets."""
@@ -146,6 +148,24 @@ def start_server(settings: Settings, port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("server did not start")
 
 
+def timed_over_connections(
+    http: httpx.Client, clients: int, items: list[T], send: Callable[[httpx.Client, T], None]
+) -> float:
+    """Seconds to ``send`` every item once, from ``clients`` connections at once (each its own
+    client with ``http``'s address and headers, taking every ``clients``-th item)."""
+
+    def share(k: int) -> None:
+        with httpx.Client(base_url=http.base_url, headers=http.headers, timeout=http.timeout) as own:
+            for item in items[k::clients]:
+                send(own, item)
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        for done in [pool.submit(share, k) for k in range(clients)]:
+            done.result()
+    return time.perf_counter() - start
+
+
 def push_all(
     http: httpx.Client, records: list[dict[str, Any]], fonds: dict[str, Any], clients: int = 1
 ) -> float:
@@ -165,19 +185,13 @@ def push_all(
         ]
         bodies.append(json.dumps({"batch_id": str(uuid.uuid4()), "changes": changes}).encode())
 
-    def send(share: list[bytes]) -> None:
-        with httpx.Client(base_url=http.base_url, headers=http.headers, timeout=http.timeout) as own:
-            for body in share:
-                r = own.post("/api/v1/sync/push", content=body, headers={"Content-Type": "application/json"})
-                r.raise_for_status()
-                statuses = {x["status"] for x in r.json()["results"]}
-                assert statuses == {"applied"}, statuses
+    def send(own: httpx.Client, body: bytes) -> None:
+        r = own.post("/api/v1/sync/push", content=body, headers={"Content-Type": "application/json"})
+        r.raise_for_status()
+        statuses = {x["status"] for x in r.json()["results"]}
+        assert statuses == {"applied"}, statuses
 
-    start = time.perf_counter()
-    with ThreadPoolExecutor(clients) as pool:
-        for done in [pool.submit(send, bodies[k::clients]) for k in range(clients)]:
-            done.result()
-    return time.perf_counter() - start
+    return timed_over_connections(http, clients, bodies, send)
 
 
 def upload_photos(
@@ -186,24 +200,17 @@ def upload_photos(
     photos = [noise_jpeg(rng, size) for _ in range(count)]
     hashes = [hashlib.sha256(data).hexdigest() for data in photos]  # the tablet hashes at capture
 
-    def send(share: list[tuple[bytes, str]]) -> None:
-        with httpx.Client(base_url=http.base_url, headers=http.headers, timeout=http.timeout) as own:
-            for data, sha in share:
-                for off in range(0, len(data), chunk):
-                    part = data[off : off + chunk]
-                    r = own.patch(
-                        f"/api/v1/photos/{sha}",
-                        content=part,
-                        headers={"Upload-Offset": str(off), "Upload-Length": str(len(data))},
-                    )
-                    assert r.status_code in (201, 204), r.text
+    def send(own: httpx.Client, photo: tuple[bytes, str]) -> None:
+        data, sha = photo
+        for off in range(0, len(data), chunk):
+            r = own.patch(
+                f"/api/v1/photos/{sha}",
+                content=data[off : off + chunk],
+                headers={"Upload-Offset": str(off), "Upload-Length": str(len(data))},
+            )
+            assert r.status_code in (201, 204), r.text
 
-    work = list(zip(photos, hashes, strict=True))
-    start = time.perf_counter()
-    with ThreadPoolExecutor(clients) as pool:
-        for done in [pool.submit(send, work[k::clients]) for k in range(clients)]:
-            done.result()
-    return time.perf_counter() - start
+    return timed_over_connections(http, clients, list(zip(photos, hashes, strict=True)), send)
 
 
 def raw_rows(records: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
