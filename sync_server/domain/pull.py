@@ -12,11 +12,11 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import pydantic_core
-from sqlalchemy import Table, Text, cast, null, select
+from sqlalchemy import Connection, Select, Table, Text, bindparam, cast, null, select
 from sqlmodel import Session
 
 from common.protocol import PulledChange
@@ -75,11 +75,16 @@ def _t(model: Any) -> Table:
     return model.__table__  # type: ignore[no-any-return]
 
 
-def _agencies(session: Session, p: Principal, cursor: int, high: int, limit: int) -> list[PulledChange]:
+@cache
+def _agencies_query(scoped: bool) -> Select[Any]:
     t = _t(Agency)
-    q = select(t).where(t.c.seq > cursor, t.c.seq <= high).order_by(t.c.seq).limit(limit)
-    if p.agency_codes is not None:
-        q = q.where(t.c.code.in_(sorted(p.agency_codes)))
+    q = select(t).where(t.c.seq > bindparam("cursor"), t.c.seq <= bindparam("high"))
+    if scoped:
+        q = q.where(t.c.code.in_(bindparam("codes", expanding=True)))
+    return q.order_by(t.c.seq).limit(bindparam("limit"))
+
+
+def _agencies(conn: Connection, params: dict[str, Any]) -> list[PulledChange]:
     return [
         PulledChange(
             seq=r.seq,
@@ -88,13 +93,22 @@ def _agencies(session: Session, p: Principal, cursor: int, high: int, limit: int
             agency_code=r.code,
             data={f: getattr(r, f) for f in AGENCY_FIELDS},
         )
-        for r in session.execute(q)
+        for r in conn.execute(_agencies_query("codes" in params), params)
     ]
 
 
-def _campaigns(session: Session, cursor: int, high: int, limit: int) -> list[PulledChange]:
+@cache
+def _campaigns_query() -> Select[Any]:
     t = _t(Campaign)
-    q = select(t).where(t.c.seq > cursor, t.c.seq <= high).order_by(t.c.seq).limit(limit)
+    return (
+        select(t)
+        .where(t.c.seq > bindparam("cursor"), t.c.seq <= bindparam("high"))
+        .order_by(t.c.seq)
+        .limit(bindparam("limit"))
+    )
+
+
+def _campaigns(conn: Connection, params: dict[str, Any]) -> list[PulledChange]:
     return [
         PulledChange(
             seq=r.seq,
@@ -109,21 +123,26 @@ def _campaigns(session: Session, cursor: int, high: int, limit: int) -> list[Pul
                 "ends_on": r.ends_on and r.ends_on.isoformat(),
             },
         )
-        for r in session.execute(q)
+        for r in conn.execute(_campaigns_query(), {k: v for k, v in params.items() if k != "codes"})
     ]
 
 
-def _records(
-    session: Session, p: Principal, kind_name: str, cursor: int, high: int, limit: int
-) -> list[Pulled]:
+@cache
+def _records_query(kind_name: str, scoped: bool) -> Select[Any]:
+    """Built once per kind and scope (building a statement costs more than running it)."""
     t = _t(KINDS[kind_name].table)
     # the stored JSON text goes into the answer as it is: no parsing and re-encoding per record
     cols = [t.c.seq, t.c.id, t.c.version, t.c.deleted, t.c.agency_code, t.c.conflicted]
     cols += [t.c.review_state if "review_state" in t.c else null(), cast(t.c.data, Text)]
-    q = select(*cols).where(t.c.seq > cursor, t.c.seq <= high).order_by(t.c.seq).limit(limit)
-    if p.agency_codes is not None:
-        q = q.where(t.c.agency_code.in_(sorted(p.agency_codes)))
-    return [_record_json(kind_name, *row) for row in session.execute(q)]
+    q = select(*cols).where(t.c.seq > bindparam("cursor"), t.c.seq <= bindparam("high"))
+    if scoped:
+        q = q.where(t.c.agency_code.in_(bindparam("codes", expanding=True)))
+    return q.order_by(t.c.seq).limit(bindparam("limit"))
+
+
+def _records(conn: Connection, kind_name: str, params: dict[str, Any]) -> list[Pulled]:
+    query = _records_query(kind_name, "codes" in params)
+    return [_record_json(kind_name, *row) for row in conn.execute(query, params)]
 
 
 def _record_json(
@@ -154,10 +173,14 @@ def _record_json(
 def pull(session: Session, principal: Principal, cursor: int, limit: int) -> PullPage:
     """Up to ``limit`` changes after ``cursor``, oldest first, and the cursor to continue from."""
     high = committed_seq(session)
-    merged = [Pulled.of(c) for c in _agencies(session, principal, cursor, high, limit + 1)]
-    merged += [Pulled.of(c) for c in _campaigns(session, cursor, high, limit + 1)]
+    params: dict[str, Any] = {"cursor": cursor, "high": high, "limit": limit + 1}
+    if principal.agency_codes is not None:
+        params["codes"] = sorted(principal.agency_codes)
+    conn = session.connection()
+    merged = [Pulled.of(c) for c in _agencies(conn, params)]
+    merged += [Pulled.of(c) for c in _campaigns(conn, params)]
     for kind in PULLED_KINDS:
-        merged += _records(session, principal, kind, cursor, high, limit + 1)
+        merged += _records(conn, kind, params)
     merged.sort(key=lambda c: c.seq)
     page = merged[:limit]
     has_more = len(merged) > limit
