@@ -98,13 +98,11 @@ def upload_chunk(
     the bytes the server holds; ``Upload-Length`` is the whole photo's size. When the upload reaches
     that size the bytes are checked against the SHA-256 in the path and must be a JPEG or PNG.
     Every answer carries the resulting ``Upload-Offset`` and ``Upload-Complete``."""
-    sha = _sha(sha256)
-    if (done := session.get(Photo, sha)) is not None:
-        return Response(status_code=200, headers=_state_headers(domain.UploadState(True, done.size)))
     state = domain.append_chunk(
-        session, store, principal, sha, upload_offset, upload_length, chunk, settings.max_photo_bytes
+        session, store, principal, _sha(sha256), upload_offset, upload_length, chunk, settings.max_photo_bytes
     )
-    return Response(status_code=201 if state.complete else 204, headers=_state_headers(state))
+    status = 200 if state.already_held else 201 if state.complete else 204
+    return Response(status_code=status, headers=_state_headers(state))
 
 
 @router.get(

@@ -29,6 +29,8 @@ class UploadState:
     complete: bool
     offset: int
     """Bytes held: the whole size when complete, else what an interrupted upload left."""
+    already_held: bool = False
+    """The photo was complete before this request (nothing was written)."""
 
 
 def sniff_mime(head: bytes) -> str | None:
@@ -65,7 +67,7 @@ def append_chunk(
     """Add one chunk; on the last one verify the hash and the image type, then store the photo."""
     done = session.get(Photo, sha256)
     if done is not None:
-        return UploadState(True, done.size)
+        return UploadState(True, done.size, already_held=True)
     if total > max_bytes:
         raise SaoLuuError(
             "payload_too_large", 413, [field_error("Upload-Length", "too_big", max_bytes=max_bytes)]
