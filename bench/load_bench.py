@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from rawhttp import Connection, HTTPError  # noqa: E402
-from sync_bench import free_port, make_records, prepare, start_server  # noqa: E402
+from sync_bench import bench_database, free_port, make_records, prepare, start_server  # noqa: E402
 
 from sync_server.config import Settings  # noqa: E402
 from tests.images import noise_jpeg  # noqa: E402
@@ -236,20 +236,11 @@ async def load(base: str, tokens: list[str], work: list[Work], n: int, client: s
 
 
 def run(engine: str, devices: int, rounds: int, n: int, workdir: Path, client: str) -> None:
-    cluster = None
-    if engine == "postgres":
-        from tests.pgcluster import PgCluster, find_bindir
-
-        bindir = find_bindir()
-        if bindir is None:
+    with bench_database(engine, workdir) as db:
+        if db is None:
             print("postgres: PostgreSQL binaries not found, skipped")
             return
-        cluster = PgCluster(bindir).start()
-        url = cluster.url()
-    else:
-        url = f"sqlite:///{workdir / engine / 'saoluu.db'}"
-    settings = Settings(data_dir=workdir / engine, database_url=url)
-    try:
+        settings, cluster = db
         prepare(settings)
         add_world(settings, devices)
         port = free_port()
@@ -272,9 +263,6 @@ def run(engine: str, devices: int, rounds: int, n: int, workdir: Path, client: s
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-    finally:
-        if cluster is not None:
-            cluster.stop()
     requests = sum(len(v) for v in stats.latency.values())
     errors = sum(stats.errors.values())
     print(

@@ -26,9 +26,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from load_bench import add_world, cpu_seconds, database_cpu, enroll_all, make_work  # noqa: E402
 from rawhttp import Connection  # noqa: E402
-from sync_bench import free_port, prepare, start_server  # noqa: E402
+from sync_bench import bench_database, free_port, prepare, start_server  # noqa: E402
 
-from sync_server.config import Settings  # noqa: E402
 from tests.images import noise_jpeg  # noqa: E402
 
 Request = tuple[str, str, dict[str, Any]]
@@ -92,20 +91,11 @@ async def measure(port: int, pid: int, cluster: Any, token: str, count: int, eng
 
 
 def run(engine: str, count: int, workdir: Path) -> None:
-    cluster = None
-    if engine == "postgres":
-        from tests.pgcluster import PgCluster, find_bindir
-
-        bindir = find_bindir()
-        if bindir is None:
+    with bench_database(engine, workdir) as db:
+        if db is None:
             print("postgres: PostgreSQL binaries not found, skipped")
             return
-        cluster = PgCluster(bindir).start()
-        url = cluster.url()
-    else:
-        url = f"sqlite:///{workdir / engine / 'saoluu.db'}"
-    settings = Settings(data_dir=workdir / engine, database_url=url)
-    try:
+        settings, cluster = db
         prepare(settings)
         add_world(settings, 1)
         port = free_port()
@@ -117,9 +107,6 @@ def run(engine: str, count: int, workdir: Path) -> None:
         finally:
             proc.terminate()
             proc.wait(timeout=20)
-    finally:
-        if cluster is not None:
-            cluster.stop()
 
 
 def main() -> None:

@@ -19,8 +19,9 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -124,6 +125,28 @@ def prepare(settings: Settings) -> None:
             ),
         )
     engine.dispose()
+
+
+@contextmanager
+def bench_database(engine: str, workdir: Path) -> Iterator[tuple[Settings, Any] | None]:
+    """Settings for a fresh database of ``engine`` ("sqlite" or "postgres") under ``workdir``, and the
+    throwaway PostgreSQL cluster behind it (None for SQLite), stopped on exit; None when PostgreSQL's
+    binaries are not installed."""
+    if engine != "postgres":
+        url = f"sqlite:///{workdir / engine / 'saoluu.db'}"
+        yield Settings(data_dir=workdir / engine, database_url=url), None
+        return
+    from tests.pgcluster import PgCluster, find_bindir
+
+    bindir = find_bindir()
+    if bindir is None:
+        yield None
+        return
+    cluster = PgCluster(bindir).start()
+    try:
+        yield Settings(data_dir=workdir / engine, database_url=cluster.url()), cluster
+    finally:
+        cluster.stop()
 
 
 def start_server(settings: Settings, port: int) -> subprocess.Popen[bytes]:
@@ -284,19 +307,21 @@ def raw_postgres(rows: list[tuple[Any, ...]], url: str) -> float:
         return time.perf_counter() - start
 
 
-def schema_ceiling(url: str) -> float:
+def schema_ceiling(settings: Settings) -> float:
     """Seconds to write again the rows the server wrote for the pushed file records (the records, their
     damage rows, their audit rows) with the driver's own ``executemany`` and no server at all, into the
     same tables with their indexes and triggers, in batches of ``BATCH`` records (a commit each).
 
     The floor of SaoLuu's own schema on this machine: no ingest can be faster than the writes alone.
-    The rows are read out, deleted (not timed) and written back.
+    The rows are read out, deleted (not timed) and written back, through a connection set up as the
+    server's are (SQLite's cache size and journal settings).
     """
-    from sqlalchemy import JSON, create_engine
+    from sqlalchemy import JSON
 
+    from sync_server.db import make_engine
     from sync_server.models import AuditLog, FileDamage, FileRecord
 
-    engine = create_engine(url)
+    engine = make_engine(settings)
     postgres = engine.dialect.name == "postgresql"
     mark = "%s" if postgres else "?"
     conn = engine.raw_connection()
@@ -351,20 +376,11 @@ def schema_ceiling(url: str) -> float:
 
 def run(engine: str, n: int, photos: int, workdir: Path, clients: int = 1) -> None:
     rng = random.Random(71)
-    cluster = None
-    if engine == "postgres":
-        from tests.pgcluster import PgCluster, find_bindir
-
-        bindir = find_bindir()
-        if bindir is None:
+    with bench_database(engine, workdir) as db:
+        if db is None:
             print("postgres: PostgreSQL binaries not found, skipped")
             return
-        cluster = PgCluster(bindir).start()
-        url = cluster.url()
-    else:
-        url = f"sqlite:///{workdir / engine / 'saoluu.db'}"
-    settings = Settings(data_dir=workdir / engine, database_url=url)
-    try:
+        settings, cluster = db
         prepare(settings)
         port = free_port()
         proc = start_server(settings, port)
@@ -389,16 +405,11 @@ def run(engine: str, n: int, photos: int, workdir: Path, clients: int = 1) -> No
             proc.terminate()
             proc.wait(timeout=20)
         rows = raw_rows(records)
-        if engine == "postgres":
-            assert cluster is not None
-            admin = cluster.url()
-            raw_s = raw_postgres(rows, admin)
+        if cluster is not None:
+            raw_s = raw_postgres(rows, cluster.url())
         else:
             raw_s = raw_sqlite(rows, workdir / engine / "raw.db")
-        schema_s = schema_ceiling(url)
-    finally:
-        if cluster is not None:
-            cluster.stop()
+        schema_s = schema_ceiling(settings)
     rate, ceiling = n / push_s, n / raw_s
     workers = os.environ.get("SAOLUU_WORKERS", "1")
     print(
