@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 import pydantic_core
-from sqlalchemy import Connection, Select, Table, Text, bindparam, cast, null, select
+from sqlalchemy import Connection, Integer, Select, Table, Text, bindparam, cast, null, select
 from sqlmodel import Session
 
 from common.protocol import PulledChange
@@ -81,7 +81,7 @@ def _agencies_query(scoped: bool) -> Select[Any]:
     q = select(t).where(t.c.seq > bindparam("cursor"), t.c.seq <= bindparam("high"))
     if scoped:
         q = q.where(t.c.code.in_(bindparam("codes", expanding=True)))
-    return q.order_by(t.c.seq).limit(bindparam("limit"))
+    return q.order_by(t.c.seq).limit(bindparam("limit", type_=Integer))
 
 
 def _agencies(conn: Connection, params: dict[str, Any]) -> list[PulledChange]:
@@ -104,7 +104,7 @@ def _campaigns_query() -> Select[Any]:
         select(t)
         .where(t.c.seq > bindparam("cursor"), t.c.seq <= bindparam("high"))
         .order_by(t.c.seq)
-        .limit(bindparam("limit"))
+        .limit(bindparam("limit", type_=Integer))
     )
 
 
@@ -137,7 +137,7 @@ def _records_query(kind_name: str, scoped: bool) -> Select[Any]:
     q = select(*cols).where(t.c.seq > bindparam("cursor"), t.c.seq <= bindparam("high"))
     if scoped:
         q = q.where(t.c.agency_code.in_(bindparam("codes", expanding=True)))
-    return q.order_by(t.c.seq).limit(bindparam("limit"))
+    return q.order_by(t.c.seq).limit(bindparam("limit", type_=Integer))
 
 
 def _records(conn: Connection, kind_name: str, params: dict[str, Any]) -> list[Pulled]:
