@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse
 from common.errors import ErrorResponse
 from sync_server import __version__, web
 from sync_server.api import agencies, auth, campaigns, devices, exports, meta, photos, records, sync, users
+from sync_server.auth import PrincipalCache
 from sync_server.checkpoint import Checkpointer
 from sync_server.config import Settings, get_settings
 from sync_server.db import make_engine, migrate
@@ -51,6 +52,8 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     app.state.settings = settings
     app.state.engine = engine
     app.state.photos = make_photo_store(settings)
+    app.state.principals = PrincipalCache(settings.auth_cache_seconds)
+    app.state.principals.install(engine)
     install_error_handlers(app)
 
     for module in (meta, auth, devices, agencies, users, campaigns, records, sync, photos, exports):

@@ -33,10 +33,15 @@ class Settings(BaseSettings):
     """Photo uploads left unfinished this long are deleted when the server starts."""
     max_import_bytes: int = 10 * 1024 * 1024
     db_echo: bool = False
-    db_sessions: int = Field(default=4, ge=1, le=30)
+    db_sessions: int = Field(default=1, ge=1, le=30)
     """Requests of one server process that may use the database at once (``SAOLUU_DB_SESSIONS``),
-    read when the process starts. Python runs one thread at a time per process, so more only adds
-    thread switching while the CPU is busy; raise it when requests wait on a distant database."""
+    read when the process starts. Python runs one thread at a time per process: with more, the thread
+    holding the write lock waits for the interpreter behind the others, so run one process per core
+    (``SAOLUU_WORKERS``) instead; raise it when requests wait on a database or S3 across a network."""
+    auth_cache_seconds: float = Field(default=5.0, ge=0, le=300)
+    """How long a server process reuses what it read about a token (``SAOLUU_AUTH_CACHE_SECONDS``;
+    0: read it on every request). A revocation, a disabled user or a password reset takes effect at
+    once in the process that made it and within this time in the others."""
     sqlite_cache_mb: int = Field(default=32, ge=1, le=4096)
     """Page cache per SQLite connection, in MB (``SAOLUU_SQLITE_CACHE_MB``)."""
     photo_store: Literal["local", "s3"] = "local"

@@ -6,16 +6,18 @@ also written into the OpenAPI schema as ``x-roles`` so a test can check that no 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Annotated, Any
 
+import anyio
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordBearer
 from sqlmodel import Session
 
 from common.errors import SaoLuuError
 from common.vocab import Role
-from sync_server.auth import Principal, resolve_token
+from sync_server.auth import Principal, PrincipalCache, resolve_token
 from sync_server.config import Settings, get_settings
 from sync_server.storage.base import PhotoStore
 
@@ -25,11 +27,20 @@ PUBLIC = "public"
 AUTHENTICATED = "authenticated"
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """A session per request. Sync on purpose: closing it hands the connection back to the pool,
-    which must never wait on the event loop (an async teardown deadlocks once the pool runs dry)."""
-    with Session(request.app.state.engine) as session:
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """A session per request, without a worker-thread hop of its own (each costs more than a small
+    request's work). Opening one does no I/O: it connects on first use, in the route's thread. Closing
+    one whose transaction the route ended, or a SQLite one (a rollback there touches no disk or
+    network), is done on the event loop; a PostgreSQL session still in a transaction is rolled back in
+    a thread of its own, never waiting for a worker thread (that deadlocks once the pool runs dry)."""
+    session = Session(request.app.state.engine)
+    try:
         yield session
+    finally:
+        if session.in_transaction() and not request.app.state.settings.is_sqlite:
+            await anyio.to_thread.run_sync(session.close, limiter=anyio.CapacityLimiter(1))
+        else:
+            session.close()
 
 
 # Dependencies that do no I/O are ``async``: FastAPI runs sync ones in a worker thread, and each such
@@ -43,11 +54,12 @@ async def get_photo_store(request: Request) -> PhotoStore:
 
 
 SESSION_SLOTS = get_settings().db_sessions
-"""Requests that may hold a database session at once (``SAOLUU_DB_SESSIONS``, default 4): fewer than
+"""Requests that may hold a database session at once (``SAOLUU_DB_SESSIONS``, default 1): fewer than
 the connection pool (40) and the worker threads (40). More requests wait for a slot without a thread,
-so a request always finds a connection and a session's teardown always finds a thread. Few slots
-also keep the thread that holds the write lock from queueing for the interpreter behind dozens of
-others: with 30, a 200-tablet burst ran 30-40 % slower (bench/load_bench.py)."""
+so a request always finds a connection and a session's teardown always finds a thread. One slot
+keeps the thread that holds the write lock from queueing for the interpreter behind others: a
+200-tablet burst on two cores and two processes (bench/load_bench.py) ran 357 requests/s with 1,
+293 with 2 and 274 with 4 on SQLite, 261 / 165 / 179 on PostgreSQL; with 30, 30-40 % slower still."""
 
 # One Depends object for every route, so the slots are shared. ``scope="function"``: the session
 # closes (its connection goes back to the pool) as soon as the route returns, before the answer is
@@ -58,13 +70,28 @@ SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 PhotoStoreDep = Annotated[PhotoStore, Depends(get_photo_store)]
 
 
-def get_principal(session: SessionDep, token: Annotated[str | None, Depends(oauth2_scheme)]) -> Principal:
-    principal = resolve_token(session, token) if token else None
+def _resolve(session: Session, token: str) -> Principal | None:
+    principal = resolve_token(session, token)
     # Hand the connection back before the route waits for a worker thread: a request holding one
     # while queued behind requests that wait for one is how a busy server deadlocks its pool.
     session.commit()
-    if principal is None:
+    return principal
+
+
+async def get_principal(
+    request: Request, session: SessionDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> Principal:
+    """The caller, from the process's recent principals or else read in a worker thread."""
+    if not token:
         raise SaoLuuError("not_authenticated", 401)
+    cache: PrincipalCache = request.app.state.principals
+    principal = cache.get(token)
+    if principal is None:
+        generation = cache.generation
+        principal = await run_in_threadpool(_resolve, session, token)
+        if principal is None:
+            raise SaoLuuError("not_authenticated", 401)
+        cache.put(token, principal, generation)
     return principal
 
 

@@ -254,7 +254,7 @@ def page_user(*roles: Role) -> Callable[..., Page]:
             raise PageError(403, "error.403")
         page = _page(request, db, principal, form)
         _check_csrf(page)
-        db.commit()  # release the connection until the route runs (see api.deps.get_principal)
+        db.commit()  # release the connection until the route runs (see api.deps._resolve)
         return page
 
     setattr(dependency, ROLES_ATTR, sorted(r.value for r in allowed) or [AUTHENTICATED])
@@ -268,7 +268,7 @@ def public_page() -> Callable[..., Page]:
         principal = sessions.current(db, request.cookies.get(SESSION_COOKIE))
         page = _page(request, db, principal, form)
         _check_csrf(page)
-        db.commit()  # release the connection until the route runs (see api.deps.get_principal)
+        db.commit()  # release the connection until the route runs (see api.deps._resolve)
         return page
 
     setattr(dependency, ROLES_ATTR, [PUBLIC])

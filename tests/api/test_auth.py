@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi.testclient import TestClient
+import time
 
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from sync_server.app import create_app
+from sync_server.auth import revoke_tokens
+from sync_server.config import Settings
+from sync_server.db import make_engine
+from sync_server.models import User
 from tests.conftest import login
 
 
@@ -96,3 +104,27 @@ def test_expired_user_and_device_tokens_stop_working(app, client: TestClient) ->
     assert (
         client.get("/api/v1/sync/pull", headers=login(client, "surveyor_a")).status_code == 200
     )  # sign in again
+
+
+def test_a_token_revoked_by_another_server_process_stops_working_within_the_cache_time(
+    settings: Settings,
+) -> None:
+    """Each process keeps what it read about a token for ``SAOLUU_AUTH_CACHE_SECONDS``; its own
+    revocations clear that at once (the tests above), another process's are seen within that time."""
+    app = create_app(settings.model_copy(update={"auth_cache_seconds": 1.0}))
+    other_process = make_engine(settings)  # its writes can't reach this app's cache
+    try:
+        with TestClient(app) as client:
+            headers = login(client, "surveyor_a")
+            assert client.get("/api/v1/me", headers=headers).status_code == 200
+            with Session(other_process) as s:
+                user = s.exec(select(User).where(User.username == "surveyor_a")).one()
+                assert user.id is not None and revoke_tokens(s, user.id) >= 1
+                s.commit()
+            cached = client.get("/api/v1/me", headers=headers).status_code
+            time.sleep(1.2)
+            assert client.get("/api/v1/me", headers=headers).status_code == 401
+            assert cached == 200  # the cache is in use (else this test proves nothing about it)
+    finally:
+        other_process.dispose()
+        app.state.engine.dispose()

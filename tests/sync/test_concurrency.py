@@ -10,10 +10,12 @@ import threading
 import uuid
 from typing import Any
 
+import httpx
 from fastapi.testclient import TestClient
 
 from tests.api.records_data import file_record, fonds
 from tests.conftest import AGENCY_A, login
+from tests.sync.conftest import serving
 
 ROUNDS = 12
 
@@ -79,12 +81,14 @@ def test_simultaneous_edits_of_one_record_never_both_apply(client: TestClient, t
 
 
 def test_an_edit_committed_while_a_push_decides_turns_it_into_a_conflict(
+    app,  # type: ignore[no-untyped-def]
     client: TestClient,
     tablet,  # type: ignore[no-untyped-def]
     monkeypatch,  # type: ignore[no-untyped-def]
 ) -> None:
     """A push decides its batch before it takes the change lock; an edit another device commits in
-    between must be noticed under the lock, or the push would overwrite it as if it were not there."""
+    between (through another server process) must be noticed under the lock, or the push would
+    overwrite it as if it were not there."""
     from sync_server.domain import ingest
 
     one, two = tablet("surveyor_a", name="one").http, tablet("surveyor_a", name="two").http
@@ -98,14 +102,16 @@ def test_an_edit_committed_while_a_push_decides_turns_it_into_a_conflict(
         if not interleaved:  # the first decision of device one's push: device two commits now
             interleaved["two"] = None
             worker = threading.Thread(
-                target=lambda: interleaved.update(two=_push(two, {**rec, "title": "Bản của máy hai"}, 1, 2))
+                target=lambda: interleaved.update(two=_push(other, {**rec, "title": "Bản của máy hai"}, 1, 2))
             )
             worker.start()
             worker.join()
         return plan
 
     monkeypatch.setattr(ingest, "_plan", decide_then_let_the_other_device_in)
-    mine = _push(one, {**rec, "title": "Bản của máy một"}, 1, 2)
+    # device two reaches another server process (this one's push holds its database session meanwhile)
+    with serving(app) as url, httpx.Client(base_url=url, headers=two.headers, timeout=30) as other:
+        mine = _push(one, {**rec, "title": "Bản của máy một"}, 1, 2)
 
     assert interleaved["two"]["status"] == "applied" and interleaved["two"]["version"] == 2
     assert mine["status"] == "conflict" and mine["version"] == 2
