@@ -21,6 +21,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from pydantic import ValidationError
@@ -162,15 +163,24 @@ def _watched_ids(prepared: Iterable[_Prepared]) -> dict[str, list[str]]:
     return {name: sorted(values) for name, values in ids.items()}
 
 
+@cache
+def _by_ids(table: Table, columns: tuple[str, ...], live: bool = False) -> Any:
+    """``SELECT id, columns FROM table WHERE id IN :ids`` (``live``: and not deleted), built once:
+    building a statement costs more than running it."""
+    query = select(table.c.id, *(table.c[c] for c in columns)).where(
+        table.c.id.in_(bindparam("ids", expanding=True))
+    )
+    return query.where(table.c.deleted.is_(False)) if live else query
+
+
+_STATE_COLUMNS = ("version", "agency_code", "rev", "updated_by", "device_id")
+
+
 def _load_states(session: Session, ids_by_kind: dict[str, list[str]]) -> dict[str, _State]:
     states: dict[str, _State] = {}
     for name, ids in ids_by_kind.items():
-        t = _table(KINDS[name].table)
-        rows = session.execute(
-            select(t.c.id, t.c.version, t.c.agency_code, t.c.rev, t.c.updated_by, t.c.device_id).where(
-                t.c.id.in_(ids)
-            )
-        ).all()
+        query = _by_ids(_table(KINDS[name].table), _STATE_COLUMNS)
+        rows = session.execute(query, {"ids": ids}).all()
         for rid, version, agency, rev, user, device in rows:
             states[rid] = _State(version, agency, rev, (user, device))
     return states
@@ -208,6 +218,12 @@ def _seen_query() -> Any:
 
 
 _SEEN_QUERY = _seen_query()
+_AGENCIES_QUERY = select(_table(Agency).c.code).where(
+    _table(Agency).c.code.in_(bindparam("codes", expanding=True))
+)
+_PHOTOS_QUERY = select(_table(Photo).c.sha256).where(
+    _table(Photo).c.sha256.in_(bindparam("refs", expanding=True))
+)
 
 
 def _live(session: Session, model: Any, ids: set[str], *columns: str) -> dict[str, Any]:
@@ -215,10 +231,8 @@ def _live(session: Session, model: Any, ids: set[str], *columns: str) -> dict[st
     if not ids:
         return {}
     t = _table(model)
-    query = select(t.c.id, *(t.c[c] for c in columns)).where(t.c.id.in_(list(ids)))
-    if "deleted" in t.c:
-        query = query.where(t.c.deleted.is_(False))
-    return {rid: values for rid, *values in session.execute(query)}
+    query = _by_ids(t, columns, "deleted" in t.c)
+    return {rid: values for rid, *values in session.execute(query, {"ids": list(ids)})}
 
 
 def _reference_errors(
@@ -233,8 +247,7 @@ def _reference_errors(
     if principal.agency_codes is not None and codes <= principal.agency_codes:
         agencies = codes  # assigned agencies exist (the assignment refers to them)
     else:
-        t_agency = _table(Agency)
-        agencies = set(session.execute(select(t_agency.c.code).where(t_agency.c.code.in_(codes))).scalars())
+        agencies = set(session.execute(_AGENCIES_QUERY, {"codes": list(codes)}).scalars())
     fonds = _live(session, Fonds, refs("fonds_id"), "agency_code", "number")
     fonds.update({p.rid: (p.agency_code, p.obj.number) for p in prepared if p.kind.name == "fonds"})
     fonds_agency = {fid: agency for fid, (agency, _) in fonds.items()}
@@ -517,8 +530,7 @@ def _inserted_ids(w: _Writes) -> set[str]:
 def _missing_photos(session: Session, refs: set[str]) -> list[str]:
     if not refs:
         return []
-    t = _table(Photo)
-    held = set(session.execute(select(t.c.sha256).where(t.c.sha256.in_(list(refs)))).scalars())
+    held = set(session.execute(_PHOTOS_QUERY, {"refs": list(refs)}).scalars())
     return sorted(refs - held)
 
 
