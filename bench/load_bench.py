@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from rawhttp import Connection, HTTPError  # noqa: E402
-from sync_bench import bench_database, free_port, make_records, prepare, start_server  # noqa: E402
+from sync_bench import bench_database, free_port, make_records, start_server  # noqa: E402
 
 from sync_server.config import Settings  # noqa: E402
 from tests.images import noise_jpeg  # noqa: E402
@@ -238,10 +238,8 @@ async def load(base: str, tokens: list[str], work: list[Work], n: int, client: s
 def run(engine: str, devices: int, rounds: int, n: int, workdir: Path, client: str) -> None:
     with bench_database(engine, workdir) as db:
         if db is None:
-            print("postgres: PostgreSQL binaries not found, skipped")
             return
         settings, cluster = db
-        prepare(settings)
         add_world(settings, devices)
         port = free_port()
         proc = start_server(settings, port)

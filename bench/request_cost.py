@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from load_bench import add_world, cpu_seconds, database_cpu, enroll_all, make_work  # noqa: E402
 from rawhttp import Connection  # noqa: E402
-from sync_bench import bench_database, free_port, prepare, start_server  # noqa: E402
+from sync_bench import bench_database, free_port, start_server  # noqa: E402
 
 from tests.images import noise_jpeg  # noqa: E402
 
@@ -93,10 +93,8 @@ async def measure(port: int, pid: int, cluster: Any, token: str, count: int, eng
 def run(engine: str, count: int, workdir: Path) -> None:
     with bench_database(engine, workdir) as db:
         if db is None:
-            print("postgres: PostgreSQL binaries not found, skipped")
             return
         settings, cluster = db
-        prepare(settings)
         add_world(settings, 1)
         port = free_port()
         proc = start_server(settings, port)

@@ -129,22 +129,27 @@ def prepare(settings: Settings) -> None:
 
 @contextmanager
 def bench_database(engine: str, workdir: Path) -> Iterator[tuple[Settings, Any] | None]:
-    """Settings for a fresh database of ``engine`` ("sqlite" or "postgres") under ``workdir``, and the
-    throwaway PostgreSQL cluster behind it (None for SQLite), stopped on exit; None when PostgreSQL's
-    binaries are not installed."""
+    """Settings for a fresh database of ``engine`` ("sqlite" or "postgres") under ``workdir``, made
+    ready by :func:`prepare`, and the throwaway PostgreSQL cluster behind it (None for SQLite),
+    stopped on exit; None (said on the console) when PostgreSQL's binaries are not installed."""
     if engine != "postgres":
         url = f"sqlite:///{workdir / engine / 'saoluu.db'}"
-        yield Settings(data_dir=workdir / engine, database_url=url), None
+        settings = Settings(data_dir=workdir / engine, database_url=url)
+        prepare(settings)
+        yield settings, None
         return
     from tests.pgcluster import PgCluster, find_bindir
 
     bindir = find_bindir()
     if bindir is None:
+        print("postgres: PostgreSQL binaries not found, skipped")
         yield None
         return
     cluster = PgCluster(bindir).start()
     try:
-        yield Settings(data_dir=workdir / engine, database_url=cluster.url()), cluster
+        settings = Settings(data_dir=workdir / engine, database_url=cluster.url())
+        prepare(settings)
+        yield settings, cluster
     finally:
         cluster.stop()
 
@@ -378,10 +383,8 @@ def run(engine: str, n: int, photos: int, workdir: Path, clients: int = 1) -> No
     rng = random.Random(71)
     with bench_database(engine, workdir) as db:
         if db is None:
-            print("postgres: PostgreSQL binaries not found, skipped")
             return
         settings, cluster = db
-        prepare(settings)
         port = free_port()
         proc = start_server(settings, port)
         try:
