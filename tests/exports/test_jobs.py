@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import IO
@@ -21,8 +22,10 @@ def _wait(registry: JobRegistry, job_id: str) -> None:
 def test_job_reports_progress_and_keeps_its_file(tmp_path: Path) -> None:
     registry = JobRegistry(tmp_path)
     seen: list[tuple[int, int | None]] = []
+    submitted = threading.Event()  # the job's thread may start before ``job`` below is assigned
 
     def work(out: IO[bytes], progress: JobProgress) -> None:
+        assert submitted.wait(10)
         progress.set_total(3)
         for _ in range(3):
             out.write(b"x")
@@ -30,6 +33,7 @@ def test_job_reports_progress_and_keeps_its_file(tmp_path: Path) -> None:
             seen.append((job.done, job.total))
 
     job = registry.submit("test", 1, "out.txt", "text/plain", work)
+    submitted.set()
     _wait(registry, job.id)
     assert seen == [(1, 3), (2, 3), (3, 3)]
     assert job.status == "done" and job.finished_at is not None
