@@ -8,7 +8,6 @@ those seconds in the others.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -99,6 +98,7 @@ def _principal(
     token_id: int | None,
     device_id: str | None,
     assigned: frozenset[str] | None = None,
+    token_expires_at: dt.datetime | None = None,
 ) -> Principal:
     """``assigned``: the surveyor's assigned agencies when already read (else they are looked up)."""
     scope = (
@@ -113,6 +113,7 @@ def _principal(
         agency_codes=scope,
         token_id=token_id,
         device_id=device_id,
+        token_expires_at=token_expires_at,
     )
 
 
@@ -233,8 +234,7 @@ def resolve_token(session: Session, secret: str) -> Principal | None:
     if device_id is not None and (device is None or gone is not None):
         return None
     assigned = frozenset(row[-1] for row in rows if row[-1] is not None)
-    principal = _principal(session, user_id, username, role, agency, token_id, device_id, assigned)
-    return dataclasses.replace(principal, token_expires_at=expires_at)
+    return _principal(session, user_id, username, role, agency, token_id, device_id, assigned, expires_at)
 
 
 def revoke_tokens(session: Session, user_id: int, *, token_id: int | None = None) -> int:

@@ -75,13 +75,20 @@ def _t(model: Any) -> Table:
     return model.__table__  # type: ignore[no-any-return]
 
 
+def _window(query: Select[Any], t: Table, scope: Any = None) -> Select[Any]:
+    """``query`` limited to rows with ``cursor < seq <= high`` (and ``scope`` in ``codes``), oldest
+    first, at most ``limit``: all bound parameters, so each statement is built once (building a
+    statement costs more than running it)."""
+    query = query.where(t.c.seq > bindparam("cursor"), t.c.seq <= bindparam("high"))
+    if scope is not None:
+        query = query.where(scope.in_(bindparam("codes", expanding=True)))
+    return query.order_by(t.c.seq).limit(bindparam("limit", type_=Integer))
+
+
 @cache
 def _agencies_query(scoped: bool) -> Select[Any]:
     t = _t(Agency)
-    q = select(t).where(t.c.seq > bindparam("cursor"), t.c.seq <= bindparam("high"))
-    if scoped:
-        q = q.where(t.c.code.in_(bindparam("codes", expanding=True)))
-    return q.order_by(t.c.seq).limit(bindparam("limit", type_=Integer))
+    return _window(select(t), t, t.c.code if scoped else None)
 
 
 def _agencies(conn: Connection, params: dict[str, Any]) -> list[PulledChange]:
@@ -100,12 +107,7 @@ def _agencies(conn: Connection, params: dict[str, Any]) -> list[PulledChange]:
 @cache
 def _campaigns_query() -> Select[Any]:
     t = _t(Campaign)
-    return (
-        select(t)
-        .where(t.c.seq > bindparam("cursor"), t.c.seq <= bindparam("high"))
-        .order_by(t.c.seq)
-        .limit(bindparam("limit", type_=Integer))
-    )
+    return _window(select(t), t)
 
 
 def _campaigns(conn: Connection, params: dict[str, Any]) -> list[PulledChange]:
@@ -123,21 +125,17 @@ def _campaigns(conn: Connection, params: dict[str, Any]) -> list[PulledChange]:
                 "ends_on": r.ends_on and r.ends_on.isoformat(),
             },
         )
-        for r in conn.execute(_campaigns_query(), {k: v for k, v in params.items() if k != "codes"})
+        for r in conn.execute(_campaigns_query(), params)  # every campaign: "codes" is not used
     ]
 
 
 @cache
 def _records_query(kind_name: str, scoped: bool) -> Select[Any]:
-    """Built once per kind and scope (building a statement costs more than running it)."""
     t = _t(KINDS[kind_name].table)
     # the stored JSON text goes into the answer as it is: no parsing and re-encoding per record
     cols = [t.c.seq, t.c.id, t.c.version, t.c.deleted, t.c.agency_code, t.c.conflicted]
     cols += [t.c.review_state if "review_state" in t.c else null(), cast(t.c.data, Text)]
-    q = select(*cols).where(t.c.seq > bindparam("cursor"), t.c.seq <= bindparam("high"))
-    if scoped:
-        q = q.where(t.c.agency_code.in_(bindparam("codes", expanding=True)))
-    return q.order_by(t.c.seq).limit(bindparam("limit", type_=Integer))
+    return _window(select(*cols), t, t.c.agency_code if scoped else None)
 
 
 def _records(conn: Connection, kind_name: str, params: dict[str, Any]) -> list[Pulled]:
