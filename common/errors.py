@@ -72,6 +72,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unknown_reference": ("Không tìm thấy {input}", "{input} not found"),
     "duplicate_code": ("Mã {input} bị trùng (dòng {rows})", "Code {input} is duplicated (rows {rows})"),
     "username_taken": ("Tên đăng nhập {input} đã có", "User name {input} is already taken"),
+    "weak_password": (
+        "Mật khẩu quá phổ biến hoặc dễ đoán (từ thông dụng, dãy số, tên đăng nhập…); hãy chọn một cụm "
+        "từ dài hơn, khó đoán hơn",
+        "This password is too common or easy to guess (a common word, a sequence, the user name…); "
+        "choose a longer, less predictable phrase",
+    ),
     "code_invalid": (
         "Mã kích hoạt không đúng, đã dùng hoặc đã hết hạn",
         "The enrollment code is wrong, used or expired",

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from common.enroll import enroll_uri
-from common.errors import SaoLuuError
+from common.errors import SaoLuuError, ValidationFailed, field_errors
 from common.qr import qr_png, qr_print
 from common.vocab import Role
 from sync_server.config import Settings
@@ -134,9 +134,8 @@ def cmd_create_user(args: argparse.Namespace) -> int:
             agency_code=agencies[0] if head and agencies else None,
             assigned_agencies=agencies if args.role == Role.SURVEYOR.value else [],
         )
-    except ValueError as exc:
-        print(f"Lỗi / Error: {exc}", file=sys.stderr)
-        return 2
+    except ValidationError as exc:
+        return _fail(ValidationFailed(field_errors(exc)))
     with _session(settings) as session:
         try:
             create_user(session, None, data)

@@ -21,6 +21,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, bindparam, event
 from sqlmodel import Session, col, select
+from zxcvbn import zxcvbn
 
 from common.errors import SaoLuuError
 from common.vocab import Role
@@ -29,6 +30,25 @@ from sync_server.models import ApiToken, Device, SurveyorAssignment, User, utcno
 _hasher = PasswordHasher()  # argon2id, memory-hard
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 MIN_PASSWORD = 8
+MIN_PASSWORD_SCORE = 3
+"""zxcvbn's score (0-4) a password needs: 3 is about 10^8 guesses, out of reach of online guessing
+(sign-ins are throttled) and costly offline against argon2id hashes (NIST SP 800-63B §5.1.1.2)."""
+LOCAL_WORDS = (
+    "matkhau", "mat khau", "saoluu", "sao luu", "luutru", "luu tru", "khaosat", "quantri", "admin",
+    "vietnam", "hanoi", "danang", "quangnam", "anhyeuem", "emyeuanh", "123456", "qwerty",
+)  # fmt: skip
+"""Words of this system and common Vietnamese passwords that zxcvbn's English lists lack."""
+
+
+def password_weakness(password: str, *context: str) -> str | None:
+    """Why ``password`` is refused (a field error reason), or None: shorter than
+    :data:`MIN_PASSWORD`, or common or guessable (a dictionary word, a keyboard or date pattern, the
+    user name or one of :data:`LOCAL_WORDS` with small changes)."""
+    if len(password) < MIN_PASSWORD:
+        return "too_short"
+    inputs = [c for c in context if c] + list(LOCAL_WORDS)
+    score = zxcvbn(password[:100], user_inputs=inputs)["score"]
+    return None if score >= MIN_PASSWORD_SCORE else "weak_password"
 
 
 def hash_password(password: str) -> str:
@@ -62,6 +82,8 @@ class Principal:
     token_id: int | None = None
     device_id: str | None = None
     token_expires_at: dt.datetime | None = None
+    door: str = "api"
+    """Where the token was issued for: ``api``, ``device`` or ``web`` (see :class:`ApiToken`)."""
 
     def can_access(self, agency_code: str) -> bool:
         return self.agency_codes is None or agency_code in self.agency_codes
@@ -99,6 +121,7 @@ def _principal(
     device_id: str | None,
     assigned: frozenset[str] | None = None,
     token_expires_at: dt.datetime | None = None,
+    door: str = "api",
 ) -> Principal:
     """``assigned``: the surveyor's assigned agencies when already read (else they are looked up)."""
     scope = (
@@ -114,13 +137,15 @@ def _principal(
         token_id=token_id,
         device_id=device_id,
         token_expires_at=token_expires_at,
+        door=door,
     )
 
 
 def issue_token(
-    session: Session, user: User, ttl: dt.timedelta, device_id: str | None = None
+    session: Session, user: User, ttl: dt.timedelta, device_id: str | None = None, *, web: bool = False
 ) -> tuple[str, ApiToken]:
-    """Create a bearer token for ``user``; returns the secret (shown once) and its row."""
+    """Create a token for ``user``: a tablet's bearer with ``device_id``, a web session's cookie
+    with ``web``, else an API bearer. Returns the secret (shown once) and its row."""
     assert user.id is not None
     secret = new_secret()
     row = ApiToken(
@@ -128,6 +153,7 @@ def issue_token(
         user_id=user.id,
         device_id=device_id,
         expires_at=utcnow() + ttl,
+        door="device" if device_id else "web" if web else "api",
     )
     session.add(row)
     session.flush()
@@ -139,7 +165,7 @@ def _token_query() -> Any:
     joined = ApiToken.__table__.join(User.__table__, u.id == t.user_id)  # type: ignore[attr-defined]
     joined = joined.outerjoin(Device.__table__, d.id == t.device_id)  # type: ignore[attr-defined]
     joined = joined.outerjoin(SurveyorAssignment.__table__, a.user_id == u.id)  # type: ignore[attr-defined]
-    columns = (t.id, t.device_id, t.expires_at, t.revoked_at, u.id, u.username, u.role, u.active)
+    columns = (t.id, t.device_id, t.expires_at, t.revoked_at, t.door, u.id, u.username, u.role, u.active)
     return (
         select(*columns, u.agency_code, d.id, d.revoked_at, a.agency_code)
         .select_from(joined)
@@ -226,15 +252,16 @@ def resolve_token(session: Session, secret: str) -> Principal | None:
     rows = session.execute(_TOKEN_QUERY, {"digest": token_digest(secret)}).all()
     if not rows:
         return None
-    token_id, device_id, expires_at, revoked_at, user_id, username, role, active, agency, device, gone, _ = (
-        rows[0]
-    )
+    token_id, device_id, expires_at, revoked_at, door, user_id, username, role, active, agency = rows[0][:10]
+    device, gone = rows[0][10:12]
     if revoked_at is not None or expires_at <= utcnow() or not active:
         return None
     if device_id is not None and (device is None or gone is not None):
         return None
     assigned = frozenset(row[-1] for row in rows if row[-1] is not None)
-    return _principal(session, user_id, username, role, agency, token_id, device_id, assigned, expires_at)
+    return _principal(
+        session, user_id, username, role, agency, token_id, device_id, assigned, expires_at, door
+    )
 
 
 def revoke_tokens(session: Session, user_id: int, *, token_id: int | None = None) -> int:

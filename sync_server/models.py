@@ -72,6 +72,9 @@ class ApiToken(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
     expires_at: dt.datetime
     revoked_at: dt.datetime | None = None
+    door: str = Field(default="api", max_length=10)
+    """Where the token is accepted: ``api`` (a bearer from ``/auth/token``), ``device`` (a tablet's
+    bearer) or ``web`` (the web session cookie); a token works at its own door only."""
 
 
 class EnrollCode(SQLModel, table=True):
@@ -252,11 +255,27 @@ class Photo(SQLModel, table=True):
 
 
 class RecordPhoto(SQLModel, table=True):
-    """Which record refers to which photo (a photo may be read by whoever may read the record)."""
+    """Which record refers to which photo (see :mod:`sync_server.domain.photos` for who may read it)."""
 
     entity_id: str = Field(primary_key=True, max_length=36)
     sha256: str = Field(primary_key=True, max_length=64, index=True)
     agency_code: str = Field(max_length=40)
+
+
+class PhotoHolder(SQLModel, table=True):
+    """A user who has proven to hold a photo: they uploaded its bytes (every byte, hash checked)."""
+
+    sha256: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(primary_key=True)
+
+
+class PhotoClaim(SQLModel, table=True):
+    """A user referred to a photo in a record of an agency. The agency's users may read the photo
+    once the claimant holds it (:class:`PhotoHolder`): a reference alone grants nothing."""
+
+    sha256: str = Field(primary_key=True, max_length=64)
+    agency_code: str = Field(primary_key=True, max_length=40)
+    user_id: int = Field(primary_key=True)
 
 
 class LoginThrottle(SQLModel, table=True):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
@@ -13,8 +14,9 @@ from common.errors import SaoLuuError
 from common.vocab import Role
 from sync_server.api.deps import CurrentUser, SessionDep, SettingsDep, allow, public
 from sync_server.auth import issue_token, revoke_tokens
+from sync_server.domain import signin
 from sync_server.domain.audit import audit
-from sync_server.domain.users import authenticate
+from sync_server.models import utcnow
 
 router = APIRouter(tags=["auth"])
 
@@ -32,11 +34,29 @@ class Me(BaseModel):
     device_id: str | None
 
 
-@router.post("/auth/token", response_model=TokenOut, **public())
+def client_address(request: Request) -> str:
+    """The caller's address (the client's own behind a proxy run with ``--proxy-headers``)."""
+    return request.client.host if request.client else "unknown"
+
+
+@router.post(
+    "/auth/token",
+    response_model=TokenOut,
+    responses={429: {"description": "Too many failed sign-ins: locked for `Retry-After` seconds"}},
+    **public(),
+)
 def login(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep, settings: SettingsDep
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> TokenOut:
-    user = authenticate(session, form.username, form.password)
+    """A bearer token for a user name and password. Failed attempts are counted with the web
+    sign-in's (per user name and address): after 5 in 15 minutes both answer 429 for a while."""
+    user, locked = signin.sign_in(session, form.username, form.password, client_address(request), "api")
+    if locked is not None:
+        wait = max(1, math.ceil((locked - utcnow()).total_seconds()))
+        raise SaoLuuError("too_many_requests", 429, headers={"Retry-After": str(wait)})
     if user is None:
         raise SaoLuuError("bad_credentials", 401)
     secret, row = issue_token(session, user, dt.timedelta(hours=settings.user_token_hours))

@@ -25,6 +25,8 @@ oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=F
 ROLES_KEY = "x-roles"
 PUBLIC = "public"
 AUTHENTICATED = "authenticated"
+API_DOORS = frozenset({"api", "device"})
+"""Tokens the API accepts as bearers (web sessions are for the web pages' cookie only)."""
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
@@ -92,6 +94,8 @@ async def get_principal(
         if principal is None:
             raise SaoLuuError("not_authenticated", 401)
         cache.put(token, principal, generation)
+    if principal.door not in API_DOORS:  # a web session's cookie secret is no bearer token
+        raise SaoLuuError("not_authenticated", 401)
     return principal
 
 

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from common.errors import SaoLuuError, ValidationFailed, field_error
 from common.vocab import Role
-from sync_server.auth import MIN_PASSWORD, Principal, hash_password, revoke_tokens, verify_password
+from sync_server.auth import (
+    MIN_PASSWORD,
+    Principal,
+    hash_password,
+    password_weakness,
+    revoke_tokens,
+    verify_password,
+)
 from sync_server.domain.audit import audit
 from sync_server.domain.sequence import next_seq
 from sync_server.models import Agency, SurveyorAssignment, User
@@ -26,6 +34,19 @@ class UserCreate(BaseModel):
     agency_code: str | None = None
     assigned_agencies: list[str] = []
 
+    @field_validator("password")
+    @classmethod
+    def _strong(cls, password: str, info: ValidationInfo) -> str:
+        return _strong_password(password, info.data.get("username", ""))
+
+
+def _strong_password(password: str, *context: str) -> str:
+    """Refuse a common or guessable password (see :func:`sync_server.auth.password_weakness`)."""
+    reason = password_weakness(password, *context)
+    if reason == "weak_password":
+        raise PydanticCustomError(reason, "password too easy to guess")
+    return password
+
 
 class UserUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -36,6 +57,11 @@ class UserUpdate(BaseModel):
     assigned_agencies: list[str] | None = None
     active: bool | None = None
     password: str | None = Field(default=None, min_length=MIN_PASSWORD, max_length=200)
+
+    @field_validator("password")
+    @classmethod
+    def _strong(cls, password: str | None) -> str | None:
+        return None if password is None else _strong_password(password)
 
 
 class UserPublic(BaseModel):

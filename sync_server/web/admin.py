@@ -51,7 +51,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "adm.assigned_hint": ("Giữ Ctrl để chọn nhiều cơ quan", "Hold Ctrl to choose several agencies"),
     "adm.active": ("Đang hoạt động", "Active"),
     "adm.inactive": ("Đã khóa", "Disabled"),
-    "adm.password": ("Mật khẩu (ít nhất 8 ký tự)", "Password (8 characters or more)"),
+    "adm.password": (
+        "Mật khẩu (ít nhất 8 ký tự, không phổ biến, khó đoán)",
+        "Password (8 characters or more, not common, hard to guess)",
+    ),
     "adm.new_user": ("Thêm người dùng", "Add a user"),
     "adm.create": ("Tạo tài khoản", "Create the account"),
     "adm.edit_user": ("Sửa tài khoản {name}", "Edit account {name}"),

@@ -102,6 +102,10 @@ def test_cli_refuses_bad_input_without_changes(tmp_path: Path) -> None:
     assert "rows[2].code" in r.stderr and "bị trùng" in r.stderr
     r = cli(data, "create-user", "ks", "--role", "surveyor", stdin="ngan\n")
     assert r.returncode == 2
+    for common in ("12345678", "password", "matkhau123", "ks-12345"):
+        r = cli(data, "create-user", "ks", "--role", "surveyor", stdin=f"{common}\n")
+        assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+        assert "Mật khẩu quá phổ biến hoặc dễ đoán" in r.stderr and "too common or easy to guess" in r.stderr
     r = cli(data, "enroll-code", "--user", "nobody")
     assert r.returncode == 2
     assert "Không tìm thấy" in r.stderr

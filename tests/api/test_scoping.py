@@ -95,7 +95,7 @@ def test_reviewer_reads_every_agency_but_cannot_list_documents(client: TestClien
 def test_admin_endpoints_refuse_other_roles(client: TestClient, auth, user: str) -> None:  # type: ignore[no-untyped-def]
     h = auth(user)
     assert client.get("/api/v1/admin/users", headers=h).status_code == 403
-    body = {"username": "intruder", "password": "12345678", "role": "admin"}
+    body = {"username": "intruder", "password": "mat-khau-dot-nhap", "role": "admin"}
     assert client.post("/api/v1/admin/users", json=body, headers=h).status_code == 403
     files = {"file": ("a.csv", b"code,name,kind\nX1,X,other\n", "text/csv")}
     assert client.post("/api/v1/admin/agencies/import", files=files, headers=h).status_code == 403

@@ -136,6 +136,10 @@ def test_admin_creates_edits_and_resets_a_user(app: Any, client: TestClient) -> 
     assert (api["role"], api["agency_code"], api["assigned_agencies"]) == ("agency_head", AGENCY_B, [])
 
     assert post_form(c, url, url + "/password", {"password": "short"}).status_code == 422
+    common = post_form(c, url, url + "/password", {"password": "password123"})
+    assert common.status_code == 422 and "Mật khẩu quá phổ biến hoặc dễ đoán" in common.text
+    weak = post_form(c, "/web/admin", "/web/admin/users", {**new, "username": "ks_d", "password": "12345678"})
+    assert weak.status_code == 422 and "Mật khẩu quá phổ biến hoặc dễ đoán" in weak.text
     assert post_form(c, url, url + "/password", {"password": "mat-khau-moi-2"}).status_code == 303
     assert login(client, "khaosat_c", "mat-khau-moi-2")
 

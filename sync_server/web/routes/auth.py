@@ -6,6 +6,8 @@ from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 
 from common.vocab import Role
+from sync_server.api.auth import client_address
+from sync_server.domain import signin
 from sync_server.web import sessions
 from sync_server.web.deps import (
     LANG_COOKIE,
@@ -45,8 +47,8 @@ def login(page: PublicPage) -> Response:
     assert page.db is not None
     username, password = page.field("username"), page.form.get("password") if page.form else None
     next_url = local_path(page.field("next"))
-    client = page.request.client.host if page.request.client else "unknown"
-    user, locked = sessions.sign_in(page.db, username, password if isinstance(password, str) else "", client)
+    text = password if isinstance(password, str) else ""
+    user, locked = signin.sign_in(page.db, username, text, client_address(page.request), "web")
     if user is None:
         error = page.t("login.locked", until=fmt_datetime(locked)) if locked else page.t("login.failed")
         status = 429 if locked else 401
