@@ -44,11 +44,13 @@ def _state_headers(state: domain.UploadState) -> dict[str, str]:
     },
     **ANY_ROLE,
 )
-def photo_state(sha256: str, session: SessionDep, store: PhotoStoreDep, _: CurrentUser) -> Response:
-    """Where to resume: 200 with ``Upload-Complete: ?1`` and the size in ``Upload-Offset`` when the
-    photo is stored, 200 with ``Upload-Complete: ?0`` and the bytes held in ``Upload-Offset`` when an
-    upload was interrupted, 404 (``Upload-Offset: 0``) when the server holds nothing."""
-    state = domain.state(session, store, _sha(sha256))
+def photo_state(sha256: str, session: SessionDep, store: PhotoStoreDep, principal: CurrentUser) -> Response:
+    """Where the caller resumes: 200 with ``Upload-Complete: ?1`` and the size in ``Upload-Offset``
+    when the caller has uploaded the photo (from any of their devices), 200 with ``Upload-Complete:
+    ?0`` and the bytes held in ``Upload-Offset`` when the caller's upload was interrupted, 404
+    (``Upload-Offset: 0``) otherwise — also when someone else uploaded it: only sending the bytes
+    proves to hold a photo, and whether others did is not told."""
+    state = domain.state(session, store, principal, _sha(sha256))
     if state is None:
         return Response(status_code=404, headers={"Upload-Offset": "0", "Upload-Complete": "?0"})
     return Response(status_code=200, headers=_state_headers(state))
@@ -95,9 +97,10 @@ def upload_chunk(
     upload_length: Annotated[int, Header(ge=1)],
 ) -> Response:
     """Append the body (``application/offset+octet-stream``) at ``Upload-Offset``, which must equal
-    the bytes the server holds; ``Upload-Length`` is the whole photo's size. When the upload reaches
-    that size the bytes are checked against the SHA-256 in the path and must be a JPEG or PNG.
-    Every answer carries the resulting ``Upload-Offset`` and ``Upload-Complete``."""
+    the bytes the caller's upload holds; ``Upload-Length`` is the whole photo's size. When the upload
+    reaches that size the bytes are checked against the SHA-256 in the path and must be a JPEG or
+    PNG; the caller then holds the photo. 200 at once when the caller already holds it. Every answer
+    carries the resulting ``Upload-Offset`` and ``Upload-Complete``."""
     state = domain.append_chunk(
         session, store, principal, _sha(sha256), upload_offset, upload_length, chunk, settings.max_photo_bytes
     )
@@ -117,8 +120,9 @@ def upload_chunk(
     **ANY_ROLE,
 )
 def get_photo(sha256: str, principal: CurrentUser, session: SessionDep, store: PhotoStoreDep) -> Response:
-    """The photo's bytes for staff, for users of an agency with a record that refers to it, and for
-    its uploader; 404 for everyone else (existence is not revealed)."""
+    """The photo's bytes for staff, for whoever uploaded it, and for users of an agency where a
+    record refers to it and someone who uploaded it made that reference; 404 for everyone else
+    (existence is not revealed)."""
     photo = session.get(Photo, _sha(sha256))
     if photo is None or not domain.can_read(session, principal, sha256):
         raise SaoLuuError("not_found", 404)

@@ -16,6 +16,8 @@ from typing import Any
 
 import pydantic_core
 from sqlalchemy import JSON, Boolean, Connection, Date, DateTime, Table, bindparam, insert, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
 
 Converter = Callable[[Any], Any]
@@ -121,3 +123,11 @@ def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
 def bulk_update(conn: Connection, table: Table, rows: Sequence[dict[str, Any]], key: str = "id") -> None:
     """Update each row's other columns where ``key`` matches, with one ``executemany``."""
     _run(conn, table, rows, key)
+
+
+def insert_missing(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert the ``rows`` whose primary key is not in ``table`` yet (the others are left as they are)."""
+    if not rows:
+        return
+    dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert
+    conn.execute(dialect_insert(table).on_conflict_do_nothing(), list(rows))

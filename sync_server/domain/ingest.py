@@ -32,7 +32,8 @@ from common import schemas as s
 from common.errors import FieldError, SaoLuuError, ValidationFailed, field_error, field_errors
 from common.protocol import SYNCED_TYPES, Change, ChangeResult, ChangeStatus, PushRequest, PushResponse
 from sync_server.auth import Principal
-from sync_server.domain.bulk import bulk_insert, bulk_update
+from sync_server.domain import photos
+from sync_server.domain.bulk import bulk_insert, bulk_update, insert_missing
 from sync_server.domain.records import KINDS, EntityKind, authorize_write, entity_kind, validate
 from sync_server.domain.sequence import committed_seq, next_seq
 from sync_server.models import (
@@ -42,7 +43,7 @@ from sync_server.models import (
     Campaign,
     FileDamage,
     Fonds,
-    Photo,
+    PhotoClaim,
     RecordPhoto,
     RecordRevision,
     SyncedRow,
@@ -115,6 +116,8 @@ class _Writes:
     audit: list[dict[str, Any]] = field(default_factory=list)
     damages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     photos: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    claims: list[dict[str, Any]] = field(default_factory=list)
+    """The writer's claims on the photos its changes refer to (see :mod:`.photos`)."""
 
 
 def _rejected(change: Change, errors: Sequence[FieldError]) -> ChangeResult:
@@ -220,9 +223,6 @@ def _seen_query() -> Any:
 _SEEN_QUERY = _seen_query()
 _AGENCIES_QUERY = select(_table(Agency).c.code).where(
     _table(Agency).c.code.in_(bindparam("codes", expanding=True))
-)
-_PHOTOS_QUERY = select(_table(Photo).c.sha256).where(
-    _table(Photo).c.sha256.in_(bindparam("refs", expanding=True))
 )
 
 
@@ -344,7 +344,8 @@ def push(session: Session, principal: Principal, request: PushRequest) -> PushRe
     mark = committed_seq(session)  # every writer of what the decision reads takes sequence numbers
     read = _load_states(session, watched)
     plan = _plan(session, principal, prepared, read)
-    missing = _missing_photos(session, plan.photo_refs)
+    refs = plan.photo_refs
+    missing = sorted(refs - photos.held(session, principal.user_id, refs))
     if plan.decided:
         last = next_seq(session, len(plan.decided))  # the change lock: held until commit
         if last - len(plan.decided) != mark and (now := _load_states(session, watched)) != read:
@@ -477,6 +478,7 @@ def _stage(
             )
             w.flagged[p.kind.name].append({"id": rid, "conflicted": True, "seq": seq})
             action, before = "conflict", version
+        w.claims.extend(photos.claims(p.links, principal.user_id))
         w.audit.append(_audit_row(principal, p, action, before, version, now, seq))
         results[p.index] = _result(p.change, status, version)
 
@@ -520,18 +522,12 @@ def _write(session: Session, w: _Writes) -> None:
         conn.execute(
             insert(_table(RecordPhoto)), list({(r["entity_id"], r["sha256"]): r for r in links}.values())
         )
+    insert_missing(conn, _table(PhotoClaim), w.claims)
     bulk_insert(conn, _table(AuditLog), w.audit)
 
 
 def _inserted_ids(w: _Writes) -> set[str]:
     return {row["id"] for rows in w.inserts.values() for row in rows}
-
-
-def _missing_photos(session: Session, refs: set[str]) -> list[str]:
-    if not refs:
-        return []
-    held = set(session.execute(_PHOTOS_QUERY, {"refs": list(refs)}).scalars())
-    return sorted(refs - held)
 
 
 def create_record(session: Session, actor: Principal, kind_name: str, payload: Any) -> SyncedRow:
@@ -578,5 +574,6 @@ def store_resolution(
     values = _row_values(p, row.version + 1, seq, principal, utcnow())
     writes.updates[kind.name].append({**values, "conflicted": False})
     _children(writes, p)
+    writes.claims.extend(photos.claims(p.links, principal.user_id))
     _write(session, writes)
     session.expire(row)

@@ -1,4 +1,17 @@
-"""Resumable, content-addressed photo uploads and who may read a photo."""
+"""Resumable, content-addressed photo uploads and who may read a photo.
+
+Knowing a photo's SHA-256 proves nothing: it may have come from a pulled record, an export or a
+log. Sending the bytes does. So:
+
+* a user who has uploaded every byte of a photo (hash checked) *holds* it (:class:`PhotoHolder`);
+* a record referring to a photo is a *claim* by its writer for the record's agency
+  (:class:`PhotoClaim`);
+* a photo is read by staff, by its holders, and by the users of an agency where a record refers to
+  it and a holder claimed it — a reference by someone who never sent the bytes grants nothing;
+* the upload state (HEAD), an upload (PATCH) and a push's ``missing_photos`` speak of the caller's
+  own possession only: a caller who does not hold a photo is asked for its bytes, and learns
+  nothing about whether anyone else uploaded it. Each user's unfinished upload is their own.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +24,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from PIL import Image
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlalchemy import Table, bindparam, select
+from sqlmodel import Session
 
 from common.errors import SaoLuuError, field_error
 from sync_server.auth import Principal
 from sync_server.domain.audit import audit
-from sync_server.models import Photo, RecordPhoto
+from sync_server.domain.bulk import insert_missing
+from sync_server.models import Photo, PhotoClaim, PhotoHolder, RecordPhoto, utcnow
 from sync_server.storage.base import OffsetMismatch, PhotoStore
 
 JPEG = b"\xff\xd8\xff"
@@ -46,12 +60,46 @@ def _plausible_start(chunk: bytes) -> bool:
     return any(sig.startswith(chunk[: len(sig)]) for sig in (JPEG, PNG)) if chunk else False
 
 
-def state(session: Session, store: PhotoStore, sha256: str) -> UploadState | None:
-    photo = session.get(Photo, sha256)
-    if photo is not None:
-        return UploadState(True, photo.size)
-    held = store.partial_size(sha256)
-    return UploadState(False, held) if held else None
+def _table(model: object) -> Table:
+    return model.__table__  # type: ignore[attr-defined,no-any-return]
+
+
+_H, _C, _L = _table(PhotoHolder).c, _table(PhotoClaim).c, _table(RecordPhoto).c
+_HELD_QUERY = select(_H.sha256).where(
+    _H.user_id == bindparam("user"), _H.sha256.in_(bindparam("shas", expanding=True))
+)
+_VOUCHED_QUERY = (
+    select(_L.sha256)
+    .select_from(
+        _table(RecordPhoto)
+        .join(_table(PhotoClaim), (_C.sha256 == _L.sha256) & (_C.agency_code == _L.agency_code))
+        .join(_table(PhotoHolder), (_H.sha256 == _C.sha256) & (_H.user_id == _C.user_id))
+    )
+    .where(_L.sha256 == bindparam("sha"), _L.agency_code.in_(bindparam("agencies", expanding=True)))
+    .limit(1)
+)
+
+
+def held(session: Session, user_id: int, shas: set[str]) -> set[str]:
+    """Which of ``shas`` the user has proven to hold (uploaded every byte of)."""
+    if not shas:
+        return set()
+    return set(session.execute(_HELD_QUERY, {"user": user_id, "shas": sorted(shas)}).scalars())
+
+
+def upload_key(sha256: str, user_id: int) -> str:
+    """The name of ``user_id``'s own unfinished upload of ``sha256`` in the photo store."""
+    return hashlib.sha256(f"{sha256}:{user_id}".encode()).hexdigest()
+
+
+def state(session: Session, store: PhotoStore, principal: Principal, sha256: str) -> UploadState | None:
+    """The caller's upload: complete if they hold the photo, else what their unfinished upload holds."""
+    if held(session, principal.user_id, {sha256}):
+        photo = session.get(Photo, sha256)
+        if photo is not None:
+            return UploadState(True, photo.size)
+    size = store.partial_size(upload_key(sha256, principal.user_id))
+    return UploadState(False, size) if size else None
 
 
 def append_chunk(
@@ -64,10 +112,12 @@ def append_chunk(
     chunk: bytes,
     max_bytes: int,
 ) -> UploadState:
-    """Add one chunk; on the last one verify the hash and the image type, then store the photo."""
-    done = session.get(Photo, sha256)
-    if done is not None:
-        return UploadState(True, done.size, already_held=True)
+    """Add one chunk to the caller's upload; on the last one verify the hash and the image type,
+    then store the photo (once, whoever else uploaded it) and record that the caller holds it."""
+    if held(session, principal.user_id, {sha256}):
+        done = session.get(Photo, sha256)
+        if done is not None:
+            return UploadState(True, done.size, already_held=True)
     if total > max_bytes:
         raise SaoLuuError(
             "payload_too_large", 413, [field_error("Upload-Length", "too_big", max_bytes=max_bytes)]
@@ -76,14 +126,15 @@ def append_chunk(
         raise SaoLuuError("validation_error", 400, [field_error("Upload-Length", "length_mismatch")])
     if offset == 0 and not _plausible_start(chunk):
         raise SaoLuuError("unsupported_media_type", 415, [field_error("body", "not_an_image")])
+    key = upload_key(sha256, principal.user_id)
     if offset == 0 and len(chunk) == total:  # the whole photo in one request: no partial file
-        _verify(store, sha256, chunk, partial=False)
+        _verify(store, key, sha256, chunk, partial=False)
         with _disk_errors():
             store.put(sha256, chunk)
         return _record(session, principal, sha256, total, sniff_mime(chunk))
     try:
         with _disk_errors():
-            size = store.append_partial(sha256, offset, chunk)
+            size = store.append_partial(key, offset, chunk)
     except OffsetMismatch as exc:
         raise SaoLuuError(
             "conflict",
@@ -93,10 +144,10 @@ def append_chunk(
         ) from None
     if size < total:
         return UploadState(False, size)
-    data = store.read_partial(sha256)
-    _verify(store, sha256, data, partial=True)
+    data = store.read_partial(key)
+    _verify(store, key, sha256, data, partial=True)
     with _disk_errors():
-        store.complete(sha256)
+        store.complete(sha256, key)
     return _record(session, principal, sha256, size, sniff_mime(data))
 
 
@@ -198,7 +249,7 @@ def _disk_errors() -> Iterator[None]:
         raise
 
 
-def _verify(store: PhotoStore, sha256: str, data: bytes, *, partial: bool) -> None:
+def _verify(store: PhotoStore, key: str, sha256: str, data: bytes, *, partial: bool) -> None:
     """The bytes must hash to ``sha256`` and be a JPEG or PNG; a failed partial upload is dropped."""
     reason = None
     if hashlib.sha256(data).hexdigest() != sha256:
@@ -210,28 +261,40 @@ def _verify(store: PhotoStore, sha256: str, data: bytes, *, partial: bool) -> No
     if reason is None:
         return
     if partial:
-        store.discard_partial(sha256)
+        store.discard_partial(key)
     raise SaoLuuError(code, status, [field_error("body", reason)])
 
 
 def _record(session: Session, principal: Principal, sha256: str, size: int, mime: str | None) -> UploadState:
-    session.add(Photo(sha256=sha256, size=size, mime=mime, uploaded_by=principal.user_id))
+    """The photo is stored (once: a concurrent or earlier upload of the same bytes is kept) and the
+    caller holds it."""
+    conn = session.connection()
+    photo = {
+        "sha256": sha256,
+        "size": size,
+        "mime": mime,
+        "created_at": utcnow(),
+        "uploaded_by": principal.user_id,
+    }
+    insert_missing(conn, _table(Photo), [photo])
+    insert_missing(conn, _table(PhotoHolder), [{"sha256": sha256, "user_id": principal.user_id}])
     audit(session, principal, "photo", sha256, "upload", detail={"size": size, "mime": mime})
-    try:
-        session.commit()
-    except IntegrityError:  # the same photo finished by a concurrent upload: stored once all the same
-        session.rollback()
+    session.commit()
     return UploadState(True, size)
 
 
+def claims(links: list[dict[str, str]], user_id: int) -> list[dict[str, object]]:
+    """The claims of ``user_id`` for record-photo links (``sha256``, ``agency_code``)."""
+    unique = {(link["sha256"], link["agency_code"]) for link in links}
+    return [{"sha256": sha, "agency_code": agency, "user_id": user_id} for sha, agency in sorted(unique)]
+
+
 def can_read(session: Session, principal: Principal, sha256: str) -> bool:
-    """Staff read every photo; others those of records in their agencies, or their own uploads."""
-    if principal.agency_codes is None:
+    """Staff read every photo; others the photos they hold, and those a record of one of their
+    agencies refers to when a holder of the photo claimed it there (see the module docstring)."""
+    if principal.agency_codes is None or held(session, principal.user_id, {sha256}):
         return True
-    photo = session.get(Photo, sha256)
-    if photo is not None and photo.uploaded_by == principal.user_id:
-        return True
-    links = select(RecordPhoto.agency_code).where(
-        RecordPhoto.sha256 == sha256, col(RecordPhoto.agency_code).in_(principal.agency_codes)
-    )
-    return session.exec(links).first() is not None
+    if not principal.agency_codes:
+        return False
+    params = {"sha": sha256, "agencies": sorted(principal.agency_codes)}
+    return session.execute(_VOUCHED_QUERY, params).first() is not None

@@ -11,8 +11,9 @@ from common.errors import SaoLuuError
 class PhotoStore(Protocol):
     """Where photo bytes live (a local folder by default; S3-compatible storage by configuration).
 
-    An upload grows a *partial* object chunk by chunk; :meth:`complete` verifies nothing itself but
-    moves the partial bytes into place once the caller has checked them.
+    An upload grows a *partial* object chunk by chunk, named by an *upload key* (64 hex digits: the
+    photo's SHA-256, or a key the caller derives from it, such as one per uploader); :meth:`complete`
+    verifies nothing itself but moves the partial bytes into place once the caller has checked them.
     """
 
     def exists(self, sha256: str) -> bool: ...
@@ -29,24 +30,25 @@ class PhotoStore(Protocol):
 
     def delete(self, sha256: str) -> None: ...
 
-    def partial_size(self, sha256: str) -> int:
+    def partial_size(self, upload: str) -> int:
         """How many bytes of an unfinished upload are held (0 if none)."""
         ...
 
-    def append_partial(self, sha256: str, offset: int, data: bytes) -> int:
+    def append_partial(self, upload: str, offset: int, data: bytes) -> int:
         """Append ``data`` at ``offset`` (must equal :meth:`partial_size`); returns the new size.
 
         Raises :class:`OffsetMismatch` if another chunk got there first.
         """
         ...
 
-    def read_partial(self, sha256: str) -> bytes: ...
+    def read_partial(self, upload: str) -> bytes: ...
 
-    def complete(self, sha256: str) -> None:
-        """Make the partial upload the stored photo (atomically)."""
+    def complete(self, sha256: str, upload: str | None = None) -> None:
+        """Make the partial upload ``upload`` (default: ``sha256``) the stored photo ``sha256``
+        (atomically; a photo already stored stays as it is)."""
         ...
 
-    def discard_partial(self, sha256: str) -> None: ...
+    def discard_partial(self, upload: str) -> None: ...
 
     def sweep_partials(self, older_than: dt.timedelta) -> int:
         """Delete uploads abandoned for longer than ``older_than``; returns how many. A tablet that

@@ -85,19 +85,20 @@ class LocalPhotoStore:
             self._checked[sha256] = len(data)
         return data
 
-    def complete(self, sha256: str) -> None:
+    def complete(self, sha256: str, upload: str | None = None) -> None:
         """Move the partial file into place, cut to the bytes :meth:`read_partial` returned (the ones
         the caller checked): anything a racing request appended since is not part of the photo."""
+        upload = upload or sha256
         target = self.path(sha256)
         target.parent.mkdir(parents=True, exist_ok=True)
         with self._lock:
-            checked = self._checked.pop(sha256, None)
-        with open(self._partial(sha256), "r+b") as fh:
+            checked = self._checked.pop(upload, None)
+        with open(self._partial(upload), "r+b") as fh:
             fcntl.flock(fh, fcntl.LOCK_EX)  # no append between the cut and the move
             if checked is not None:
                 fh.truncate(checked)
                 os.fsync(fh.fileno())
-            os.replace(self._partial(sha256), target)
+            os.replace(self._partial(upload), target)
 
     def discard_partial(self, sha256: str) -> None:
         with self._lock:

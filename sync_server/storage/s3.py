@@ -257,15 +257,16 @@ class S3PhotoStore:
             self._verified[sha256] = data
         return data
 
-    def complete(self, sha256: str) -> None:
+    def complete(self, sha256: str, upload: str | None = None) -> None:
         """Write the assembled upload as the photo, then delete its chunks.
 
         The bytes are those :meth:`read_partial` returned to the caller who checked them; without
         that (another process completing), the chunks are reassembled and must hash to ``sha256``.
         """
+        upload = upload or sha256
         with self._lock:
-            data = self._verified.pop(sha256, None)
-        run, keys = self._chunks(sha256)
+            data = self._verified.pop(upload, None)
+        run, keys = self._chunks(upload)
         if data is None:
             data = b"".join(self._read(c.key) for c in run)
             if hashlib.sha256(data).hexdigest() != sha256:

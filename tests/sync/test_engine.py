@@ -196,12 +196,21 @@ def test_newly_assigned_agency_brings_its_older_records(client: TestClient, tabl
 def test_upload_held_whole_but_unrecorded_is_finished(client: TestClient, tablet, settings) -> None:  # type: ignore[no-untyped-def]
     """The server held every byte but died before recording the photo: HEAD then says
     'offset = size, not complete'. The tablet must finish the upload, not call it done."""
+    from sqlmodel import Session, select
+
+    from sync_server.db import make_engine
+    from sync_server.domain.photos import upload_key
+    from sync_server.models import User
     from sync_server.storage import make_photo_store
 
     engine = tablet("surveyor_a")
     content = noise_jpeg(random.Random(5), 120_000)
     photo = engine.store.add_photo(content, "image/jpeg")
-    make_photo_store(settings).append_partial(photo.sha256, 0, content)  # what the crash left
+    with Session(make_engine(settings)) as db:
+        user_id = db.exec(select(User.id).where(User.username == "surveyor_a")).one()
+    assert user_id is not None
+    leftover = upload_key(photo.sha256, user_id)  # the surveyor's own upload
+    make_photo_store(settings).append_partial(leftover, 0, content)  # what the crash left
     head = engine.http.head(f"/api/v1/photos/{photo.sha256}")
     assert head.headers["Upload-Offset"] == str(len(content)) and head.headers["Upload-Complete"] == "?0"
 
