@@ -28,7 +28,8 @@ _STATUS_CODES = {
 }
 
 
-def _respond(err: SaoLuuError) -> JSONResponse:
+def error_response(err: SaoLuuError) -> JSONResponse:
+    """The JSON answer of ``err`` (the shared error shape)."""
     headers = dict(err.headers or {})
     if err.status == 401:
         headers["WWW-Authenticate"] = "Bearer"
@@ -38,23 +39,23 @@ def _respond(err: SaoLuuError) -> JSONResponse:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SaoLuuError)
     async def _saoluu(_: Request, exc: SaoLuuError) -> JSONResponse:
-        return _respond(exc)
+        return error_response(exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        return _respond(SaoLuuError("validation_error", 422, field_errors(list(exc.errors()), drop=1)))
+        return error_response(SaoLuuError("validation_error", 422, field_errors(list(exc.errors()), drop=1)))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _STATUS_CODES.get(exc.status_code, "server_error")
-        return _respond(SaoLuuError(code, exc.status_code))
+        return error_response(SaoLuuError(code, exc.status_code))
 
     @app.exception_handler(ClientDisconnect)
     async def _gone(_: Request, exc: ClientDisconnect) -> JSONResponse:
         log.info("client disconnected mid-request")  # a cut network, not a server fault
-        return _respond(SaoLuuError("validation_error", 400))
+        return error_response(SaoLuuError("validation_error", 400))
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)
-        return _respond(SaoLuuError("server_error", 500))
+        return error_response(SaoLuuError("server_error", 500))

@@ -9,10 +9,14 @@ from fastapi import APIRouter, Depends, Header, Request, Response
 
 from common.errors import ErrorResponse, SaoLuuError, field_error
 from sync_server.api.deps import FIELD, STAFF, CurrentUser, PhotoStoreDep, SessionDep, SettingsDep, allow
+from sync_server.api.responses import DeferredResponse
 from sync_server.domain import photos as domain
+from sync_server.errors import error_response
 from sync_server.models import Photo
 
 router = APIRouter(tags=["photos"])
+IMMUTABLE = {"Cache-Control": "private, max-age=31536000, immutable"}
+"""A photo never changes (its name is its hash)."""
 SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 ANY_ROLE = allow(*{*FIELD, *STAFF})
 UNAVAILABLE = {
@@ -126,8 +130,9 @@ def get_photo(sha256: str, principal: CurrentUser, session: SessionDep, store: P
     photo = session.get(Photo, _sha(sha256))
     if photo is None or not domain.can_read(session, principal, sha256):
         raise SaoLuuError("not_found", 404)
-    return Response(
-        content=store.get(sha256),
-        media_type=photo.mime,
-        headers={"Cache-Control": "private, max-age=31536000, immutable"},
+    return DeferredResponse(
+        lambda: store.get(sha256),
+        photo.mime,
+        error_response,
+        headers=IMMUTABLE,  # read without a session
     )

@@ -16,7 +16,6 @@ import base64
 import binascii
 import datetime as dt
 import hashlib
-import io
 import json
 import uuid
 from dataclasses import dataclass, field
@@ -24,7 +23,6 @@ from enum import StrEnum
 from itertools import combinations
 from typing import Any
 
-from PIL import Image, UnidentifiedImageError
 from pydantic import ValidationError
 from sqlalchemy import ColumnElement, Select, exists, false, func, literal, select, tuple_
 from sqlmodel import Session
@@ -385,22 +383,14 @@ def store_scan(
 ) -> s.PhotoRef:
     """Keep a scanned page in the photo store by its SHA-256, once it decodes as a JPEG or PNG."""
     mime = photos.sniff_mime(content[:16])
-    if mime is None or not _decodes(content):
-        raise SaoLuuError("unsupported_media_type", 415, [field_error("scan", "not_an_image")])
+    reason = "not_an_image" if mime is None else photos.inspect_image(content)
+    if reason is not None:
+        raise SaoLuuError("unsupported_media_type", 415, [field_error("scan", reason)])
     if len(content) > max_bytes:
         raise SaoLuuError("payload_too_large", 413, [field_error("scan", "too_big", max_bytes=max_bytes)])
     sha = hashlib.sha256(content).hexdigest()
     photos.append_chunk(session, store, principal, sha, 0, len(content), content, max_bytes)
     return s.PhotoRef(sha256=sha, size=len(content), mime=mime)  # type: ignore[arg-type]
-
-
-def _decodes(content: bytes) -> bool:
-    try:
-        with Image.open(io.BytesIO(content)) as img:
-            img.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        return False
-    return True
 
 
 def file_nil_report(

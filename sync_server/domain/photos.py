@@ -153,6 +153,24 @@ def append_chunk(
 
 MAX_PIXELS = 80_000_000
 """Larger than any camera or scanner page at 600 dpi: beyond it, an image is a decompression bomb."""
+MAX_DECODED_BYTES = 160_000_000
+"""The memory an image may take once decoded (:func:`decoded_bytes`): a 48-megapixel colour photo
+fits; a small PNG declaring 80 megapixels of 16-bit RGBA (640 MB) does not."""
+_PNG_CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}
+"""Samples per pixel by PNG colour type (grey, RGB, palette, grey + alpha, RGBA)."""
+
+
+def decoded_bytes(data: bytes, img: Image.Image) -> int:
+    """The memory ``img`` (opened from ``data``, not decoded yet) takes decoded: its pixels times
+    the bytes of a pixel as stored (a 16-bit PNG sample is two bytes) or as an RGB copy, the larger."""
+    width, height = img.size
+    per_pixel = max(len(img.getbands()), 3)
+    if data.startswith(PNG) and len(data) > 25:
+        depth, colour = data[24], data[25]
+        per_pixel = max(per_pixel, -(-depth * _PNG_CHANNELS.get(colour, 4) // 8))
+    return width * height * per_pixel
+
+
 _JPEG_END = b"\xff\xd9"
 _PNG_END = b"IEND\xaeB`\x82"
 _ACTIVE = (b"<script", b"<html", b"<svg", b"<iframe", b"<body", b"<?php", b"javascript:")
@@ -162,15 +180,15 @@ def inspect_image(data: bytes) -> str | None:
     """Why the bytes are not an acceptable photo (a field error reason), or None.
 
     The image is parsed, not trusted by its first bytes: a declared size over :data:`MAX_PIXELS`
-    (an image bomb), anything after the image's end marker, or markup and script hidden anywhere
-    in it (a polyglot) is refused.
+    or :data:`MAX_DECODED_BYTES` (an image bomb), anything after the image's end marker, or markup
+    and script hidden anywhere in it (a polyglot) is refused.
     """
     try:
         with Image.open(io.BytesIO(data)) as img:
             if img.format not in ("JPEG", "PNG"):
                 return "not_an_image"
             width, height = img.size
-            if width * height > MAX_PIXELS:
+            if width * height > MAX_PIXELS or decoded_bytes(data, img) > MAX_DECODED_BYTES:
                 return "image_too_large"
             img.verify()
     except Image.DecompressionBombError:

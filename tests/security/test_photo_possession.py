@@ -17,7 +17,6 @@ from tests.api.records_data import file_record, fonds
 from tests.api.test_sync_server import batch, change, enroll
 from tests.conftest import AGENCY_A, AGENCY_B, login
 from tests.images import noise_jpeg
-from tests.sync.conftest import live_server, tablet  # noqa: F401 (fixtures)
 from tests.web.conftest import web_login
 
 PUSH = "/api/v1/sync/push"
@@ -36,7 +35,9 @@ def _push_record(client: TestClient, headers: dict[str, str], agency: str, conte
     return list(r.json()["missing_photos"])
 
 
-def _patch(client: TestClient, headers: dict[str, str], sha: str, body: bytes, offset: int, total: int) -> Any:
+def _patch(
+    client: TestClient, headers: dict[str, str], sha: str, body: bytes, offset: int, total: int
+) -> Any:
     return client.patch(
         f"/api/v1/photos/{sha}",
         content=body,

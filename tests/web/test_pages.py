@@ -253,6 +253,23 @@ def test_nil_report_scan_is_checked_by_content_and_stored_by_hash(web, app, worl
         assert (report.version, report.doc_number, report.data["scan"]["sha256"]) == (2, "13/BC", sha)
 
 
+def test_a_nil_report_scan_declaring_a_huge_image_is_refused_not_a_500(web, world: World) -> None:  # type: ignore[no-untyped-def]
+    from tests.security.test_image_bombs import bomb_png
+
+    c = web("head_b")
+    form = {
+        "statement": "Không có tài liệu thuộc diện",
+        "signer_name": "Nguyễn Văn Bình",
+        "signer_position": "Giám đốc",
+        "doc_number": "12/BC",
+        "doc_date": "2026-10-01",
+        "csrf_token": csrf_of(c.get("/web/agency").text),
+    }
+    scan = bomb_png(20000, 20000, depth=8, colour=0)  # 400 megapixels: Pillow's own bomb error
+    r = c.post("/web/agency/nil-report", data=form, files={"scan": ("scan.png", scan, "image/png")})
+    assert r.status_code == 422 and "Ảnh có kích thước (số điểm ảnh) quá lớn" in r.text
+
+
 def test_head_confirms_the_agency_list(web, world: World) -> None:  # type: ignore[no-untyped-def]
     c = web("head_a")
     page = c.get("/web/agency")

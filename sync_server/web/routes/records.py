@@ -3,28 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
-from PIL import Image, ImageOps
 from sqlalchemy import select
 
 from common.errors import SaoLuuError, ValidationFailed
 from common.vocab import ReviewState
-from sync_server.domain import conflicts, digitization, review
+from sync_server.api.photos import IMMUTABLE
+from sync_server.api.responses import DeferredResponse
+from sync_server.domain import conflicts, digitization, review, thumbnails
 from sync_server.domain import photos as photo_domain
 from sync_server.domain import records as record_domain
 from sync_server.domain.audit import history
 from sync_server.models import Agency, Campaign, Device, Fonds, Photo, ReviewComment, SyncedRow, User
-from sync_server.web.deps import AnyUserPage, Page, PageError, StaffPage
+from sync_server.web.deps import AnyUserPage, Page, PageError, StaffPage, error_page
 from sync_server.web.i18n import fmt_date
 
 router = APIRouter(include_in_schema=False)
 SHA_RE = re.compile(r"^[0-9a-f]{64}$")
-THUMB = (400, 300)
 FIELD_ORDER = (
     ("inventory_no", "rec.inventory_no"),
     ("box_no", "rec.box_no"),
@@ -210,30 +209,19 @@ def resolve_conflict(rid: str, page: StaffPage) -> Response:
 
 @router.get("/web/photos/{sha256}")
 def photo(sha256: str, page: AnyUserPage) -> Response:
-    """A photo (or ``?size=thumb``, a small JPEG) for whoever may read a record that shows it."""
+    """A photo (or ``?size=thumb``, a small JPEG) for whoever may read it. The bytes are read and
+    the thumbnail made after the route returned, without a database session."""
     assert page.db is not None and page.principal is not None
     if not SHA_RE.match(sha256):
         raise PageError(404, "error.404")
     stored = page.db.get(Photo, sha256)
     if stored is None or not photo_domain.can_read(page.db, page.principal, sha256):
         raise PageError(404, "error.404")
-    content = page.request.app.state.photos.get(sha256)
-    media = stored.mime
+    store, request = page.request.app.state.photos, page.request
+
+    def failed(exc: SaoLuuError) -> Response:
+        return error_page(request, exc.status, "error.title", [exc.message.get(page.lang)])
+
     if page.request.query_params.get("size") == "thumb":
-        content, media = _thumbnail(content), "image/jpeg"
-    return Response(
-        content, media_type=media, headers={"Cache-Control": "private, max-age=31536000, immutable"}
-    )
-
-
-def _thumbnail(content: bytes) -> bytes:
-    try:
-        with Image.open(io.BytesIO(content)) as img:
-            img.draft("RGB", THUMB)  # JPEG: decode at a reduced scale, much faster
-            small = ImageOps.exif_transpose(img).convert("RGB")
-            small.thumbnail(THUMB)
-            out = io.BytesIO()
-            small.save(out, "JPEG", quality=80)
-            return out.getvalue()
-    except (OSError, ValueError) as exc:
-        raise SaoLuuError("unsupported_media_type", 415) from exc
+        return DeferredResponse(lambda: thumbnails.thumbnail(store, sha256), "image/jpeg", failed, IMMUTABLE)
+    return DeferredResponse(lambda: store.get(sha256), stored.mime, failed, IMMUTABLE)
