@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from common.enroll import new_code, normalise_code
@@ -34,16 +35,24 @@ def create_enroll_code(session: Session, actor: Principal | None, user: User, tt
 def enroll_device(
     session: Session, code: str, device_name: str, ttl: dt.timedelta
 ) -> tuple[Device, str, User]:
-    """Redeem ``code``: a new device and its token. A used, unknown or expired code is refused."""
-    row = session.get(EnrollCode, token_digest(normalise_code(code)))
-    now = utcnow()
-    if row is None or row.used_at is not None or row.expires_at <= now:
+    """Redeem ``code``: a new device and its token. A used, unknown or expired code is refused.
+
+    The code is marked used by one conditional update (still unused, not expired) whose row count
+    is checked: of concurrent requests with the same code, in any number of server processes, only
+    the one whose update matched goes on."""
+    digest, now = token_digest(normalise_code(code)), utcnow()
+    c = EnrollCode.__table__.c  # type: ignore[attr-defined]
+    claimed = session.execute(
+        update(EnrollCode.__table__)  # type: ignore[arg-type]
+        .where(c.code_hash == digest, c.used_at.is_(None), c.expires_at > now)
+        .values(used_at=now)
+    )
+    row = session.get(EnrollCode, digest)
+    user = session.get(User, row.user_id) if row is not None else None
+    if claimed.rowcount != 1 or user is None or not user.active:  # type: ignore[attr-defined]
+        session.rollback()
         raise SaoLuuError("forbidden", 403, [field_error("code", "code_invalid")])
-    user = session.get(User, row.user_id)
-    if user is None or not user.active:
-        raise SaoLuuError("forbidden", 403, [field_error("code", "code_invalid")])
-    row.used_at = now
-    session.add(row)
+    assert row is not None
     device = Device(id=str(uuid.uuid4()), user_id=row.user_id, name=device_name)
     session.add(device)
     session.flush()
