@@ -72,6 +72,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unknown_reference": ("Không tìm thấy {input}", "{input} not found"),
     "duplicate_code": ("Mã {input} bị trùng (dòng {rows})", "Code {input} is duplicated (rows {rows})"),
     "username_taken": ("Tên đăng nhập {input} đã có", "User name {input} is already taken"),
+    "body_too_large": (
+        "Dữ liệu gửi lên lớn quá {max_bytes} byte",
+        "The request is larger than {max_bytes} bytes",
+    ),
+    "bad_characters": (
+        "Có ký tự không được phép (ký tự NUL)",
+        "Contains a character that is not allowed (NUL)",
+    ),
+    "out_of_range": ("Ngày giờ phải trong các năm {ge}–{le}", "The date must fall in the years {ge}–{le}"),
     "weak_password": (
         "Mật khẩu quá phổ biến hoặc dễ đoán (từ thông dụng, dãy số, tên đăng nhập…); hãy chọn một cụm "
         "từ dài hơn, khó đoán hơn",

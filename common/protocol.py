@@ -16,6 +16,8 @@ from common.errors import FieldError
 PROTOCOL_VERSION = 1
 MAX_BATCH = 1000
 MAX_PULL = 1000
+MAX_INT64 = 2**63 - 1
+"""The largest integer both database engines store (a cursor, an offset): larger ones are refused."""
 
 SYNCED_TYPES = ("visit", "fonds", "box", "file_record", "nil_report")
 """Record types a device may push (review comments and campaigns only flow down)."""

@@ -12,7 +12,7 @@ import re
 import uuid
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from common.boxcode import AGENCY_CODE_RE, NUMBER_CODE_RE, make_box_code
@@ -87,6 +87,50 @@ def _unique(items: list[Any], field: str | None = None) -> list[Any]:
     return items
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+"""The years a survey's own dates and times (visits, reports, campaigns) may fall in."""
+
+
+def _moment(v: dt.datetime) -> dt.datetime:
+    """A time that can be stored in UTC on every engine, within :data:`FIRST_YEAR`–:data:`LAST_YEAR`."""
+    try:
+        utc = v.astimezone(dt.UTC) if v.tzinfo is not None else v
+    except (OverflowError, ValueError):
+        raise _err("out_of_range", "out of range", ge=FIRST_YEAR, le=LAST_YEAR) from None
+    if not FIRST_YEAR <= utc.year <= LAST_YEAR:
+        raise _err("out_of_range", "out of range", ge=FIRST_YEAR, le=LAST_YEAR)
+    return v
+
+
+def _day(v: dt.date) -> dt.date:
+    if not FIRST_YEAR <= v.year <= LAST_YEAR:
+        raise _err("out_of_range", "out of range", ge=FIRST_YEAR, le=LAST_YEAR)
+    return v
+
+
+def has_nul(value: Any) -> bool:
+    """Whether a NUL character hides in ``value`` (text, or lists and objects of it)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple):
+        return any(has_nul(v) for v in value)
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    return False
+
+
+class NoNul(BaseModel):
+    """Base of every input model: text holding a NUL character is refused (PostgreSQL cannot store
+    it, SQLite would, and no survey text needs it)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if has_nul(value):
+            raise _err("bad_characters", "NUL character")
+        return value
+
+
 AgencyCode = Annotated[str, AfterValidator(_agency_code)]
 NumberCode = Annotated[str, AfterValidator(_number_code)]
 PartialDate = Annotated[str, AfterValidator(_partial_date)]
@@ -95,10 +139,12 @@ Name = Annotated[str, Field(min_length=1, max_length=NAME_MAX)]
 Note = Annotated[str, Field(max_length=NOTE_MAX)]
 Year = Annotated[int, Field(ge=1000, le=2200)]
 Count = Annotated[int, Field(ge=0, le=10_000_000)]
+Moment = Annotated[dt.datetime, AfterValidator(_moment)]
+Day = Annotated[dt.date, AfterValidator(_day)]
 
 
-class Schema(BaseModel):
-    """Base of every shared record: unknown fields refused, text trimmed."""
+class Schema(NoNul):
+    """Base of every shared record: unknown fields refused, text trimmed, no NUL."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -134,8 +180,8 @@ class Campaign(Schema):
     id: uuid.UUID
     year: Year
     name: Name
-    starts_on: dt.date | None = None
-    ends_on: dt.date | None = None
+    starts_on: Day | None = None
+    ends_on: Day | None = None
     active: bool = True
 
     @model_validator(mode="after")
@@ -148,8 +194,8 @@ class Visit(Schema):
     id: uuid.UUID
     agency_code: AgencyCode
     campaign_id: uuid.UUID | None = None
-    started_at: dt.datetime
-    ended_at: dt.datetime | None = None
+    started_at: Moment
+    ended_at: Moment | None = None
     notes: Note | None = None
 
     @model_validator(mode="after")
@@ -287,7 +333,7 @@ class NilReport(Schema):
     signer_name: Name
     signer_position: Name
     doc_number: Annotated[str, Field(min_length=1, max_length=50)]
-    doc_date: dt.date
+    doc_date: Day
     scan: PhotoRef | None = None
 
 
@@ -300,7 +346,7 @@ class ReviewComment(Schema):
     state: ReviewState
     text: Annotated[str, Field(max_length=NOTE_MAX)] = ""
     author: str | None = None
-    created_at: dt.datetime | None = None
+    created_at: Moment | None = None
 
 
 ENTITY_SCHEMAS: dict[str, type[Schema]] = {

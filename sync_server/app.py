@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse
 from common.errors import ErrorResponse
 from sync_server import __version__, web
 from sync_server.api import agencies, auth, campaigns, devices, exports, meta, photos, records, sync, users
+from sync_server.api.guards import RequestGuard
 from sync_server.auth import PrincipalCache
 from sync_server.checkpoint import Checkpointer
 from sync_server.config import Settings, get_settings
@@ -21,6 +22,7 @@ from sync_server.errors import install_error_handlers
 from sync_server.storage import make_photo_store
 from sync_server.web import admin as web_admin
 from sync_server.web import exports as web_exports
+from sync_server.web.deps import error_page
 
 API_PREFIX = "/api/v1"
 log = logging.getLogger(__name__)
@@ -61,6 +63,9 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     web.install(app)  # the archive centre's pages under /web
     for pages in (web_exports, web_admin):
         app.include_router(pages.router)
+    app.add_middleware(
+        RequestGuard, settings=settings, engine=engine, principals=app.state.principals, web_error=error_page
+    )
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

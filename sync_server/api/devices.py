@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import col, select
 
 from common.enroll import enroll_uri
+from common.schemas import NoNul
 from common.vocab import Role
 from sync_server.api.deps import CurrentUser, SessionDep, SettingsDep, allow, public
 from sync_server.domain import devices as domain
@@ -18,7 +19,7 @@ from sync_server.models import Device, User
 router = APIRouter(tags=["devices"])
 
 
-class EnrollIn(BaseModel):
+class EnrollIn(NoNul):
     model_config = ConfigDict(extra="forbid")
 
     code: str = Field(min_length=4, max_length=40)

@@ -19,6 +19,7 @@ from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.errors import Localized, SaoLuuError, field_error
+from common.schemas import NoNul
 from common.vocab import ReviewState, Role
 from sync_server.api.deps import CurrentUser, SessionDep, allow
 from sync_server.auth import Principal
@@ -39,7 +40,7 @@ EXPORTERS = allow(Role.ADMIN, Role.REVIEWER, Role.AGENCY_HEAD)
 _registry_lock = threading.Lock()
 
 
-class ExportParams(BaseModel):
+class ExportParams(NoNul):
     """What to export; every field is optional (an agency head is always limited to their agency)."""
 
     model_config = ConfigDict(extra="forbid")

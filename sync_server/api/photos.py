@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Request, Response
 
 from common.errors import ErrorResponse, SaoLuuError, field_error
+from common.protocol import MAX_INT64
 from sync_server.api.deps import FIELD, STAFF, CurrentUser, PhotoStoreDep, SessionDep, SettingsDep, allow
 from sync_server.api.responses import DeferredResponse
 from sync_server.domain import photos as domain
@@ -61,7 +62,7 @@ def photo_state(sha256: str, session: SessionDep, store: PhotoStoreDep, principa
 
 
 async def chunk_body(
-    request: Request, settings: SettingsDep, upload_length: Annotated[int, Header(ge=1)]
+    request: Request, settings: SettingsDep, upload_length: Annotated[int, Header(ge=1, le=MAX_INT64)]
 ) -> bytes:
     """The chunk, read before the route takes a database session: a slow uploader holds no session
     while its bytes trickle in. A declared length above the limit is refused unread."""
@@ -97,8 +98,8 @@ def upload_chunk(
     session: SessionDep,
     store: PhotoStoreDep,
     settings: SettingsDep,
-    upload_offset: Annotated[int, Header(ge=0)],
-    upload_length: Annotated[int, Header(ge=1)],
+    upload_offset: Annotated[int, Header(ge=0, le=MAX_INT64)],
+    upload_length: Annotated[int, Header(ge=1, le=MAX_INT64)],
 ) -> Response:
     """Append the body (``application/offset+octet-stream``) at ``Upload-Offset``, which must equal
     the bytes the caller's upload holds; ``Upload-Length`` is the whole photo's size. When the upload

@@ -9,6 +9,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query
 from pydantic import BaseModel, Field
 
+from common.protocol import MAX_INT64
+from common.schemas import NoNul
 from common.vocab import ReviewState, Role
 from sync_server.api.deps import CurrentUser, SessionDep, allow
 from sync_server.domain import conflicts, digitization, ingest, review
@@ -63,13 +65,13 @@ def list_records(
     principal: CurrentUser,
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_INT64)] = 0,
 ) -> list[domain.RecordOut]:
     rows = domain.list_records(session, principal, entity_type, code.strip().upper(), limit, offset)
     return [domain.to_out(entity_type, r) for r in rows]
 
 
-class ResolveIn(BaseModel):
+class ResolveIn(NoNul):
     """Choose how a conflict ends: a revision's data, a merged record, or (neither) the server's."""
 
     revision_id: int | None = None
@@ -97,7 +99,7 @@ def resolve_conflict(
     return domain.to_out(entity_type, row)
 
 
-class ReviewIn(BaseModel):
+class ReviewIn(NoNul):
     state: ReviewState
     text: str = Field(default="", max_length=2000)
 
@@ -115,7 +117,7 @@ def review_record(
     return domain.to_out("review_comment", comment)
 
 
-class DigitizedIn(BaseModel):
+class DigitizedIn(NoNul):
     ids: list[uuid.UUID] = Field(min_length=1, max_length=digitization.MAX_IDS)
     on: dt.date | None = Field(default_factory=dt.date.today)
     """The day they were digitized (default today); null clears the mark."""

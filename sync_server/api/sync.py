@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from common.protocol import MAX_PULL, PullResponse, PushRequest, PushResponse
+from common.protocol import MAX_INT64, MAX_PULL, PullResponse, PushRequest, PushResponse
 from sync_server.api.deps import FIELD, CurrentUser, SessionDep, allow
 from sync_server.domain import ingest
 from sync_server.domain.pull import pull as pull_changes
@@ -40,7 +40,7 @@ def push(body: PushRequest, principal: CurrentUser, session: SessionDep) -> Resp
 def pull(
     principal: CurrentUser,
     session: SessionDep,
-    cursor: Annotated[int, Query(ge=0)] = 0,
+    cursor: Annotated[int, Query(ge=0, le=MAX_INT64)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL)] = 500,
 ) -> Response:
     """Up to ``limit`` changes the caller may see (agencies, campaigns, records of their agencies,

@@ -29,7 +29,7 @@ from sqlmodel import Session
 
 from common import schemas as s
 from common.errors import SaoLuuError, ValidationFailed, field_error, field_errors
-from common.protocol import Change, ChangeStatus, PushRequest
+from common.protocol import MAX_INT64, Change, ChangeStatus, PushRequest
 from common.text import fold
 from common.vocab import Carrier, Criterion, DamageType, ReviewState, Role
 from sync_server.auth import Principal
@@ -139,6 +139,10 @@ def decode_cursor(text: str, sort: Sort) -> list[Any] | None:
     for value, column in zip(values, columns, strict=True):
         expected = str if column.name in ("id", "title_folded") else int
         if not isinstance(value, expected) or isinstance(value, bool):
+            return None
+        if isinstance(value, int) and not -MAX_INT64 <= value <= MAX_INT64:
+            return None  # no row holds it, and neither engine can compare with it
+        if isinstance(value, str) and (len(value) > s.TITLE_MAX or s.has_nul(value)):
             return None
     return values
 

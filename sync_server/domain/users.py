@@ -10,6 +10,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from common.errors import SaoLuuError, ValidationFailed, field_error
+from common.schemas import NoNul
 from common.vocab import Role
 from sync_server.auth import (
     MIN_PASSWORD,
@@ -24,7 +25,7 @@ from sync_server.domain.sequence import next_seq
 from sync_server.models import Agency, SurveyorAssignment, User
 
 
-class UserCreate(BaseModel):
+class UserCreate(NoNul):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     username: str = Field(min_length=3, max_length=80, pattern=r"^[a-z0-9._-]+$")
@@ -32,7 +33,7 @@ class UserCreate(BaseModel):
     role: Role
     full_name: str = Field(default="", max_length=200)
     agency_code: str | None = None
-    assigned_agencies: list[str] = []
+    assigned_agencies: list[str] = Field(default_factory=list)
 
     @field_validator("password")
     @classmethod
@@ -48,7 +49,7 @@ def _strong_password(password: str, *context: str) -> str:
     return password
 
 
-class UserUpdate(BaseModel):
+class UserUpdate(NoNul):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     full_name: str | None = Field(default=None, max_length=200)

@@ -31,6 +31,7 @@ from markupsafe import Markup, escape
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
+from common.schemas import has_nul
 from common.vocab import Lang, Role
 from sync_server.api.deps import SessionDep
 from sync_server.auth import Principal
@@ -134,14 +135,14 @@ class Page:
         return vocab_label(vocabulary, code, self.lang)
 
     def field(self, name: str, default: str = "") -> str:
-        """A submitted text field, trimmed (empty if absent or a file)."""
+        """A submitted text field, trimmed (empty if absent or a file); NUL in it is refused (400)."""
         value = self.form.get(name) if self.form is not None else None
-        return value.strip() if isinstance(value, str) else default
+        return _no_nul(value).strip() if isinstance(value, str) else default
 
     def fields(self, name: str) -> list[str]:
         if self.form is None:
             return []
-        return [v for v in self.form.getlist(name) if isinstance(v, str)]
+        return [_no_nul(v) for v in self.form.getlist(name) if isinstance(v, str)]
 
     def url(self, path: str | None = None, **changes: Any) -> str:
         """The current URL (or ``path``) with query parameters changed; None or "" removes one."""
@@ -198,6 +199,12 @@ class Page:
         if key not in MESSAGES or not isinstance(values, dict):
             return None
         return self.t(key, **{k: self.num(v) if isinstance(v, int) else str(v) for k, v in values.items()})
+
+
+def _no_nul(text: str) -> str:
+    if has_nul(text):
+        raise PageError(400, "error.title")
+    return text
 
 
 async def submitted_form(request: Request) -> FormData | None:
