@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse
 from common.errors import ErrorResponse
 from sync_server import __version__, web
 from sync_server.api import agencies, auth, campaigns, devices, exports, meta, photos, records, sync, users
+from sync_server.api import docs as api_docs
 from sync_server.api.guards import RequestGuard
 from sync_server.auth import PrincipalCache
 from sync_server.checkpoint import Checkpointer
@@ -50,6 +51,9 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         version=__version__,
         description="Kiểm kê tài liệu lưu trữ thuộc diện số hóa lập bản sao bảo hiểm (QĐ 71/QĐ-TTg).",
         responses={"4XX": {"model": ErrorResponse, "description": "Structured error"}},
+        docs_url=None,  # served by api.docs with local assets
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -67,9 +71,11 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         RequestGuard, settings=settings, engine=engine, principals=app.state.principals, web_error=error_page
     )
 
+    api_docs.install(app)
+
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:
-        return RedirectResponse("/docs")
+        return RedirectResponse("/web")
 
     return app
 

@@ -19,9 +19,10 @@ from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.errors import Localized, SaoLuuError, field_error
-from common.schemas import NoNul
+from common.schemas import AgencyCode, NoNul
 from common.vocab import ReviewState, Role
 from sync_server.api.deps import CurrentUser, SessionDep, allow
+from sync_server.api.responses import content_disposition
 from sync_server.auth import Principal
 from sync_server.domain.exports import registry as exports
 from sync_server.domain.exports.registry import (
@@ -45,7 +46,7 @@ class ExportParams(NoNul):
 
     model_config = ConfigDict(extra="forbid")
 
-    agency_code: str | None = Field(default=None, max_length=40)
+    agency_code: AgencyCode | None = None
     fonds_id: uuid.UUID | None = None
     campaign_id: uuid.UUID | None = None
     review_state: ReviewState | None = None
@@ -55,7 +56,7 @@ class ExportParams(NoNul):
 
     def filters(self) -> ExportFilters:
         return ExportFilters(
-            agency_code=self.agency_code.strip().upper() if self.agency_code else None,
+            agency_code=self.agency_code,
             fonds_id=str(self.fonds_id) if self.fonds_id else None,
             campaign_id=str(self.campaign_id) if self.campaign_id else None,
             review_state=self.review_state.value if self.review_state else None,
@@ -231,5 +232,5 @@ def download_now(
     return Response(
         buf.getvalue(),
         media_type=export.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={"Content-Disposition": content_disposition(name)},
     )

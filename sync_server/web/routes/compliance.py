@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from common.vocab import AgencyKind
+from sync_server.api.responses import content_disposition
 from sync_server.domain import dashboard as domain
 from sync_server.web.deps import Page, PageError, StaffPage
 from sync_server.web.i18n import fmt_datetime
@@ -103,12 +104,12 @@ def export_not_reported(page: StaffPage) -> Response:
         return Response(
             "\ufeff" + out.getvalue(),  # BOM: Excel opens UTF-8 with the diacritics intact
             media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{stem}.csv"'},
+            headers={"Content-Disposition": content_disposition(f"{stem}.csv")},
         )
     return Response(
         _xlsx(page.t("comp.sheet"), f"{page.t('comp.export')} – {campaign.name}", header, rows),
         media_type=XLSX,
-        headers={"Content-Disposition": f'attachment; filename="{stem}.xlsx"'},
+        headers={"Content-Disposition": content_disposition(f"{stem}.xlsx")},
     )
 
 
