@@ -24,6 +24,19 @@ with engine.begin() as conn:
 """
 
 
+def _wait_until_blocked_on_a_lock(child: subprocess.Popen[str], timeout: float = 30) -> None:
+    """Wait until ``child`` waits for a file lock (a ``->`` line of /proc/locks names blocked
+    requests and their process); fail if it ends or never gets there."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        blocked = [line.split() for line in Path("/proc/locks").read_text().splitlines() if "->" in line]
+        if any(fields[5] == str(child.pid) for fields in blocked):
+            return
+        assert child.poll() is None, f"the second writer ended instead of waiting: {child.stderr.read()}"  # type: ignore[union-attr]
+        time.sleep(0.01)  # polling the condition, not waiting a fixed time
+    raise AssertionError("the second writer never queued on the lock")
+
+
 def test_a_second_process_waits_for_the_writer_then_writes(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'gate.db'}"
     engine = make_engine(Settings(data_dir=tmp_path, database_url=url))
@@ -37,8 +50,7 @@ def test_a_second_process_waits_for_the_writer_then_writes(tmp_path: Path) -> No
             stderr=subprocess.PIPE,
             text=True,
         )
-        time.sleep(1.5)
-        assert child.poll() is None  # queued behind this writer, not failed
+        _wait_until_blocked_on_a_lock(child)  # queued behind this writer, not failed
         conn.commit()
     _, err = child.communicate(timeout=30)
     assert child.returncode == 0, err
