@@ -7,9 +7,10 @@ from typing import Any
 
 import schemathesis
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 
 from tests.conftest import login
+from tests.fuzzing import bounded
 
 EXAMPLES = {"sqlite": 40, "postgresql": 25}
 """Examples per operation by engine (PostgreSQL's are slower; SQLite is where most run)."""
@@ -24,13 +25,7 @@ def test_no_server_errors_on_any_operation(app, client: TestClient) -> None:  # 
         operation = result.ok()
 
         @given(case=operation.as_strategy())
-        @settings(
-            max_examples=examples,
-            deadline=None,
-            database=None,
-            derandomize=True,
-            suppress_health_check=list(HealthCheck),
-        )
+        @bounded(examples)
         def fuzz(case: Any) -> None:
             response = case.call(headers={**(case.headers or {}), **auth})
             where = f"{case.method} {case.formatted_path}"

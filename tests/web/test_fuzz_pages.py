@@ -9,9 +9,10 @@ from typing import Any
 
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.fuzzing import bounded
 from tests.web.conftest import web_login
 from tests.web.world import World
 
@@ -69,13 +70,7 @@ def test_no_query_gives_a_page_a_server_error(app, client: TestClient, world: Wo
         assert web_login(browsers[username], username).status_code == 303
 
     @given(page=st.sampled_from(pages), user=st.sampled_from(sorted(browsers)), query=queries)
-    @settings(
-        max_examples=EXAMPLES,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        suppress_health_check=list(HealthCheck),
-    )
+    @bounded(EXAMPLES)
     def fuzz(page: str, user: str, query: dict[str, str]) -> None:
         r = browsers[user].get(page, params=query, follow_redirects=False)
         assert r.status_code < 500, f"{user} GET {page} {query!r}: {r.status_code}"

@@ -206,6 +206,15 @@ def test_thumbnails_are_small_jpegs(web, world: World) -> None:  # type: ignore[
     assert c.get("/web/photos/" + "0" * 64).status_code == 404
 
 
+NIL_REPORT_FORM = {
+    "statement": "Không có tài liệu thuộc diện",
+    "signer_name": "Nguyễn Văn Bình",
+    "signer_position": "Giám đốc",
+    "doc_number": "12/BC",
+    "doc_date": "2026-10-01",
+}
+
+
 def test_nil_report_scan_is_checked_by_content_and_stored_by_hash(web, app, world: World) -> None:  # type: ignore[no-untyped-def]
     import hashlib
 
@@ -214,13 +223,7 @@ def test_nil_report_scan_is_checked_by_content_and_stored_by_hash(web, app, worl
     from sync_server.models import NilReport, Photo
 
     c = web("head_b")
-    form = {
-        "statement": "Không có tài liệu thuộc diện",
-        "signer_name": "Nguyễn Văn Bình",
-        "signer_position": "Giám đốc",
-        "doc_number": "12/BC",
-        "doc_date": "2026-10-01",
-    }
+    form = dict(NIL_REPORT_FORM)
     token = csrf_of(c.get("/web/agency").text)
     png_header_only = b"\x89PNG\r\n\x1a\n" + b"\0" * 200
     r = c.post(
@@ -257,14 +260,7 @@ def test_a_nil_report_scan_declaring_a_huge_image_is_refused_not_a_500(web, worl
     from tests.security.test_image_bombs import bomb_png
 
     c = web("head_b")
-    form = {
-        "statement": "Không có tài liệu thuộc diện",
-        "signer_name": "Nguyễn Văn Bình",
-        "signer_position": "Giám đốc",
-        "doc_number": "12/BC",
-        "doc_date": "2026-10-01",
-        "csrf_token": csrf_of(c.get("/web/agency").text),
-    }
+    form = {**NIL_REPORT_FORM, "csrf_token": csrf_of(c.get("/web/agency").text)}
     scan = bomb_png(20000, 20000, depth=8, colour=0)  # 400 megapixels: Pillow's own bomb error
     r = c.post("/web/agency/nil-report", data=form, files={"scan": ("scan.png", scan, "image/png")})
     assert r.status_code == 422 and "Ảnh có kích thước (số điểm ảnh) quá lớn" in r.text
