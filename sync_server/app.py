@@ -64,12 +64,13 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
 
     for module in (meta, auth, devices, agencies, users, campaigns, records, sync, photos, exports):
         app.include_router(module.router, prefix=API_PREFIX)
-    web.install(app)  # the archive centre's pages under /web
-    for pages in (web_exports, web_admin):
-        app.include_router(pages.router)
+    # before the pages' middleware, which so wraps it: a refused page also gets their headers
     app.add_middleware(
         RequestGuard, settings=settings, engine=engine, principals=app.state.principals, web_error=error_page
     )
+    web.install(app)  # the archive centre's pages under /web
+    for pages in (web_exports, web_admin):
+        app.include_router(pages.router)
 
     api_docs.install(app)
 

@@ -69,10 +69,9 @@ def test_markup_like_bytes_in_compressed_pixels_are_not_markup(client: TestClien
 @pytest.mark.parametrize("name", ["..%2F..%2Fetc%2Fpasswd", "..", "ABC", "0" * 63 + "/", "%00" + "0" * 61])
 def test_path_like_photo_names_are_refused(client: TestClient, auth, name: str) -> None:  # type: ignore[no-untyped-def]
     h = {**auth("surveyor_a"), "Upload-Offset": "0", "Upload-Length": "10"}
-    assert client.patch(
-        f"/api/v1/photos/{name}", content=b"\xff\xd8\xff" * 3 + b"x", headers=h
-    ).status_code in (
-        404,
-        405,
+    refused = (400, 404, 405)  # 400: a NUL character anywhere in the address
+    assert (
+        client.patch(f"/api/v1/photos/{name}", content=b"\xff\xd8\xff" * 3 + b"x", headers=h).status_code
+        in refused
     )
-    assert client.get(f"/api/v1/photos/{name}", headers=auth("reviewer")).status_code in (404, 405)
+    assert client.get(f"/api/v1/photos/{name}", headers=auth("reviewer")).status_code in refused

@@ -281,7 +281,9 @@ def test_head_confirms_the_agency_list(web, world: World) -> None:  # type: igno
 def test_compliance_export_lists_the_agencies_that_have_not_reported(web, world: World) -> None:  # type: ignore[no-untyped-def]
     c = web("reviewer")
     r = c.get(f"/web/compliance/export?format=csv&campaign={world.campaign_id}")
-    assert r.headers["content-disposition"] == 'attachment; filename="chua-bao-cao-2026.csv"'
+    assert r.headers["content-disposition"] == (
+        "attachment; filename=\"chua-bao-cao-2026.csv\"; filename*=UTF-8''chua-bao-cao-2026.csv"
+    )
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert rows[0][:2] == ["Mã định danh", "Cơ quan, đơn vị"]
     assert sorted(row[0] for row in rows[1:]) == ["000.00.00.H47", "000.00.01.H47", "000.00.02.H47"]
