@@ -1,16 +1,19 @@
-"""Photos in a local folder, sharded by the first two hex digits of their hash."""
+"""Blobs in a local folder, sharded by the first two hex digits of their hash."""
 
 from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import hashlib
 import os
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
-from sync_server.storage.base import OffsetMismatch
+from sync_server.storage.base import COPY_CHUNK, OffsetMismatch, Readable, StoredBlob
 
 _HEX = set("0123456789abcdef")
 
@@ -63,6 +66,45 @@ class LocalPhotoStore:
     def delete(self, sha256: str) -> None:
         self.path(sha256).unlink(missing_ok=True)
 
+    def put_file(self, source: Readable) -> StoredBlob:
+        """Copy into ``.incoming/``, hashing as it goes; fsync; rename to the hash; fsync the folder
+        (so a committed row can never outlive its blob across a power cut)."""
+        incoming = self.root / ".incoming"
+        incoming.mkdir(exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=incoming, prefix=".tmp-")
+        digest, size = hashlib.sha256(), 0
+        buf = bytearray(COPY_CHUNK)
+        view = memoryview(buf)
+        try:
+            try:
+                while n := source.readinto(buf):
+                    digest.update(view[:n])
+                    written = 0
+                    while written < n:
+                        written += os.write(fd, view[written:n])
+                    size += n
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            sha256 = digest.hexdigest()
+            target = self.path(sha256)
+            if target.is_file() and target.stat().st_size == size:
+                Path(tmp).unlink()
+                return StoredBlob(sha256, size, new=False)
+            target.parent.mkdir(exist_ok=True)
+            os.replace(tmp, target)
+            _fsync_dir(target.parent)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return StoredBlob(sha256, size, new=True)
+
+    def open(self, sha256: str) -> BinaryIO:
+        return open(self.path(sha256), "rb")
+
+    def sweep_incoming(self, older_than: dt.timedelta) -> int:
+        return _sweep(self.root / ".incoming", older_than, lambda p: p.unlink(missing_ok=True))
+
     def partial_size(self, sha256: str) -> int:
         p = self._partial(sha256)
         return p.stat().st_size if p.is_file() else 0
@@ -105,13 +147,28 @@ class LocalPhotoStore:
         self._partial(sha256).unlink(missing_ok=True)
 
     def sweep_partials(self, older_than: dt.timedelta) -> int:
-        cutoff = time.time() - older_than.total_seconds()
-        swept = 0
-        for p in self.partials.iterdir():
-            try:
-                if p.is_file() and p.stat().st_mtime < cutoff:
-                    self.discard_partial(p.name)
-                    swept += 1
-            except (OSError, ValueError):  # raced with an upload finishing, or not one of ours
-                continue
-        return swept
+        return _sweep(self.partials, older_than, lambda p: self.discard_partial(p.name))
+
+
+def _sweep(folder: Path, older_than: dt.timedelta, remove: Callable[[Path], None]) -> int:
+    """Remove the files of ``folder`` untouched for longer than ``older_than``; returns how many."""
+    if not folder.is_dir():
+        return 0
+    cutoff = time.time() - older_than.total_seconds()
+    swept = 0
+    for p in folder.iterdir():
+        try:
+            if p.is_file() and p.stat().st_mtime < cutoff:
+                remove(p)
+                swept += 1
+        except (OSError, ValueError):  # raced with an upload finishing, or not one of ours
+            continue
+    return swept
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
