@@ -6,6 +6,7 @@ Photos and scanned masters are two stores of this kind, each under its own folde
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from typing import BinaryIO, Protocol
 
@@ -29,6 +30,17 @@ class StoredBlob:
     size: int
     new: bool
     """False when the store already held these bytes (the copy was dropped)."""
+
+
+def sha256_of(source: Readable) -> tuple[str, int]:
+    """SHA-256 and size of everything left in ``source``."""
+    digest, size = hashlib.sha256(), 0
+    buf = bytearray(COPY_CHUNK)
+    view = memoryview(buf)
+    while n := source.readinto(buf):
+        digest.update(view[:n])
+        size += n
+    return digest.hexdigest(), size
 
 
 class PhotoStore(Protocol):
