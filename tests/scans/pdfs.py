@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import random
 import zlib
+from functools import lru_cache
 from pathlib import Path
 
 import img2pdf
@@ -17,6 +18,7 @@ PAGE_INCHES = (2.0, 3.0)
 """Small pages keep the tests fast; the resolution is what the rules look at."""
 
 
+@lru_cache(maxsize=64)
 def page_jpeg(ppi: int, seed: int, inches: tuple[float, float] = PAGE_INCHES, quality: int = 75) -> bytes:
     """A scanned-looking page: paper-coloured noise with dark text-like strokes, tagged ``ppi``."""
     rng = random.Random(seed)
@@ -38,7 +40,11 @@ def page_jpeg(ppi: int, seed: int, inches: tuple[float, float] = PAGE_INCHES, qu
 def scan_pdf(path: Path, pages: int = 2, ppi: int | list[int] = 300, seed: int = 0) -> Path:
     """A PDF of ``pages`` scanned pages at ``ppi`` (one value, or one per page)."""
     each = ppi if isinstance(ppi, list) else [ppi] * pages
-    jpegs = [page_jpeg(p, seed * 1000 + i) for i, p in enumerate(each)]
+    return pages_pdf(path, [page_jpeg(p, seed * 1000 + i) for i, p in enumerate(each)])
+
+
+def pages_pdf(path: Path, jpegs: list[bytes]) -> Path:
+    """A PDF of these JPEG pages, each drawn at the resolution it is tagged with."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(img2pdf.convert(jpegs))
     return path
