@@ -112,10 +112,10 @@ def huge_image_pdf(path: Path) -> Path:
         return _one_page(path, [0, 0, 595, 842], b"q 595 0 0 842 0 0 cm /Im0 Do Q", {"Im0": image})
 
 
-def content_bomb_pdf(path: Path, megabytes: int = 600) -> Path:
+def content_bomb_pdf(path: Path, megabytes: int = 300) -> Path:
     """A page whose 1 MB content stream inflates to ``megabytes`` of drawing operators."""
     chunk = b"0 0 m 1 1 l S " * 75_000
-    packer = zlib.compressobj(9)
+    packer = zlib.compressobj(6)
     data = b"".join(packer.compress(chunk) for _ in range(megabytes)) + packer.flush()
     with pikepdf.new() as pdf:
         pdf.add_blank_page(page_size=(595, 842))
