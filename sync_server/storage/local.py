@@ -10,6 +10,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import BinaryIO
 
@@ -68,25 +69,17 @@ class LocalPhotoStore:
 
     def put_file(self, source: Readable) -> StoredBlob:
         """Copy into ``.incoming/``, hashing as it goes; fsync; rename to the hash; fsync the folder
-        (so a committed row can never outlive its blob across a power cut)."""
+        (so a committed row can never outlive its blob across a power cut). A chunk is written by a
+        second thread while the next one is read and hashed (both let other threads run)."""
         incoming = self.root / ".incoming"
         incoming.mkdir(exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=incoming, prefix=".tmp-")
-        digest, size = hashlib.sha256(), 0
-        buf = bytearray(COPY_CHUNK)
-        view = memoryview(buf)
         try:
             try:
-                while n := source.readinto(buf):
-                    digest.update(view[:n])
-                    written = 0
-                    while written < n:
-                        written += os.write(fd, view[written:n])
-                    size += n
+                sha256, size = _copy(source, fd)
                 os.fsync(fd)
             finally:
                 os.close(fd)
-            sha256 = digest.hexdigest()
             target = self.path(sha256)
             if target.is_file() and target.stat().st_size == size:
                 Path(tmp).unlink()
@@ -164,6 +157,33 @@ def _sweep(folder: Path, older_than: dt.timedelta, remove: Callable[[Path], None
         except (OSError, ValueError):  # raced with an upload finishing, or not one of ours
             continue
     return swept
+
+
+def _copy(source: Readable, fd: int) -> tuple[str, int]:
+    """Read ``source`` into ``fd`` through two buffers: one being written while the other is read
+    and hashed. Returns the SHA-256 and size of what was copied."""
+    digest, size = hashlib.sha256(), 0
+    buffers = (bytearray(COPY_CHUNK), bytearray(COPY_CHUNK))
+    with ThreadPoolExecutor(1, thread_name_prefix="blob-write") as writer:
+        writing: Future[None] | None = None
+        turn = 0
+        while n := source.readinto(buffers[turn]):
+            chunk = memoryview(buffers[turn])[:n]
+            if writing is not None:
+                writing.result()  # the other buffer is free again (and its write succeeded)
+            writing = writer.submit(_write_all, fd, chunk)
+            digest.update(chunk)
+            size += n
+            turn ^= 1
+        if writing is not None:
+            writing.result()
+    return digest.hexdigest(), size
+
+
+def _write_all(fd: int, chunk: memoryview) -> None:
+    written = 0
+    while written < len(chunk):
+        written += os.write(fd, chunk[written:])
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
 
 from sync_server.domain.scans.names import FileKey, candidate_keys, number
-from sync_server.domain.scans.pdf import MIN_PPI, PdfFacts, inspect_pdf
+from sync_server.domain.scans.pdf import MIN_PPI, PdfFacts, PdfRefused, inspect_pdf
 from sync_server.domain.scans.reader import PdfReader
 from tests.scans import pdfs
 
@@ -63,11 +64,14 @@ def test_a_reader_that_dies_or_hangs_is_replaced(tmp_path: Path) -> None:
         reader._proc.kill()  # as a crash of the engine would
         reader._proc.wait()
         assert reader.inspect(good).pages == 1
-        reader.time_limit = 0.0  # nothing answers in no time: as a PDF that never finishes
-        answers = list(reader.inspect_all([(1, good), (2, good)]))
-        assert [getattr(a, "reason", None) for _, a in answers] == ["scan_unreadable", "scan_unreadable"]
+        reader._proc.send_signal(signal.SIGSTOP)  # it stops answering, as on a PDF that never ends
+        reader.time_limit = 0.5
+        answers = reader.inspect_all([("hung", good), ("next", good)])
+        item, answer = next(answers)
+        assert item == "hung" and isinstance(answer, PdfRefused) and answer.reason == "scan_unreadable"
         reader.time_limit = 60.0
-        assert reader.inspect(good).pages == 1
+        item, facts = next(answers)  # sent again, to a fresh reader
+        assert item == "next" and isinstance(facts, PdfFacts) and facts.pages == 1
 
 
 def test_numbers_compare_in_capitals_without_leading_zeros() -> None:

@@ -100,17 +100,20 @@ def ingest_folder(
     ``actor`` None is the server itself (the command line without ``--user``)."""
     if actor is not None and actor.role not in INGEST_ROLES:
         raise SaoLuuError("forbidden", 403)
-    store.sweep_incoming(INCOMING_MAX_AGE)
-    items = delivered_pdfs(root)
-    run = IngestRun(source=str(root.resolve()), user_id=actor.user_id if actor else None, total=len(items))
-    session.add(run)
-    session.commit()
-    index = RecordIndex(session, [d.name for d in items])
-    session.rollback()  # no transaction held while PDFs are read and copied
-    job = _Run(session, store, actor, run, progress or (lambda d, r: None))
-    for item in items:
-        job.match(item, index)
     with reader or PdfReader() as pdfs:
+        pdfs.start()  # the reader process starts while the delivery is listed and matched
+        store.sweep_incoming(INCOMING_MAX_AGE)
+        items = delivered_pdfs(root)
+        run = IngestRun(
+            source=str(root.resolve()), user_id=actor.user_id if actor else None, total=len(items)
+        )
+        session.add(run)
+        session.commit()
+        index = RecordIndex(session, [d.name for d in items])
+        session.rollback()  # no transaction held while PDFs are read and copied
+        job = _Run(session, store, actor, run, progress or (lambda d, r: None))
+        for item in items:
+            job.match(item, index)
         for item, facts in pdfs.inspect_all(job.to_read(items)):
             job.take(item, facts)
     run = session.get(IngestRun, job.run_id) or run

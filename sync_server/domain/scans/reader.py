@@ -82,6 +82,12 @@ class PdfReader:
             self._conn.close()
         self._proc = self._conn = None
 
+    def start(self) -> None:
+        """Start the child now rather than with the first PDF (it takes a moment to start)."""
+        if self._proc is None or self._proc.poll() is not None:
+            self._kill()
+            self._start()
+
     def _start(self) -> None:
         ours, theirs = socket.socketpair()
         with theirs:
@@ -93,9 +99,7 @@ class PdfReader:
         self._conn = Connection(ours.detach())
 
     def _send(self, path: Path) -> None:
-        if self._proc is None or self._proc.poll() is not None:
-            self._kill()
-            self._start()
+        self.start()
         assert self._conn is not None
         with contextlib.suppress(OSError):  # the child died since: its missing answer will say so
             self._conn.send(path)
