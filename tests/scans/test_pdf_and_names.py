@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import signal
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
 
+from sync_server.domain.scans.ingest import delivered_pdfs
 from sync_server.domain.scans.names import FileKey, candidate_keys, number
 from sync_server.domain.scans.pdf import MIN_PPI, PdfFacts, PdfRefused, inspect_pdf
 from sync_server.domain.scans.reader import PdfReader
@@ -93,3 +95,15 @@ def test_numbers_compare_in_capitals_without_leading_zeros() -> None:
 def test_names_are_read_every_way_the_rule_allows(name: str, keys: list[FileKey]) -> None:
     known = {AGENCY, f"{AGENCY}.12"}  # an agency code may itself end like a fonds number
     assert sorted(candidate_keys(name, known), key=str) == sorted(keys, key=str)
+
+
+def test_a_delivery_lists_its_pdfs_by_path_and_any_name_can_be_reported(tmp_path: Path) -> None:
+    for name in ("b/2.pdf", "a/10.PDF", "a/9.pdf", ".cache/x.pdf", "a/.~lock.pdf", "a/notes.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"x")
+    odd = tmp_path / os.fsdecode(b"h\xe0s\xf4.pdf")  # Latin-1 bytes from an old Windows disk
+    odd.write_bytes(b"x")
+    found = delivered_pdfs(tmp_path)
+    assert [d.name for d in found] == ["a/10.PDF", "a/9.pdf", "b/2.pdf", "h\ufffds\ufffd.pdf"]
+    assert [d.n for d in found] == [1, 2, 3, 4] and found[3].path == odd
+    assert inspect_pdf(pdfs.scan_pdf(tmp_path / os.fsdecode(b"\xe0.pdf"), 1)).pages == 1

@@ -39,6 +39,7 @@ from sync_server.models import FileDigitization, FileRecord, IngestItem, IngestR
 from sync_server.storage.base import PhotoStore, StorageUnavailable, sha256_of
 
 INGEST_ROLES = frozenset({Role.ADMIN, Role.REVIEWER})
+NAME_MAX = 1000
 INCOMING_MAX_AGE = dt.timedelta(days=1)
 """Incoming copies older than this are a killed run's leftovers, swept when a run starts."""
 
@@ -75,9 +76,15 @@ def delivered_pdfs(root: Path) -> list[Delivered]:
         for name in files:
             if name.lower().endswith(PDF_SUFFIX) and not name.startswith("."):
                 path = Path(folder, name)
-                found.append((path.relative_to(root).as_posix(), path))
+                found.append((_readable(path.relative_to(root).as_posix()), path))
     found.sort()
     return [Delivered(n, name, path, _size(path)) for n, (name, path) in enumerate(found, 1)]
+
+
+def _readable(name: str) -> str:
+    """A delivered name as text a database and a report can hold (bytes that are not UTF-8 shown
+    as replacement characters; at most 1000 characters)."""
+    return os.fsencode(name).decode("utf-8", "replace")[:NAME_MAX]
 
 
 def _size(path: Path) -> int:

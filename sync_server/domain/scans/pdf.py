@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ctypes
 import math
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -86,7 +87,7 @@ table is read again each time, a millisecond)."""
 
 @contextmanager
 def _document(path: Path) -> Iterator[Any]:
-    doc = c.FPDF_LoadDocument((str(path) + "\x00").encode("utf-8"), None)
+    doc = c.FPDF_LoadDocument(os.fsencode(path) + b"\x00", None)
     if not doc:
         error = c.FPDF_GetLastError()
         raise PdfRefused("scan_encrypted" if error == c.FPDF_ERR_PASSWORD else "scan_not_pdf")
