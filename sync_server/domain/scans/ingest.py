@@ -111,9 +111,8 @@ def ingest_folder(
         pdfs.start()  # the reader process starts while the delivery is listed and matched
         store.sweep_incoming(INCOMING_MAX_AGE)
         items = delivered_pdfs(root)
-        run = IngestRun(
-            source=str(root.resolve()), user_id=actor.user_id if actor else None, total=len(items)
-        )
+        source = _readable(str(root.resolve()))
+        run = IngestRun(source=source, user_id=actor.user_id if actor else None, total=len(items))
         session.add(run)
         session.commit()
         index = RecordIndex(session, [d.name for d in items])
