@@ -103,16 +103,31 @@ def ingest_folder(
     progress: Progress | None = None,
     reader: PdfReader | None = None,
 ) -> IngestRun:
-    """Take in every PDF under ``root``; returns the finished run (its items are the report).
-    ``actor`` None is the server itself (the command line without ``--user``)."""
+    """Take in every PDF under ``root`` (the command line's delivered folder)."""
+    items = delivered_pdfs(root)
+    return ingest(session, store, str(root.resolve()), items, actor, progress=progress, reader=reader)
+
+
+def ingest(
+    session: Session,
+    store: PhotoStore,
+    source: str,
+    items: list[Delivered],
+    actor: Principal | None,
+    *,
+    progress: Progress | None = None,
+    reader: PdfReader | None = None,
+) -> IngestRun:
+    """Take in delivered PDFs (named by the naming rule) as one run from ``source``; returns the
+    finished run, whose items are the report. ``actor`` None is the server itself (the command line
+    without ``--user``). An upload takes in its completed files the same way."""
     if actor is not None and actor.role not in INGEST_ROLES:
         raise SaoLuuError("forbidden", 403)
     with reader or PdfReader() as pdfs:
-        pdfs.start()  # the reader process starts while the delivery is listed and matched
+        pdfs.start()  # the reader process starts while the names are matched
         store.sweep_incoming(INCOMING_MAX_AGE)
-        items = delivered_pdfs(root)
-        source = _readable(str(root.resolve()))
-        run = IngestRun(source=source, user_id=actor.user_id if actor else None, total=len(items))
+        user = actor.user_id if actor else None
+        run = IngestRun(source=_readable(source), user_id=user, total=len(items))
         session.add(run)
         session.commit()
         index = RecordIndex(session, [d.name for d in items])
