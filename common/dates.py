@@ -11,6 +11,8 @@ import datetime as dt
 import re
 from functools import lru_cache
 
+LOCAL_TZ = dt.timezone(dt.timedelta(hours=7), "ICT")
+"""Vietnam keeps UTC+7 all year; times shown to people are in it."""
 PARTIAL_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 

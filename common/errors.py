@@ -128,6 +128,85 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "cycle": ("Quan hệ cấp trên bị vòng lặp", "Parent chain forms a cycle"),
     "invalid": ("Giá trị không hợp lệ", "Invalid value"),
+    # ingest of scanned masters (one line per delivered PDF in the run report)
+    "scan_no_record": (
+        "Tên tệp không khớp hồ sơ nào (quy tắc: mã cơ quan/số phông/mục lục số/hồ sơ số.pdf)",
+        "The name matches no file record (rule: agency code/fonds/inventory/file number.pdf)",
+    ),
+    "scan_several_records": (
+        "Tên tệp khớp {n} hồ sơ, không biết là hồ sơ nào: {input}",
+        "The name matches {n} file records, which one is unclear: {input}",
+    ),
+    "scan_not_approved": (
+        "Hồ sơ chưa được duyệt vào danh mục số hóa (đang: {input})",
+        "The file record is not approved for digitization (now: {input})",
+    ),
+    "scan_not_pdf": (
+        "Không phải tệp PDF, hoặc PDF bị hỏng không đọc được",
+        "Not a PDF, or a corrupt PDF that cannot be read",
+    ),
+    "scan_encrypted": (
+        "PDF có mật khẩu hoặc bị mã hóa; bản số hóa phải mở được không cần mật khẩu",
+        "The PDF is password-protected or encrypted; a master must open without a password",
+    ),
+    "scan_empty": ("PDF không có trang nào", "The PDF has no pages"),
+    "scan_too_many_pages": (
+        "PDF có {pages} trang, vượt giới hạn {max} trang",
+        "The PDF has {pages} pages, above the limit of {max}",
+    ),
+    "scan_page_too_large": (
+        "Trang {page} có kích thước bất thường ({width} × {height} cm)",
+        "Page {page} has an absurd size ({width} × {height} cm)",
+    ),
+    "scan_image_too_large": (
+        "Trang {page} có ảnh {width} × {height} điểm ảnh, vượt giới hạn",
+        "Page {page} holds a {width} × {height} pixel image, above the limit",
+    ),
+    "scan_too_complex": (
+        "Trang {page} có quá nhiều đối tượng (hơn {max})",
+        "Page {page} holds too many objects (over {max})",
+    ),
+    "scan_unreadable": (
+        "Không đọc xong PDF trong giới hạn thời gian và bộ nhớ (nghi tệp hỏng hoặc độc hại)",
+        "The PDF could not be read within the time and memory limits (corrupt or malicious)",
+    ),
+    "scan_no_image": (
+        "Trang {page} không có ảnh quét (bản số hóa tài liệu giấy là ảnh quét từng trang)",
+        "Page {page} holds no scanned image (a paper master is a scanned image per page)",
+    ),
+    "scan_low_ppi": (
+        "Trang {page} có độ phân giải {ppi} ppi, thấp hơn {min} ppi (Thông tư 02/2019/TT-BNV)",
+        "Page {page} is {ppi} ppi, below {min} ppi (Circular 02/2019/TT-BNV)",
+    ),
+    "scan_page_count": (
+        "PDF có {pages} trang, hồ sơ ghi {expected} trang",
+        "The PDF has {pages} pages; the file record says {expected}",
+    ),
+    "scan_other_master": (
+        "Hồ sơ đã có bản số hóa khác (SHA-256 {input}…); chỉ thay khi hồ sơ được trả lại để số hóa lại",
+        "The file already has another master (SHA-256 {input}…); it is replaced only after a rescan request",
+    ),
+    "scan_same_as_other": (
+        "PDF này đã là bản số hóa của hồ sơ khác: {input}",
+        "This PDF is already the master of another file: {input}",
+    ),
+    "scan_already_held": (
+        "Bản số hóa này đã được nhận trước đây",
+        "This master was received before",
+    ),
+    "scan_pages_from_master": (
+        "Hồ sơ chưa ghi số trang: lấy {pages} trang của PDF",
+        "The file record had no page count: {pages} pages taken from the PDF",
+    ),
+    "scan_unreadable_file": ("Không đọc được tệp: {input}", "Cannot read the file: {input}"),
+    "scan_storage_failed": (
+        "Chưa lưu được vào kho ({input}); chạy lại lệnh để nhận tiếp",
+        "Could not be stored ({input}); run the command again to continue",
+    ),
+    "scan_changed": (
+        "Hồ sơ vừa thay đổi trong lúc nhận (trạng thái {input}); chạy lại lệnh",
+        "The file record changed during the run (state {input}); run the command again",
+    ),
 }
 
 # error code -> (Vietnamese, English) for the top-level message

@@ -150,6 +150,24 @@ class ReviewState(Vocab):
     REJECTED = ("rejected", "Không đạt", "Rejected")
 
 
+class DigitizationState(Vocab):
+    """Where an approved file stands in digitization (the archive centre's, never the tablet's)."""
+
+    PLANNED = ("planned", "Đã đưa vào kế hoạch", "Planned")
+    OUT = ("out", "Đã giao đi số hóa", "Out for scanning")
+    SCANNED = ("scanned", "Đã số hóa, chờ kiểm tra", "Scanned, awaiting check")
+    ACCEPTED = ("accepted", "Đã nghiệm thu", "Accepted")
+    RESCAN = ("rescan", "Phải số hóa lại", "To be rescanned")
+
+
+class IngestOutcome(Vocab):
+    """What an ingest run did with one delivered PDF."""
+
+    STORED = ("stored", "Đã nhận", "Stored")
+    HELD = ("held", "Đã có, bỏ qua", "Already held, skipped")
+    REFUSED = ("refused", "Từ chối", "Refused")
+
+
 class Role(Vocab):
     ADMIN = ("admin", "Quản trị hệ thống", "Administrator")
     REVIEWER = ("reviewer", "Cán bộ Trung tâm Lưu trữ", "Archive centre reviewer")
@@ -171,6 +189,8 @@ VOCABULARIES: dict[str, type[Enum]] = {
     "fonds_kind": FondsKind,
     "review_state": ReviewState,
     "role": Role,
+    "digitization_state": DigitizationState,
+    "ingest_outcome": IngestOutcome,
 }
 
 

@@ -196,6 +196,48 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ingest_scans(args: argparse.Namespace) -> int:
+    """Take in a delivered folder of PDFs; exit 0 if none was refused, 1 if some were, 2 on errors."""
+    import time
+
+    from sync_server.auth import principal_for
+    from sync_server.domain.scans.ingest import ingest_folder
+    from sync_server.domain.scans.report import reason_text, write_report
+    from sync_server.domain.users import get_user
+    from sync_server.storage import make_master_store
+
+    settings = _settings(args)
+    root = Path(args.dir)
+    if not root.is_dir():
+        print(f"Lỗi / Error: không có thư mục / no such folder: {root}", file=sys.stderr)
+        return 2
+
+    def show(item: Any, run: Any) -> None:
+        done = run.stored + run.held + run.refused
+        said = reason_text(item.reason, item.detail)
+        facts = f" — {item.facts.pages} tr., {item.facts.min_ppi} ppi" if item.facts else ""
+        print(f"[{done}/{run.total}] {item.name}: {item.outcome.vi}{facts}" + (f" — {said}" if said else ""))
+
+    started = time.monotonic()
+    with _session(settings) as session:
+        try:
+            actor = principal_for(session, get_user(session, args.user)) if args.user else None
+            run = ingest_folder(session, make_master_store(settings), root, actor, progress=show)
+        except SaoLuuError as err:
+            return _fail(err)
+        assert run.id is not None
+        default = settings.data_dir / "scan-reports" / f"{run.id}.xlsx"
+        report = write_report(session, run.id, args.report or default)
+    seconds = time.monotonic() - started
+    print(
+        f"Lần nhận / run {run.id}: {run.total} tệp / PDFs — đã nhận / stored {run.stored}, "
+        f"đã có / already held {run.held}, từ chối / refused {run.refused}; "
+        f"{run.bytes_stored / 1e6:,.1f} MB trong / in {seconds:,.1f} s"
+    )
+    print(f"Báo cáo / report: {report}")
+    return 1 if run.refused else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", type=Path, help="thư mục dữ liệu / data directory (SAOLUU_DATA_DIR)")
@@ -233,6 +275,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("migrate", parents=[common], help="nâng cấp cơ sở dữ liệu / upgrade the database")
     p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser(
+        "ingest-scans", parents=[common], help="nhận bản số hóa (PDF) từ một thư mục / ingest scanned masters"
+    )
+    p.add_argument("dir", help="thư mục bàn giao / delivered folder (see README: naming rule)")
+    p.add_argument("--report", type=Path, help="tệp báo cáo .xlsx hoặc .csv / report file")
+    p.add_argument("--user", help="người nhận (ghi vào lịch sử) / who takes the delivery in (audit)")
+    p.set_defaults(func=cmd_ingest_scans)
 
     p = sub.add_parser("backup", parents=[common], help="sao lưu cơ sở dữ liệu / back up the database")
     p.add_argument("file", type=Path)

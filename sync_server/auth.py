@@ -15,6 +15,7 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -28,7 +29,6 @@ from common.vocab import Role
 from sync_server.models import ApiToken, Device, SurveyorAssignment, User, utcnow
 
 _hasher = PasswordHasher()  # argon2id, memory-hard
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
 MIN_PASSWORD = 8
 MIN_PASSWORD_SCORE = 3
 """zxcvbn's score (0-4) a password needs: 3 is about 10^8 guesses, out of reach of online guessing
@@ -51,6 +51,13 @@ def password_weakness(password: str, *context: str) -> str | None:
     return None if score >= MIN_PASSWORD_SCORE else "weak_password"
 
 
+@cache
+def _dummy_hash() -> str:
+    """What an unknown user's password is checked against (made on first use: a hash costs 64 MB
+    and most of a second, which every command and worker would otherwise pay at import)."""
+    return _hasher.hash("not-a-real-password")
+
+
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
@@ -58,7 +65,7 @@ def hash_password(password: str) -> str:
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Check a password; spends the same time whether or not the user exists."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

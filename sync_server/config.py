@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     s3_access_key: str = ""
     """Empty: boto3's own credential chain (``AWS_*`` variables, instance role…)."""
     s3_secret_key: SecretStr = SecretStr("")
+    master_dir: Path | None = None
+    """Where scanned masters (PDF) live with the local store; default ``<data_dir>/masters``."""
+    s3_master_prefix: str = "masters/"
+    """Key prefix of scanned masters in the bucket when ``photo_store`` is ``s3``."""
 
     @model_validator(mode="after")
     def _resolve(self) -> Settings:
@@ -65,6 +69,8 @@ class Settings(BaseSettings):
             self.database_url = "postgresql+psycopg://" + self.database_url.split("://", 1)[1]
         if self.photo_dir is None:
             self.photo_dir = self.data_dir / "photos"
+        if self.master_dir is None:
+            self.master_dir = self.data_dir / "masters"
         if self.environment != "development" and self.secret_key == DEV_SECRET:
             raise ValueError("SAOLUU_SECRET_KEY must be set outside development")
         return self

@@ -175,8 +175,6 @@ class FileRecord(SyncedRow, table=True):
     pages: int | None = None
     max_severity: int = 0
     review_state: str = Field(default="pending", max_length=20)
-    digitized_on: dt.date | None = None
-    """When the archive centre digitized the file (set on the web; not part of the tablet's record)."""
 
     __table_args__ = (
         Index("ix_filerecord_agency_fonds", "agency_code", "fonds_id", "id"),
@@ -313,3 +311,80 @@ class CampaignCount(SQLModel, table=True):
     key1: str = Field(primary_key=True, max_length=60)
     key2: str = Field(primary_key=True, max_length=20)
     n: int = 0
+
+
+class ScanMaster(SQLModel, table=True):
+    """A digitized master (PDF) held in the master store under the SHA-256 of its bytes.
+
+    A row exists only once its bytes are stored and verified; masters are never deleted.
+    """
+
+    sha256: str = Field(primary_key=True, max_length=64)
+    size: int = Field(sa_type=BigInteger)
+    pages: int
+    min_ppi: int
+    """The lowest effective resolution of any page's images (pixels per inch as drawn)."""
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    created_by: int | None = None
+    run_id: int | None = Field(default=None, foreign_key="ingestrun.id")
+
+
+class FileDigitization(SQLModel, table=True):
+    """Where one file record stands in digitization (:class:`common.vocab.DigitizationState`).
+
+    The archive centre's own facts about the file: kept beside the synced record, so they never
+    change its version or travel to tablets. A file with no row has not entered digitization.
+    """
+
+    record_id: str = Field(primary_key=True, foreign_key="filerecord.id", max_length=36)
+    agency_code: str = Field(max_length=40)
+    state: str = Field(max_length=20)
+    master_sha256: str | None = Field(
+        default=None, foreign_key="scanmaster.sha256", max_length=64, index=True
+    )
+    ingested_at: dt.datetime | None = None
+    ingested_by: int | None = None
+    ingest_run_id: int | None = Field(default=None, foreign_key="ingestrun.id")
+    accepted_on: dt.date | None = None
+    """The day the file was accepted as digitized (the quality check, or marked by staff)."""
+    checked_at: dt.datetime | None = None
+    checked_by: int | None = None
+    check_reason: str | None = Field(default=None, max_length=2000)
+    """Why the master was sent back for rescanning."""
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (Index("ix_filedigitization_state", "state", "agency_code"),)
+
+
+class IngestRun(SQLModel, table=True):
+    """One delivery of scanned masters taken in (a folder by the CLI, an upload by the web)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=1000)
+    user_id: int | None = None
+    started_at: dt.datetime = Field(default_factory=utcnow)
+    finished_at: dt.datetime | None = None
+    """None while running, or if the run was killed (its items say how far it got)."""
+    total: int = 0
+    stored: int = 0
+    held: int = 0
+    refused: int = 0
+    bytes_stored: int = Field(default=0, sa_type=BigInteger)
+
+
+class IngestItem(SQLModel, table=True):
+    """One delivered PDF of a run and what became of it (a line of the run report)."""
+
+    run_id: int = Field(foreign_key="ingestrun.id", primary_key=True)
+    n: int = Field(primary_key=True)
+    name: str = Field(max_length=1000)
+    outcome: str = Field(max_length=20)
+    reason: str | None = Field(default=None, max_length=40)
+    """A key of :data:`common.errors.MESSAGES`, explained with ``detail``."""
+    detail: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    record_id: str | None = Field(default=None, max_length=36, index=True)
+    sha256: str | None = Field(default=None, max_length=64)
+    size: int | None = Field(default=None, sa_type=BigInteger)
+    pages: int | None = None
+    min_ppi: int | None = None
+    at: dt.datetime = Field(default_factory=utcnow)

@@ -1,16 +1,20 @@
-"""Photos in a local folder, sharded by the first two hex digits of their hash."""
+"""Blobs in a local folder, sharded by the first two hex digits of their hash."""
 
 from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import hashlib
 import os
 import tempfile
 import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import BinaryIO
 
-from sync_server.storage.base import OffsetMismatch
+from sync_server.storage.base import COPY_CHUNK, OffsetMismatch, Readable, StoredBlob
 
 _HEX = set("0123456789abcdef")
 
@@ -63,6 +67,37 @@ class LocalPhotoStore:
     def delete(self, sha256: str) -> None:
         self.path(sha256).unlink(missing_ok=True)
 
+    def put_file(self, source: Readable) -> StoredBlob:
+        """Copy into ``.incoming/``, hashing as it goes; fsync; rename to the hash; fsync the folder
+        (so a committed row can never outlive its blob across a power cut). A chunk is written by a
+        second thread while the next one is read and hashed (both let other threads run)."""
+        incoming = self.root / ".incoming"
+        incoming.mkdir(exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=incoming, prefix=".tmp-")
+        try:
+            try:
+                sha256, size = _copy(source, fd)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            target = self.path(sha256)
+            if target.is_file() and target.stat().st_size == size:
+                Path(tmp).unlink()
+                return StoredBlob(sha256, size, new=False)
+            target.parent.mkdir(exist_ok=True)
+            os.replace(tmp, target)
+            _fsync_dir(target.parent)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return StoredBlob(sha256, size, new=True)
+
+    def open(self, sha256: str) -> BinaryIO:
+        return open(self.path(sha256), "rb")
+
+    def sweep_incoming(self, older_than: dt.timedelta) -> int:
+        return _sweep(self.root / ".incoming", older_than, lambda p: p.unlink(missing_ok=True))
+
     def partial_size(self, sha256: str) -> int:
         p = self._partial(sha256)
         return p.stat().st_size if p.is_file() else 0
@@ -106,13 +141,55 @@ class LocalPhotoStore:
         self._partial(sha256).unlink(missing_ok=True)
 
     def sweep_partials(self, older_than: dt.timedelta) -> int:
-        cutoff = time.time() - older_than.total_seconds()
-        swept = 0
-        for p in self.partials.iterdir():
-            try:
-                if p.is_file() and p.stat().st_mtime < cutoff:
-                    self.discard_partial(p.name)
-                    swept += 1
-            except (OSError, ValueError):  # raced with an upload finishing, or not one of ours
-                continue
-        return swept
+        return _sweep(self.partials, older_than, lambda p: self.discard_partial(p.name))
+
+
+def _sweep(folder: Path, older_than: dt.timedelta, remove: Callable[[Path], None]) -> int:
+    """Remove the files of ``folder`` untouched for longer than ``older_than``; returns how many."""
+    if not folder.is_dir():
+        return 0
+    cutoff = time.time() - older_than.total_seconds()
+    swept = 0
+    for p in folder.iterdir():
+        try:
+            if p.is_file() and p.stat().st_mtime < cutoff:
+                remove(p)
+                swept += 1
+        except (OSError, ValueError):  # raced with an upload finishing, or not one of ours
+            continue
+    return swept
+
+
+def _copy(source: Readable, fd: int) -> tuple[str, int]:
+    """Read ``source`` into ``fd`` through two buffers: one being written while the other is read
+    and hashed. Returns the SHA-256 and size of what was copied."""
+    digest, size = hashlib.sha256(), 0
+    buffers = (bytearray(COPY_CHUNK), bytearray(COPY_CHUNK))
+    with ThreadPoolExecutor(1, thread_name_prefix="blob-write") as writer:
+        writing: Future[None] | None = None
+        turn = 0
+        while n := source.readinto(buffers[turn]):
+            chunk = memoryview(buffers[turn])[:n]
+            if writing is not None:
+                writing.result()  # the other buffer is free again (and its write succeeded)
+            writing = writer.submit(_write_all, fd, chunk)
+            digest.update(chunk)
+            size += n
+            turn ^= 1
+        if writing is not None:
+            writing.result()
+    return digest.hexdigest(), size
+
+
+def _write_all(fd: int, chunk: memoryview) -> None:
+    written = 0
+    while written < len(chunk):
+        written += os.write(fd, chunk[written:])
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -7,7 +7,14 @@
 * a chunk is written with ``If-None-Match: *``: of two processes racing for the same offset one
   wins, the other answers :class:`OffsetMismatch` (servers that ignore the header fall back to
   last-writer-wins, which the final hash check still makes safe);
-* :meth:`S3PhotoStore.complete` writes the assembled bytes as one object, then deletes the chunks.
+* :meth:`S3PhotoStore.complete` writes the assembled bytes as one object, then deletes the chunks;
+* :meth:`S3PhotoStore.put_file` streams a large blob as a multipart upload (each part checked by
+  its Content-MD5) to ``<prefix>.incoming/<random>``, hashing it on the way, then copies it to its
+  hash's key inside the bucket and checks the size there; an upload killed midway leaves an
+  incomplete multipart upload or an incoming object (a lifecycle rule, or
+  :meth:`S3PhotoStore.sweep_incoming`, removes them);
+* :meth:`S3PhotoStore.open` reads a blob through ranged GETs, so a reader seeking in a large PDF
+  fetches only what it reads.
 
 Every failure of the storage service becomes :class:`StorageUnavailable` (HTTP 503). This is the
 only module that imports boto3.
@@ -15,24 +22,34 @@ only module that imports boto3.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
+import io
 import logging
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import boto3
+from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from sync_server.config import Settings
-from sync_server.storage.base import OffsetMismatch, StorageUnavailable
+from sync_server.storage.base import OffsetMismatch, Readable, StorageUnavailable, StoredBlob
 
 log = logging.getLogger("saoluu.storage")
 
 OFFSET_DIGITS = 12
+PART_BYTES = 16 * 1024 * 1024
+"""Part size of a streamed multipart upload (S3: at least 5 MiB, at most 10,000 parts: 160 GB)."""
+SINGLE_COPY_MAX = 5 * 1024**3
+"""Largest object S3 copies in one request; larger ones are copied part by part."""
+READ_BLOCK = 256 * 1024
+"""Bytes fetched per ranged GET by :meth:`S3PhotoStore.open`'s reader."""
 _NOT_FOUND = {"404", "NoSuchKey", "NotFound"}
 _LOST_RACE = {"412", "PreconditionFailed", "ConditionalRequestConflict"}
 _ANSWERS = _NOT_FOUND | _LOST_RACE | {"BucketAlreadyOwnedByYou"}
@@ -283,3 +300,159 @@ class S3PhotoStore:
     def sweep_partials(self, older_than: dt.timedelta) -> int:
         """Nothing here: on S3 a lifecycle rule on the partial prefix expires them (see README)."""
         return 0
+
+    # --- streamed blobs ------------------------------------------------------------------------
+
+    def put_file(self, source: Readable) -> StoredBlob:
+        """A blob of one part goes straight to its key; a larger one by multipart upload and a copy."""
+        part = _read_part(source)
+        if len(part) < PART_BYTES:
+            sha256 = hashlib.sha256(part).hexdigest()
+            held = self.size(sha256) == len(part)
+            if not held:
+                self._put_new(self.key(sha256), part)
+            self._check_size(sha256, len(part))
+            return StoredBlob(sha256, len(part), new=not held)
+        incoming = f"{self.prefix}.incoming/{uuid.uuid4().hex}"
+        digest, size = self._upload_parts(incoming, part, source)
+        sha256 = digest.hexdigest()
+        try:
+            held = self.size(sha256) == size
+            if not held:
+                self._call(
+                    "copy",
+                    self.client.copy,
+                    CopySource={"Bucket": self.bucket, "Key": incoming},
+                    Key=self.key(sha256),
+                    Config=TransferConfig(multipart_threshold=SINGLE_COPY_MAX, use_threads=False),
+                )
+            self._check_size(sha256, size)
+        finally:
+            self._call("delete_object", self.client.delete_object, Key=incoming)
+        return StoredBlob(sha256, size, new=not held)
+
+    def _upload_parts(self, key: str, first: bytes, source: Readable) -> tuple[Any, int]:
+        """Upload ``first`` and the rest of ``source`` as the parts of ``key``; its SHA-256 and size."""
+        upload_id = self._call("create_multipart_upload", self.client.create_multipart_upload, Key=key)[
+            "UploadId"
+        ]
+        digest, size, parts = hashlib.sha256(), 0, []
+        try:
+            part = first
+            while part:
+                digest.update(part)
+                size += len(part)
+                md5 = base64.b64encode(hashlib.md5(part, usedforsecurity=False).digest()).decode()
+                number = len(parts) + 1
+                answer = self._call(
+                    "upload_part",
+                    self.client.upload_part,
+                    Key=key,
+                    UploadId=upload_id,
+                    PartNumber=number,
+                    Body=part,
+                    ContentMD5=md5,
+                )
+                parts.append({"ETag": answer["ETag"], "PartNumber": number})
+                part = _read_part(source)
+            self._call(
+                "complete_multipart_upload",
+                self.client.complete_multipart_upload,
+                Key=key,
+                UploadId=upload_id,
+                MultipartUpload={"Parts": parts},
+            )
+        except BaseException:
+            try:
+                self._request(
+                    "abort_multipart_upload", self.client.abort_multipart_upload, Key=key, UploadId=upload_id
+                )
+            except (ClientError, StorageUnavailable):
+                log.warning("photo storage: could not abort the upload of %s", key)
+            raise
+        return digest, size
+
+    def _check_size(self, sha256: str, size: int) -> None:
+        stored = self.size(sha256)
+        if stored != size:
+            log.error("storage: %s holds %s bytes, %s were sent", self.key(sha256), stored, size)
+            raise StorageUnavailable("put_file")
+
+    def open(self, sha256: str) -> BinaryIO:
+        size = self.size(sha256)
+        if size is None:
+            raise FileNotFoundError(self.key(sha256))
+        return io.BufferedReader(_RangeReader(self, self.key(sha256), size), buffer_size=READ_BLOCK)
+
+    def read_range(self, key: str, start: int, end: int) -> bytes:
+        """Bytes ``start`` to ``end`` (inclusive) of object ``key``."""
+        try:
+            body = self._call("get_object", self.client.get_object, Key=key, Range=f"bytes={start}-{end}")
+            return body["Body"].read()  # type: ignore[no-any-return]
+        except ClientError as exc:
+            raise StorageUnavailable("get_object") from exc
+        except BotoCoreError as exc:
+            raise StorageUnavailable("get_object") from exc
+
+    def sweep_incoming(self, older_than: dt.timedelta) -> int:
+        """Abort multipart uploads and delete incoming copies older than ``older_than``."""
+        prefix = f"{self.prefix}.incoming/"
+        cutoff = dt.datetime.now(dt.UTC) - older_than
+        swept = 0
+        uploads = self._call("list_multipart_uploads", self.client.list_multipart_uploads, Prefix=prefix)
+        for upload in uploads.get("Uploads", []):
+            if upload["Initiated"] < cutoff:
+                self._call(
+                    "abort_multipart_upload",
+                    self.client.abort_multipart_upload,
+                    Key=upload["Key"],
+                    UploadId=upload["UploadId"],
+                )
+                swept += 1
+        page = self._call("list_objects_v2", self.client.list_objects_v2, Prefix=prefix)
+        old = [obj["Key"] for obj in page.get("Contents", []) if obj["LastModified"] < cutoff]
+        self._delete_keys(old)
+        return swept + len(old)
+
+
+def _read_part(source: Readable) -> bytes:
+    """Up to :data:`PART_BYTES` from ``source`` (fewer only at its end)."""
+    buf = bytearray(PART_BYTES)
+    view = memoryview(buf)
+    filled = 0
+    while filled < PART_BYTES and (n := source.readinto(view[filled:])):
+        filled += n
+    del view
+    if filled < PART_BYTES:
+        del buf[filled:]
+    return bytes(buf)
+
+
+class _RangeReader(io.RawIOBase):
+    """A seekable raw stream over one object, each read a ranged GET."""
+
+    def __init__(self, store: S3PhotoStore, key: str, size: int) -> None:
+        self.store, self.key, self.length, self.pos = store, key, size, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.pos, io.SEEK_END: self.length}[whence]
+        self.pos = max(0, base + offset)
+        return self.pos
+
+    def readinto(self, buffer: Any) -> int:
+        if self.pos >= self.length:
+            return 0
+        end = min(self.length, self.pos + len(buffer)) - 1
+        data = self.store.read_range(self.key, self.pos, end)
+        buffer[: len(data)] = data
+        self.pos += len(data)
+        return len(data)

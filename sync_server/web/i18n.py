@@ -311,6 +311,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "action.review:pending": ("Chuyển về chờ duyệt", "Back to pending"),
     "action.digitized": ("Ghi nhận đã số hóa", "Marked digitized"),
     "action.digitized:cleared": ("Bỏ ghi nhận số hóa", "Digitized mark cleared"),
+    "action.digitization:master": ("Nhận bản số hóa (PDF)", "Scanned master received (PDF)"),
+    "action.digitization:rescan": ("Trả lại để số hóa lại", "Sent back for rescanning"),
     "history.device": ("máy {name}", "device {name}"),
     "history.server": ("máy chủ", "server"),
     # home for surveyors

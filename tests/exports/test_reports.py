@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from common.vocab import Carrier, DamageType
 from sync_server.domain.exports import yearly
-from sync_server.models import FileDamage, FileRecord
+from sync_server.models import FileDamage, FileDigitization, FileRecord
 from tests.conftest import AGENCY_A, AGENCY_B, PROVINCE
 from tests.exports.helpers import add_campaign, add_file, add_fonds, add_nil_report, read_xlsx, run_job, table
 
@@ -47,6 +47,13 @@ def _records(app: Any) -> list[FileRecord]:
         return list(s.exec(select(FileRecord).where(col(FileRecord.deleted).is_(False))).all())
 
 
+def _digitized(app: Any) -> set[str]:
+    """Ids of the files accepted as digitized."""
+    with Session(app.state.engine) as s:
+        rows = s.exec(select(FileDigitization).where(FileDigitization.state == "accepted")).all()
+        return {d.record_id for d in rows}
+
+
 def _digitize_the_file_with_pages(client: TestClient, auth: Any, app: Any) -> FileRecord:
     """The archive centre marks one file digitized (the one with pages), through the API."""
     done = next(r for r in _records(app) if r.pages)
@@ -71,7 +78,7 @@ def test_yearly_report_round_trip(client: TestClient, auth: Any, app: Any) -> No
     assert by_code[AGENCY_B]["Văn bản báo cáo"].value == "Số 15/BC-STC ngày 20/11/2026 (Chờ duyệt)"
     assert by_code[PROVINCE]["Tình hình báo cáo"].value == yearly.STATUS_NONE
 
-    records = _records(app)
+    records, digitized = _records(app), _digitized(app)
     a = by_code[AGENCY_A]
     assert a["Số phông"].value == 3
     assert a["Mét giá"].value == 14.5
@@ -80,8 +87,8 @@ def test_yearly_report_round_trip(client: TestClient, auth: Any, app: Any) -> No
     assert a["Số trang"].value == 3
     assert a["Quý, hiếm"].value == 1
     assert a["Hồ sơ có hư hỏng"].value == sum(1 for r in records if r.max_severity) == 2
-    assert a["Hồ sơ đã số hóa"].value == sum(1 for r in records if r.digitized_on) == 1
-    assert a["Trang đã số hóa"].value == sum(r.pages or 0 for r in records if r.digitized_on) == 3
+    assert a["Hồ sơ đã số hóa"].value == sum(1 for r in records if r.id in digitized) == 1
+    assert a["Trang đã số hóa"].value == sum(r.pages or 0 for r in records if r.id in digitized) == 3
     assert by_code[AGENCY_B]["Hồ sơ đã số hóa"].value == 0
     for crit in ("permanent", "collected", "damaged"):
         header = next(h for h in headers if h and h.startswith("Tiêu chí") and crit_label(crit) in h)
@@ -142,7 +149,7 @@ def test_handover_round_trip(client: TestClient, auth: Any, app: Any) -> None:
         ("Phông lưu trữ", "12"),
         ("Sưu tập lưu trữ", "S1"),
     ]
-    records = _records(app)
+    records, digitized = _records(app), _digitized(app)
     for r in rows:
         fonds_id = seeded["f12" if r["Số phông"].value == "12" else "coll"]["id"]
         mine = [x for x in records if x.fonds_id == fonds_id]
@@ -150,8 +157,8 @@ def test_handover_round_trip(client: TestClient, auth: Any, app: Any) -> None:
         assert r["Số tờ"].value == sum(x.leaves or 0 for x in mine)
         assert r["Số trang"].value == sum(x.pages or 0 for x in mine)
         assert r["Số hồ sơ đã duyệt"].value == 0
-        assert r["Số hồ sơ đã số hóa"].value == sum(1 for x in mine if x.digitized_on)
-        assert r["Số trang đã số hóa"].value == sum(x.pages or 0 for x in mine if x.digitized_on)
+        assert r["Số hồ sơ đã số hóa"].value == sum(1 for x in mine if x.id in digitized)
+        assert r["Số trang đã số hóa"].value == sum(x.pages or 0 for x in mine if x.id in digitized)
         assert r["Tên cơ quan, đơn vị"].value == "Sở Nội vụ"
     assert rows[0]["Thời gian"].value == "1976–1996"
     assert rows[0]["Mét giá"].value == 12.5

@@ -51,11 +51,10 @@ def _query(filters: ExportFilters, scope: Scope) -> Any:
         func.sum(case((f.review_state == "approved", 1), else_=0)).label("approved"),
         func.sum(func.coalesce(f.leaves, 0)).label("leaves"),
         func.sum(func.coalesce(f.pages, 0)).label("pages"),
-        func.sum(case((f.digitized_on.is_not(None), 1), else_=0)).label("digitized"),
-        func.sum(case((f.digitized_on.is_not(None), func.coalesce(f.pages, 0)), else_=0)).label(
-            "digitized_pages"
-        ),
+        func.sum(case((t.digitized, 1), else_=0)).label("digitized"),
+        func.sum(t.digitized_pages).label("digitized_pages"),
     ).where(f.deleted.is_(False))
+    per_fonds = per_fonds.select_from(t.files_with_digitization)
     per_fonds = scoped(per_fonds, f.agency_code, filters, scope)
     if filters.campaign_id:
         per_fonds = per_fonds.where(f.campaign_id == filters.campaign_id)

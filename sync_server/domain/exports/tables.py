@@ -7,7 +7,9 @@ column named here exists there with the same name.
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Date, Integer, String, column, table
+from sqlalchemy import JSON, Boolean, Date, Integer, String, case, column, func, table
+
+from common.vocab import DigitizationState
 
 agency = table(
     "agency",
@@ -57,7 +59,6 @@ file_record = table(
     column("pages", Integer),
     column("max_severity", Integer),
     column("review_state", String),
-    column("digitized_on", Date),
     column("deleted", Boolean),
     column("data", JSON),
 )
@@ -83,5 +84,38 @@ nil_report = table(
     column("data", JSON),
 )
 
-ALL = (agency, campaign, fonds, box, file_record, file_damage, nil_report)
-__all__ = ["ALL", "agency", "box", "campaign", "file_damage", "file_record", "fonds", "nil_report"]
+file_digitization = table(
+    "filedigitization",
+    column("record_id", String),
+    column("state", String),
+    column("master_sha256", String),
+    column("accepted_on", Date),
+)
+
+scan_master = table("scanmaster", column("sha256", String), column("pages", Integer))
+
+files_with_digitization = file_record.outerjoin(
+    file_digitization, file_digitization.c.record_id == file_record.c.id
+).outerjoin(scan_master, scan_master.c.sha256 == file_digitization.c.master_sha256)
+"""File records with their digitization and master, for counts of what is digitized."""
+digitized = file_digitization.c.state == DigitizationState.ACCEPTED.value
+"""A file counts as digitized once accepted (needs :data:`files_with_digitization`)."""
+digitized_pages = case((digitized, func.coalesce(scan_master.c.pages, file_record.c.pages, 0)), else_=0)
+"""Pages of a digitized file: its master's, or the record's for a file accepted without one."""
+
+ALL = (agency, campaign, fonds, box, file_record, file_damage, nil_report, file_digitization, scan_master)
+__all__ = [
+    "ALL",
+    "agency",
+    "box",
+    "campaign",
+    "digitized",
+    "digitized_pages",
+    "file_damage",
+    "file_digitization",
+    "file_record",
+    "files_with_digitization",
+    "fonds",
+    "nil_report",
+    "scan_master",
+]

@@ -83,9 +83,10 @@ def _per_agency_files(conn: Connection, filters: ExportFilters, scope: Scope) ->
         _sum_if(f.rare.is_(True)),
         _sum_if(f.max_severity > 0),
         _sum_if(f.review_state == "approved"),
-        _sum_if(f.digitized_on.is_not(None)),
-        func.sum(case((f.digitized_on.is_not(None), func.coalesce(f.pages, 0)), else_=0)),
+        _sum_if(t.digitized),
+        func.sum(t.digitized_pages),
     ).group_by(f.agency_code)
+    query = query.select_from(t.files_with_digitization)
     return {r[0]: tuple(r[1:]) for r in conn.execute(_files(query, filters, scope))}
 
 

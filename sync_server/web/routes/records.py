@@ -124,6 +124,7 @@ def _render(page: Page, rid: str, status: int = 200, **extra: Any) -> HTMLRespon
     stored = set(
         page.db.execute(select(Photo.sha256).where(Photo.sha256.in_([p["sha256"] for p in refs]))).scalars()  # type: ignore[attr-defined]
     )
+    digitized = digitization.state_of(page.db, rid)
     view = None
     if page.is_staff and (row.conflicted or conflicts.open_revisions(page.db, "file_record", rid)):
         view = conflicts.conflict_view(page.db, page.principal, "file_record", rid)
@@ -139,6 +140,8 @@ def _render(page: Page, rid: str, status: int = 200, **extra: Any) -> HTMLRespon
         can_review=page.is_staff,
         review_error=extra.pop("review_error", None),
         review_text=extra.pop("review_text", ""),
+        digitization=digitized,
+        digitized_on=digitization.accepted_day(digitized),
         **record_context(page, "file_record", row),
         **extra,
     )
