@@ -26,7 +26,7 @@ from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 from pydantic import ValidationError
-from sqlalchemy import ColumnElement, Select, exists, false, func, literal, select, tuple_
+from sqlalchemy import ColumnElement, Select, exists, false, func, literal, select, true, tuple_
 from sqlmodel import Session
 
 from common import schemas as s
@@ -38,7 +38,16 @@ from sync_server.auth import Principal
 from sync_server.domain import photos, review
 from sync_server.domain.audit import audit
 from sync_server.domain.ingest import push
-from sync_server.models import Agency, FileDamage, FileRecord, Fonds, ListConfirmation, NilReport
+from sync_server.models import (
+    Agency,
+    FileDamage,
+    FileRecord,
+    Fonds,
+    ListConfirmation,
+    NilReport,
+    User,
+    Visit,
+)
 from sync_server.storage.base import PhotoStore
 
 PAGE_SIZE = 50
@@ -87,6 +96,8 @@ class InventoryFilter:
     carrier: Carrier | None = None
     state: ReviewState | None = None
     conflicted: bool = False
+    conservation: bool = False
+    """Only files a damage leaves hard to read (for conservation before digitization)."""
     q: str = ""
     """Title words, matched as folded substrings: "mun" finds "mủn"."""
 
@@ -107,6 +118,7 @@ class InventoryRow:
     max_severity: int
     review_state: str
     conflicted: bool
+    conservation: bool
     leaves: int | None
     inventory_no: str | None
     box_no: str | None
@@ -188,6 +200,8 @@ def _conditions(session: Session, principal: Principal, f: InventoryFilter) -> _
         conds.append(_R.c.review_state == f.state.value)
     if f.conflicted:
         conds.append(_R.c.conflicted.is_(True))
+    if f.conservation:
+        conds.append(_R.c.conservation == true())  # the form of the partial index's condition
     if f.severity is not None and not f.damage:
         conds.append(_R.c.max_severity == f.severity)
     narrowed: set[str] | None = None
@@ -267,7 +281,7 @@ def list_inventory(
 
 
 def _row(r: Any) -> InventoryRow:
-    data = r["data"] if isinstance(r["data"], dict) else json.loads(r["data"])
+    data = _data(r["data"])
     return InventoryRow(
         id=r["id"],
         agency_code=r["agency_code"],
@@ -279,6 +293,7 @@ def _row(r: Any) -> InventoryRow:
         max_severity=r["max_severity"],
         review_state=r["review_state"],
         conflicted=bool(r["conflicted"]),
+        conservation=bool(r["conservation"]),
         leaves=r["leaves"],
         inventory_no=data.get("inventory_no"),
         box_no=data.get("box_no"),
@@ -322,16 +337,93 @@ def live_file_count(session: Session, agency_code: str, campaign_id: str) -> int
     return int(session.execute(query).scalar_one())
 
 
+@dataclass(frozen=True)
+class FileRef:
+    id: str
+    file_no: str
+    title: str
+
+
+@dataclass(frozen=True)
+class OpenVisit:
+    started_at: dt.datetime
+    surveyor: str | None
+
+
+@dataclass(frozen=True)
+class ConfirmBlockers:
+    """What keeps an agency head from confirming the list: files sent back for correction, visits
+    still open on a tablet, files with conflicting versions. Empty when the list may be confirmed."""
+
+    sent_back: list[FileRef]
+    sent_back_total: int
+    open_visits: list[OpenVisit]
+    conflicted: int
+
+    def __bool__(self) -> bool:
+        return bool(self.sent_back_total or self.open_visits or self.conflicted)
+
+
+class ListNotReady(Exception):
+    """The agency's list can't be confirmed yet; :attr:`blockers` say why."""
+
+    def __init__(self, blockers: ConfirmBlockers) -> None:
+        super().__init__("the list cannot be confirmed yet")
+        self.blockers = blockers
+
+
+SHOWN_FILES = 10
+
+
+def confirm_blockers(session: Session, agency_code: str, campaign_id: str) -> ConfirmBlockers:
+    """Why the agency's list for the campaign can't be confirmed now (nothing, when it can)."""
+    mine = (_R.c.agency_code == agency_code, _R.c.campaign_id == campaign_id, _R.c.deleted == false())
+    sent_back = (*mine, _R.c.review_state == ReviewState.SENT_BACK.value)
+    files = session.execute(
+        select(_R.c.id, _R.c.file_no, _R.c.title)
+        .where(*sent_back)
+        .order_by(func.length(_R.c.file_no), _R.c.file_no, _R.c.id)
+        .limit(SHOWN_FILES)
+    ).all()
+    total = session.execute(select(func.count()).where(*sent_back)).scalar_one() if files else 0
+    conflicted = session.execute(select(func.count()).where(*mine, _R.c.conflicted == true())).scalar_one()
+    v, u = Visit.__table__.c, User.__table__.c  # type: ignore[attr-defined]
+    visits = session.execute(
+        select(v.started_at, v.data, u.full_name, u.username)
+        .select_from(Visit.__table__.outerjoin(User.__table__, u.id == v.updated_by))  # type: ignore[attr-defined]
+        .where(v.agency_code == agency_code, v.campaign_id == campaign_id, v.deleted == false())
+        .order_by(v.started_at)
+    ).all()
+    return ConfirmBlockers(
+        sent_back=[FileRef(rid, no, title) for rid, no, title in files],
+        sent_back_total=int(total),
+        open_visits=[
+            OpenVisit(started, full_name or username)
+            for started, data, full_name, username in visits
+            if not _data(data).get("ended_at")
+        ],
+        conflicted=int(conflicted),
+    )
+
+
+def _data(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else json.loads(value)
+
+
 def confirm_list(
     session: Session, principal: Principal, agency_code: str, campaign_id: str, note: str = ""
 ) -> ListConfirmation:
-    """The agency head confirms the agency's list of files for the campaign as complete."""
+    """The agency head confirms the agency's list of files for the campaign as complete; refused
+    (:class:`ListNotReady`) while a file is sent back, a visit is open or a conflict is unresolved."""
     if principal.role not in (Role.AGENCY_HEAD, Role.ADMIN):
         raise SaoLuuError("forbidden", 403)
     principal.require_agency(agency_code)
     count = live_file_count(session, agency_code, campaign_id)
     if count == 0:
         raise ValidationFailed([field_error("file_count", "too_small", ge=1)])
+    blockers = confirm_blockers(session, agency_code, campaign_id)
+    if blockers:
+        raise ListNotReady(blockers)
     row = ListConfirmation(
         agency_code=agency_code,
         campaign_id=campaign_id,
