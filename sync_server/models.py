@@ -189,8 +189,8 @@ class FileRecord(SyncedRow, table=True):
         # the few files for conservation first: a partial index costs the other writes nothing
         Index(
             "ix_filerecord_conservation",
-            "campaign_id",
             "agency_code",
+            "campaign_id",
             sqlite_where=text("conservation = 1"),
             postgresql_where=text("conservation"),
         ),

@@ -2,8 +2,9 @@
 
 Listing: filters, three sort orders and keyset paging that stay fast at a million file records.
 Every filter an index can serve goes to SQL as is (migration 0004 has an index per unselective
-filter in the default order). The two *narrow* filters — damage type and title words — first collect
-the matching ids with a capped index-only pass: when few match, the page is built from those ids;
+filter in the default order). The *narrow* filters — damage type, title words, files for
+conservation first — first collect the matching ids with a capped index-only pass (the last from
+its partial index, migration 0009): when few match, the page is built from those ids;
 when many match, the filter is checked row by row while an index walks the sort order (the matches
 are then dense, so a page is found quickly).
 
@@ -59,6 +60,9 @@ narrow filter matched too many rows to list (counting would then check most of t
 
 _R = FileRecord.__table__  # type: ignore[attr-defined]
 _D = FileDamage.__table__  # type: ignore[attr-defined]
+_FLAGGED = _R.c.conservation == true()  # the form of the condition of ix_filerecord_conservation
+CONSERVATION_IDS = select(_R.c.id).where(_FLAGGED)
+"""The files for conservation first, read from their partial index."""
 
 
 class Sort(StrEnum):
@@ -200,12 +204,17 @@ def _conditions(session: Session, principal: Principal, f: InventoryFilter) -> _
         conds.append(_R.c.review_state == f.state.value)
     if f.conflicted:
         conds.append(_R.c.conflicted.is_(True))
-    if f.conservation:
-        conds.append(_R.c.conservation == true())  # the form of the partial index's condition
     if f.severity is not None and not f.damage:
         conds.append(_R.c.max_severity == f.severity)
     narrowed: set[str] | None = None
     countable = True
+    if f.conservation:  # few files: their ids come from the partial index that holds only them
+        ids = _narrow_ids(session, CONSERVATION_IDS)
+        if ids is None:
+            conds.append(_FLAGGED)
+            countable = False
+        else:
+            narrowed = set(ids)
     if f.damage:
         damage = [_D.c.damage_type == f.damage.value]
         if f.severity is not None:

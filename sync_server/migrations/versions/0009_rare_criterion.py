@@ -79,7 +79,7 @@ def upgrade() -> None:
     op.create_index(
         INDEX,
         "filerecord",
-        ["campaign_id", "agency_code"],
+        ["agency_code", "campaign_id"],
         sqlite_where=sa.text("conservation = 1"),
         postgresql_where=sa.text("conservation"),
     )
