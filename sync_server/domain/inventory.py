@@ -36,19 +36,10 @@ from common.protocol import Change, ChangeStatus, PushRequest
 from common.text import fold
 from common.vocab import Carrier, Criterion, DamageType, ReviewState, Role
 from sync_server.auth import Principal
-from sync_server.domain import photos, review
+from sync_server.domain import photos, review, standing
 from sync_server.domain.audit import audit
 from sync_server.domain.ingest import push
-from sync_server.models import (
-    Agency,
-    FileDamage,
-    FileRecord,
-    Fonds,
-    ListConfirmation,
-    NilReport,
-    User,
-    Visit,
-)
+from sync_server.models import Agency, FileDamage, FileRecord, Fonds, ListConfirmation, NilReport
 from sync_server.storage.base import PhotoStore
 
 PAGE_SIZE = 50
@@ -290,7 +281,7 @@ def list_inventory(
 
 
 def _row(r: Any) -> InventoryRow:
-    data = _data(r["data"])
+    data = r["data"] if isinstance(r["data"], dict) else json.loads(r["data"])
     return InventoryRow(
         id=r["id"],
         agency_code=r["agency_code"],
@@ -354,19 +345,13 @@ class FileRef:
 
 
 @dataclass(frozen=True)
-class OpenVisit:
-    started_at: dt.datetime
-    surveyor: str | None
-
-
-@dataclass(frozen=True)
 class ConfirmBlockers:
     """What keeps an agency head from confirming the list: files sent back for correction, visits
     still open on a tablet, files with conflicting versions. Empty when the list may be confirmed."""
 
     sent_back: list[FileRef]
     sent_back_total: int
-    open_visits: list[OpenVisit]
+    open_visits: list[standing.OpenVisit]
     conflicted: int
 
     def __bool__(self) -> bool:
@@ -386,37 +371,24 @@ SHOWN_FILES = 10
 
 def confirm_blockers(session: Session, agency_code: str, campaign_id: str) -> ConfirmBlockers:
     """Why the agency's list for the campaign can't be confirmed now (nothing, when it can)."""
+    facts = standing.agency_facts(session, campaign_id, [agency_code])[agency_code]
+    total = facts.by_state.get(ReviewState.SENT_BACK.value, 0)
     mine = (_R.c.agency_code == agency_code, _R.c.campaign_id == campaign_id, _R.c.deleted == false())
-    sent_back = (*mine, _R.c.review_state == ReviewState.SENT_BACK.value)
-    files = session.execute(
-        select(_R.c.id, _R.c.file_no, _R.c.title)
-        .where(*sent_back)
-        .order_by(func.length(_R.c.file_no), _R.c.file_no, _R.c.id)
-        .limit(SHOWN_FILES)
-    ).all()
-    total = session.execute(select(func.count()).where(*sent_back)).scalar_one() if files else 0
+    files: list[Any] = []
+    if total:
+        query = select(_R.c.id, _R.c.file_no, _R.c.title).where(
+            *mine, _R.c.review_state == ReviewState.SENT_BACK.value
+        )
+        files = list(
+            session.execute(query.order_by(func.length(_R.c.file_no), _R.c.file_no).limit(SHOWN_FILES))
+        )
     conflicted = session.execute(select(func.count()).where(*mine, _R.c.conflicted == true())).scalar_one()
-    v, u = Visit.__table__.c, User.__table__.c  # type: ignore[attr-defined]
-    visits = session.execute(
-        select(v.started_at, v.data, u.full_name, u.username)
-        .select_from(Visit.__table__.outerjoin(User.__table__, u.id == v.updated_by))  # type: ignore[attr-defined]
-        .where(v.agency_code == agency_code, v.campaign_id == campaign_id, v.deleted == false())
-        .order_by(v.started_at)
-    ).all()
     return ConfirmBlockers(
         sent_back=[FileRef(rid, no, title) for rid, no, title in files],
-        sent_back_total=int(total),
-        open_visits=[
-            OpenVisit(started, full_name or username)
-            for started, data, full_name, username in visits
-            if not _data(data).get("ended_at")
-        ],
+        sent_back_total=total,
+        open_visits=facts.open_visits,
         conflicted=int(conflicted),
     )
-
-
-def _data(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else json.loads(value)
 
 
 def confirm_list(

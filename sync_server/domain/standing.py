@@ -40,6 +40,14 @@ class ComplianceStatus(Vocab):
         return self in (ComplianceStatus.LISTED, ComplianceStatus.NIL_REPORT)
 
 
+@dataclass(frozen=True)
+class OpenVisit:
+    """A visit started and not ended yet (on a tablet that has synced it)."""
+
+    started_at: dt.datetime
+    surveyor: str | None
+
+
 @dataclass
 class AgencyFacts:
     """What is known of one agency in one campaign (or in all of them)."""
@@ -55,8 +63,7 @@ class AgencyFacts:
     """Number and date of the nil report's document."""
     confirmed_at: dt.datetime | None = None
     last_visit: dt.datetime | None = None
-    open_visits: int = 0
-    """Visits started and not ended yet."""
+    open_visits: list[OpenVisit] = field(default_factory=list)
     surveyor: str | None = None
 
 
@@ -144,5 +151,6 @@ def agency_facts(
         if wanted(code):
             agency = of(code)
             agency.last_visit, agency.surveyor = started, full_name or username
-            agency.open_visits += 0 if ended else 1
+            if not ended:
+                agency.open_visits.append(OpenVisit(started, agency.surveyor))
     return facts
