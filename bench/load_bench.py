@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from rawhttp import Connection, HTTPError  # noqa: E402
 from sync_bench import bench_database, free_port, make_records, start_server  # noqa: E402
 
+from common.protocol import PROTOCOL_VERSION  # noqa: E402
 from sync_server.config import Settings  # noqa: E402
 from tests.images import noise_jpeg  # noqa: E402
 
@@ -113,7 +114,7 @@ async def device(http: Client, token: str, work: Work, n: int, stats: Stats, sta
             stats.photo_bytes += len(photo)
 
         while True:
-            params = {"cursor": cursor, "limit": 500}
+            params = {"cursor": cursor, "limit": 500, "protocol": PROTOCOL_VERSION}
             resp = await call(
                 http, stats, "pull", "GET", "/api/v1/sync/pull", (200,), params=params, headers=headers
             )

@@ -28,6 +28,7 @@ from load_bench import add_world, cpu_seconds, database_cpu, enroll_all, make_wo
 from rawhttp import Connection  # noqa: E402
 from sync_bench import bench_database, free_port, start_server  # noqa: E402
 
+from common.protocol import PROTOCOL_VERSION  # noqa: E402
 from tests.images import noise_jpeg  # noqa: E402
 
 Request = tuple[str, str, dict[str, Any]]
@@ -51,12 +52,12 @@ def kinds(token: str, count: int) -> dict[str, Callable[[int], Request]]:
         "pull 100": lambda i: (
             "GET",
             "/api/v1/sync/pull",
-            {"params": {"cursor": 0, "limit": 100}, "headers": auth},
+            {"params": {"cursor": 0, "limit": 100, "protocol": PROTOCOL_VERSION}, "headers": auth},
         ),
         "pull empty": lambda i: (
             "GET",
             "/api/v1/sync/pull",
-            {"params": {"cursor": 10**12, "limit": 100}, "headers": auth},
+            {"params": {"cursor": 10**12, "limit": 100, "protocol": PROTOCOL_VERSION}, "headers": auth},
         ),
         "photo HEAD": lambda i: ("HEAD", f"/api/v1/photos/{digests[i]}", {"headers": auth}),
         "photo PATCH": lambda i: (

@@ -90,7 +90,7 @@ def make_records(n: int, fonds_id: str, rng: random.Random) -> list[dict[str, An
                 "start_date": f"{year}-{rng.randint(1, 12):02d}",
                 "end_date": f"{year + rng.randint(0, 3)}",
                 "leaves": rng.randint(1, 300),
-                "criteria": rng.sample(["permanent", "collected", "damaged"], k=rng.randint(1, 2)),
+                "criteria": rng.sample(["permanent", "collected", "damaged", "rare"], k=rng.randint(1, 2)),
                 "carrier": "paper",
                 "damages": [
                     {"type": d, "severity": rng.randint(1, 4), "readability": "partial"}
@@ -274,7 +274,7 @@ def raw_rows(records: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
 
 RAW_TABLE = """CREATE TABLE rec (id TEXT PRIMARY KEY, agency_code TEXT, version INT, rev INT,
  deleted INT, conflicted INT, seq BIGINT, created_at TEXT, updated_at TEXT, data TEXT, fonds_id TEXT,
- file_no TEXT, title TEXT, title_folded TEXT, carrier TEXT, criteria TEXT, rare INT, leaves INT,
+ file_no TEXT, title TEXT, title_folded TEXT, carrier TEXT, criteria TEXT, conservation INT, leaves INT,
  max_severity INT, review_state TEXT)"""
 RAW_UPSERT = (
     "INSERT INTO rec VALUES ({}) ON CONFLICT (id) DO UPDATE SET version = excluded.version, "

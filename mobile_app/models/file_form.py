@@ -7,7 +7,7 @@ import uuid
 from dataclasses import asdict, dataclass
 from typing import Any, ClassVar
 
-from common.schemas import FileRecord
+from common.schemas import FileRecord, fold_rare_flag
 from common.vocab import DamageType, Readability, Retention
 from mobile_app.models.draft_form import DraftForm, draft_key
 from mobile_app.models.forms import date_display, date_input, number_input, text_input
@@ -67,10 +67,10 @@ class FileRecordForm(DraftForm):
             "languages": ["vi"],
             "carrier": "paper",
             "criteria": [],
-            "rare": False,
         }
 
     def load_record(self, data: dict[str, Any]) -> None:
+        data = fold_rare_flag(data)  # pulled or saved by a version that kept "rare" apart
         for name in (
             "fonds_id",
             "box_id",
@@ -79,7 +79,6 @@ class FileRecordForm(DraftForm):
             "retention",
             "access",
             "carrier",
-            "rare",
         ):
             if data.get(name) is not None:
                 self.values[name] = data[name]
@@ -106,6 +105,8 @@ class FileRecordForm(DraftForm):
 
     def load_draft(self, data: dict[str, Any]) -> None:
         super().load_draft(data)
+        legacy = {"criteria": self.values["criteria"], "rare": self.values.pop("rare", False)}
+        self.values["criteria"] = fold_rare_flag(legacy)["criteria"]  # a draft kept by a version before
         self.damages = {k: DamageState(**v) for k, v in data.get("damages", {}).items()}
         self.photos = list(data.get("photos", []))
 
@@ -126,7 +127,6 @@ class FileRecordForm(DraftForm):
             "languages": v["languages"],
             "carrier": v["carrier"],
             "criteria": v["criteria"],
-            "rare": v["rare"],
             "damages": [self._damage_payload(code) for code in self.damage_order()],
             "photos": self.photos,
         }

@@ -133,7 +133,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "carrier": ("Vật mang tin", "Carrier"),
     "criteria": ("Tiêu chí thuộc diện số hóa", "Criteria"),
     "rules_section": ("Tiêu chí, bảo quản, ngôn ngữ", "Criteria, retention, language"),
-    "rare": ("Tài liệu quý, hiếm", "Rare and precious"),
     "notes": ("Ghi chú", "Notes"),
     "damages": ("Tình trạng vật lý (hư hỏng)", "Physical condition (damage)"),
     "severity": ("Mức độ", "Severity"),

@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from common.protocol import ChangeStatus, PullResponse, PushRequest, PushResponse
+from common.protocol import PROTOCOL_VERSION, ChangeStatus, PullResponse, PushRequest, PushResponse
 from mobile_app.store import LocalStore
 from mobile_app.sync.retry import RetryPolicy
 
@@ -196,7 +196,9 @@ class SyncEngine:
         total = 0
         while True:
             resp = self._request(
-                "GET", "/api/v1/sync/pull", params={"cursor": self.store.cursor(), "limit": limit}
+                "GET",
+                "/api/v1/sync/pull",
+                params={"cursor": self.store.cursor(), "limit": limit, "protocol": PROTOCOL_VERSION},
             )
             page = PullResponse.model_validate_json(resp.content)
             restart = self.store.apply_pulled(page.changes, page.cursor, page.agencies)

@@ -203,7 +203,6 @@ def _rules(ui: Ui, f: FileRecordForm) -> ft.Control:
             ]
         ),
         error_text(e("criteria")),
-        checkbox(ui.t("rare"), bool(f.values["rare"]), lambda on: f.set("rare", on), wrap=True),
         ft.Text(ui.t("retention"), size=17, weight=ft.FontWeight.W_500),
         radios(
             f.values["retention"],

@@ -7,6 +7,7 @@ import time
 
 from PIL import Image
 
+from common.protocol import ChangeResult, ChangeStatus, PulledChange
 from tests.tablet.conftest import jpeg_bytes
 from tests.tablet.worlds import pull_world
 
@@ -100,6 +101,51 @@ def test_damage_checklist_needs_severity_and_describes_other(make_container) -> 
     assert not form.flagged_for_conservation
     form.update_damage("crumbling", readability="difficult")
     assert form.flagged_for_conservation
+
+
+def test_a_file_ticked_only_rare_and_precious_is_saved(make_container) -> None:  # type: ignore[no-untyped-def]
+    c = make_container()
+    form = _form(c)
+    form.set("file_no", "9")
+    form.set("title", "Sắc phong triều Nguyễn cho làng Phước Kiều")
+    form.toggle("criteria", "rare", True)
+    assert form.save(), form.errors.errors
+    assert form.record.data["criteria"] == ["rare"] and "rare" not in form.record.data
+    outbox = [e for e in c.store.outbox(100) if e.type == "file_record"]
+    assert [e.id for e in outbox] == [form.record_id]
+
+
+def test_files_kept_with_the_old_rare_flag_open_with_the_criterion(make_container) -> None:  # type: ignore[no-untyped-def]
+    """Records pulled (or drafts typed) before the update still carry ``rare: true``."""
+    c = make_container()
+    form = _form(c)
+    _fill(form)
+    assert form.save()
+    legacy = {**form.record.data, "criteria": ["permanent"], "rare": True}  # as kept before the update
+    c.store.apply_results(
+        [ChangeResult(id=form.record_id, type="file_record", rev=1, status=ChangeStatus.APPLIED, version=1)]
+    )
+    c.store.apply_pulled(
+        [PulledChange(seq=99, type="file_record", id=form.record_id, version=3, agency_code=A, data=legacy)],
+        99,
+    )
+    again = c.file_form(A, form.record_id)
+    assert again.values["criteria"] == ["permanent", "rare"] and "rare" not in again.values
+    assert again.save(), again.errors.errors
+    assert again.record.data["criteria"] == ["permanent", "rare"] and "rare" not in again.record.data
+
+    draft_id = "5e0b0b43-8c3e-4c47-9f9e-2d0f7f3c0d11"
+    values = {
+        "fonds_id": form.values["fonds_id"],
+        "file_no": "10",
+        "title": "Gia phả",
+        "criteria": [],
+        "rare": True,
+    }
+    c.store.save_draft(f"file_record:{draft_id}", "file_record", {"values": values}, A)
+    drafted = c.file_form(A, draft_id)
+    assert drafted.values["criteria"] == ["rare"] and "rare" not in drafted.values
+    assert drafted.save(), drafted.errors.errors
 
 
 def test_photos_are_downscaled_content_addressed_with_thumbnails(make_container) -> None:  # type: ignore[no-untyped-def]

@@ -1,5 +1,8 @@
 """The catalogue (danh mục hồ sơ thuộc diện số hóa): a summary sheet, then one sheet per agency.
 
+A file a damage leaves hard to read is listed with what it needs first (*Xử lý*: conservation
+before digitization) and counted apart on the summary sheet.
+
 Rows are read in archival order (fonds, inventory, box, file number; numbers compared as numbers
 where they are numbers) in chunks through a streaming cursor, and written to a write-only workbook,
 so memory does not grow with the number of files.
@@ -11,6 +14,7 @@ from typing import IO, Any
 
 from sqlalchemy import ColumnElement, Connection, case, func, select
 
+from common.vocab import Criterion
 from sync_server.domain.exports import tables as t
 from sync_server.domain.exports import wording as w
 from sync_server.domain.exports.base import ExportFilters, Progress, Scope, scoped
@@ -48,7 +52,7 @@ COLUMNS = (
     Column("Tình trạng vật lý", 40),
     Column("Mức độ hư hỏng nặng nhất", 14),
     Column("Tiêu chí", 40),
-    Column("Quý, hiếm", 9),
+    Column("Xử lý", 22),
     Column("Trạng thái duyệt", 14),
     Column("Ghi chú", 30),
 )
@@ -63,6 +67,7 @@ SUMMARY_COLUMNS = (
     Column("Số trang", 10),
     Column("Hồ sơ quý, hiếm", 10),
     Column("Hồ sơ có hư hỏng", 10),
+    Column("Hồ sơ khó đọc (tu bổ trước)", 12),
     Column("Hồ sơ đã duyệt", 10),
     Column("Trang tính", 18),
 )
@@ -102,8 +107,9 @@ def _summary(conn: Connection, filters: ExportFilters, scope: Scope) -> list[tup
             func.count(),
             func.sum(func.coalesce(f.leaves, 0)),
             func.sum(func.coalesce(f.pages, 0)),
-            func.sum(case((f.rare.is_(True), 1), else_=0)),
+            func.sum(case((f.criteria.like(f"%{Criterion.RARE.value}%"), 1), else_=0)),
             func.sum(case((f.max_severity > 0, 1), else_=0)),
+            func.sum(case((f.conservation.is_(True), 1), else_=0)),
             func.sum(case((f.review_state == "approved", 1), else_=0)),
         )
         .select_from(t.file_record.join(t.agency, a.code == f.agency_code))
@@ -126,7 +132,7 @@ def _rows_query(filters: ExportFilters, scope: Scope) -> Any:
             f.title,
             f.carrier,
             f.criteria,
-            f.rare,
+            f.conservation,
             f.leaves,
             f.pages,
             f.max_severity,
@@ -194,7 +200,7 @@ def _write_summary(wb: Any, summary: list[tuple[Any, ...]], sheet_names: dict[st
     if not summary:
         sheet.note("Không có hồ sơ nào phù hợp điều kiện lọc.")
         return
-    sheet.append_total([None, "Tổng cộng", None, *totals((r[2:] for r in summary), 7), None])
+    sheet.append_total([None, "Tổng cộng", None, *totals((r[2:] for r in summary), 8), None])
 
 
 def _cells(sheet: SheetWriter, stt: int, row: Any) -> list[Any]:
@@ -206,7 +212,7 @@ def _cells(sheet: SheetWriter, stt: int, row: Any) -> list[Any]:
         title,
         carrier,
         criteria,
-        rare,
+        conservation,
         leaves,
         pages,
         severity,
@@ -232,7 +238,7 @@ def _cells(sheet: SheetWriter, stt: int, row: Any) -> list[Any]:
         safe_text(w.damage_text(data.get("damages"))),
         w.SEVERITY.get(severity),
         w.criteria_text(criteria),
-        w.RARE if rare else None,
+        w.CONSERVATION if conservation else None,
         w.label(w.REVIEW_STATE, state),
         safe_text(data.get("notes")),
     ]

@@ -1,4 +1,5 @@
-"""The columns exports read, as lightweight SQLAlchemy Core tables.
+"""The columns exports read (and the agency standing they share with the pages, in
+:mod:`sync_server.domain.standing`), as lightweight SQLAlchemy Core tables.
 
 Exports run in a worker that should stay small, so they query with Core and do not import the
 SQLModel classes of :mod:`sync_server.models`; ``tests/exports/test_tables.py`` checks that every
@@ -8,6 +9,7 @@ column named here exists there with the same name.
 from __future__ import annotations
 
 from sqlalchemy import JSON, Boolean, Date, Integer, String, case, column, func, table
+from sqlmodel.sql.sqltypes import UTCDateTime
 
 from common.vocab import DigitizationState
 
@@ -54,7 +56,7 @@ file_record = table(
     column("title", String),
     column("carrier", String),
     column("criteria", String),
-    column("rare", Boolean),
+    column("conservation", Boolean),
     column("leaves", Integer),
     column("pages", Integer),
     column("max_severity", Integer),
@@ -75,6 +77,7 @@ file_damage = table(
 nil_report = table(
     "nilreport",
     column("id", String),
+    column("seq", Integer),
     column("agency_code", String),
     column("campaign_id", String),
     column("doc_number", String),
@@ -83,6 +86,34 @@ nil_report = table(
     column("deleted", Boolean),
     column("data", JSON),
 )
+
+visit = table(
+    "visit",
+    column("agency_code", String),
+    column("campaign_id", String),
+    column("started_at", UTCDateTime()),
+    column("updated_by", Integer),
+    column("deleted", Boolean),
+    column("data", JSON),
+)
+
+list_confirmation = table(
+    "listconfirmation",
+    column("agency_code", String),
+    column("campaign_id", String),
+    column("at", UTCDateTime()),
+)
+
+campaign_count = table(
+    "campaigncount",
+    column("campaign_id", String),
+    column("kind", String),
+    column("key1", String),
+    column("key2", String),
+    column("n", Integer),
+)
+
+app_user = table("app_user", column("id", Integer), column("username", String), column("full_name", String))
 
 file_digitization = table(
     "filedigitization",
@@ -103,12 +134,28 @@ digitized = file_digitization.c.state == DigitizationState.ACCEPTED.value
 digitized_pages = case((digitized, func.coalesce(scan_master.c.pages, file_record.c.pages, 0)), else_=0)
 """Pages of a digitized file: its master's, or the record's for a file accepted without one."""
 
-ALL = (agency, campaign, fonds, box, file_record, file_damage, nil_report, file_digitization, scan_master)
+ALL = (
+    agency,
+    campaign,
+    fonds,
+    box,
+    file_record,
+    file_damage,
+    nil_report,
+    visit,
+    list_confirmation,
+    campaign_count,
+    app_user,
+    file_digitization,
+    scan_master,
+)
 __all__ = [
     "ALL",
     "agency",
+    "app_user",
     "box",
     "campaign",
+    "campaign_count",
     "digitized",
     "digitized_pages",
     "file_damage",
@@ -116,6 +163,8 @@ __all__ = [
     "file_record",
     "files_with_digitization",
     "fonds",
+    "list_confirmation",
     "nil_report",
     "scan_master",
+    "visit",
 ]
