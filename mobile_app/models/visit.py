@@ -11,7 +11,7 @@ from common.errors import FieldError, field_error
 from common.schemas import Box, Fonds, Visit
 from common.text import fold
 from mobile_app.models.base import Clock, Observable, utc_now
-from mobile_app.models.file_form import new_file_draft
+from mobile_app.models.file_form import NewFiles
 from mobile_app.models.forms import FieldErrors, number_input, text_input, validate
 from mobile_app.models.home import current_campaign
 from mobile_app.models.i18n import t
@@ -70,11 +70,13 @@ class VisitModel(Observable):
         labels: LabelService,
         agency_code: str,
         clock: Clock = utc_now,
+        new_files: NewFiles | None = None,
     ) -> None:
         super().__init__()
         self.store = store
         self.prefs = prefs
         self.labels = labels
+        self.new_files = new_files or NewFiles()
         self.agency_code = agency_code
         self.clock = clock
         agency = store.get("agency", agency_code)
@@ -128,7 +130,7 @@ class VisitModel(Observable):
             else []
         )
         self._load_files()
-        self.drafts = self.store.drafts("file_record", self.agency_code)
+        self.drafts = self._drafts()
         nil = [
             r
             for r in self.store.records("nil_report", self.agency_code)
@@ -314,7 +316,7 @@ class VisitModel(Observable):
     # --- files, drafts, nil report -------------------------------------------------------------
 
     def new_file(self) -> str:
-        """Start a new file in the selected box (or fonds); returns the draft's record id."""
+        """Start a new file in the selected box (or fonds); returns its record id (a draft once changed)."""
         preset: dict[str, Any] = {"campaign_id": self.campaign_id}
         if self.visit_open and self.visit is not None:
             preset["visit_id"] = self.visit["id"]
@@ -328,9 +330,15 @@ class VisitModel(Observable):
             )
         elif self.selected_fonds_id:
             preset["fonds_id"] = self.selected_fonds_id
-        record_id = new_file_draft(self.store, self.agency_code, preset)
-        self.refresh()
-        return record_id
+        return self.new_files.start(preset)
+
+    def _drafts(self) -> list[Draft]:
+        """Drafts of files the surveyor changed; untouched ones that older versions stored are dropped."""
+        drafts = self.store.drafts("file_record", self.agency_code)
+        for draft in drafts:
+            if "touched" not in draft.data:
+                self.store.delete_draft(draft.key)
+        return [d for d in drafts if "touched" in d.data]
 
     def discard_draft(self, key: str) -> None:
         self.store.delete_draft(key)

@@ -101,20 +101,48 @@ def test_find_a_box_by_typed_code_or_label_image(make_container) -> None:  # typ
     assert v.message == "Ảnh không có nhãn hộp SaoLuu"
 
 
-def test_new_file_in_a_box_is_a_draft_with_the_box_preset(make_container) -> None:  # type: ignore[no-untyped-def]
+def test_new_file_in_a_box_has_the_box_preset_and_is_a_draft_once_changed(make_container) -> None:  # type: ignore[no-untyped-def]
     c = make_container()
     v = _visit_with_fonds(c)
     v.start_visit()
     v.box_form.values.update(inventory_no="3", box_no="45")
     box = v.add_box()
     rid = v.new_file()
-    assert [d.key for d in v.drafts] == [f"file_record:{rid}"]
     form = c.file_form(A, rid)
     assert form.values["box_id"] == box["id"] and form.values["fonds_id"] == box["fonds_id"]  # type: ignore[index]
     assert (form.values["inventory_no"], form.values["box_no"]) == ("3", "0045")
     assert form.values["visit_id"] == v.visit["id"] and form.values["campaign_id"] == CAMPAIGN_ID  # type: ignore[index]
+    form.set("title", "Công văn đi năm 1990")
+    form.flush()
+    v.refresh()
+    assert [d.key for d in v.drafts] == [f"file_record:{rid}"]
+    assert v.drafts[0].data["values"]["box_id"] == box["id"]  # type: ignore[index]
     v.discard_draft(f"file_record:{rid}")
     assert v.drafts == []
+
+
+def test_add_file_then_back_leaves_no_empty_draft(make_container) -> None:  # type: ignore[no-untyped-def]
+    c = make_container()
+    v = _visit_with_fonds(c)
+    v.box_form.values.update(box_no="1")
+    v.add_box()
+    untouched = c.file_form(A, v.new_file())
+    untouched.flush()  # what leaving the screen does
+    v.refresh()
+    assert v.drafts == [] and c.store.drafts() == []
+    assert c.settings().unsynced() == 2  # the fonds and the box; no draft to guard at sign-out
+
+
+def test_untouched_drafts_of_earlier_versions_are_dropped(make_container) -> None:  # type: ignore[no-untyped-def]
+    c = make_container()
+    v = _visit_with_fonds(c)
+    c.store.save_draft("file_record:old", "file_record", {"values": {"fonds_id": v.selected_fonds_id}}, A)
+    touched = c.file_form(A, v.new_file())
+    touched.set("file_no", "7")
+    touched.flush()
+    v.refresh()
+    assert [v.draft_label(d) for d in v.drafts] == ["7 – (chưa có tiêu đề)"]
+    assert c.store.get_draft("file_record:old") is None
 
 
 def test_file_list_is_searched_without_accents_and_filtered_by_box(make_container) -> None:  # type: ignore[no-untyped-def]
