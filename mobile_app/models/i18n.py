@@ -70,6 +70,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     # visit
     "visit_none": ("Chưa bắt đầu khảo sát tại cơ quan này", "No visit started at this agency"),
     "start_visit": ("Bắt đầu khảo sát", "Start visit"),
+    "nil_filed": (
+        "Cơ quan báo cáo không có tài liệu thuộc diện: văn bản số {number} ngày {date}, {signer} ký",
+        "Nil report filed: document {number} of {date}, signed by {signer}",
+    ),
+    "open_nil": ("Xem báo cáo không có tài liệu", "Open the nil report"),
     "end_visit": ("Kết thúc khảo sát", "End visit"),
     "visit_started": ("Đang khảo sát từ {when}", "Visit started {when}"),
     "visit_ended": ("Đã khảo sát {start} – {end}", "Visited {start} – {end}"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from pathlib import Path
 from typing import Any
@@ -12,9 +13,9 @@ from common.schemas import Box, Fonds, Visit
 from common.text import fold
 from mobile_app.models.base import Clock, Observable, utc_now
 from mobile_app.models.file_form import NewFiles
-from mobile_app.models.forms import FieldErrors, number_input, text_input, validate
+from mobile_app.models.forms import FieldErrors, date_display, number_input, text_input, validate
 from mobile_app.models.home import current_campaign
-from mobile_app.models.i18n import t
+from mobile_app.models.i18n import local_time, t
 from mobile_app.models.labels import LabelService
 from mobile_app.models.prefs import Preferences
 from mobile_app.models.qrscan import DecoderUnavailable, UnreadableImage, decode_qr
@@ -174,6 +175,30 @@ class VisitModel(Observable):
     @property
     def visit_open(self) -> bool:
         return self.visit is not None and not self.visit.get("ended_at")
+
+    @property
+    def can_start_visit(self) -> bool:
+        """A visit can start unless one is open or the agency's nil report is filed."""
+        return not self.visit_open and self.nil_report is None
+
+    def status_text(self) -> str:
+        """The agency's state this campaign: its nil report, else where the visit stands."""
+        if self.nil_report is not None:
+            d = self.nil_report.data
+            return t(
+                "nil_filed",
+                self.lang,
+                number=d.get("doc_number") or "",
+                date=date_display(d.get("doc_date")),
+                signer=d.get("signer_name") or "",
+            )
+        if self.visit is None:
+            return t("visit_none", self.lang)
+        start = local_time(dt.datetime.fromisoformat(self.visit["started_at"]))
+        if self.visit_open:
+            return t("visit_started", self.lang, when=start)
+        end = local_time(dt.datetime.fromisoformat(self.visit["ended_at"]))
+        return t("visit_ended", self.lang, start=start, end=end)
 
     def start_visit(self) -> None:
         visit = Visit(

@@ -152,7 +152,10 @@ def test_survey_offline_then_sync_exactly_once_and_send_back(
     ui.wait_for(lambda: ui.label_of("photos") == "1", what="the scan")
     ui.shot("06-nil-report")
     ui.click("Lưu")
-    ui.wait_text("visit-status", r"Chưa bắt đầu")
+    ui.wait_text("visit-status", r"không có tài liệu thuộc diện: văn bản số 125/BC-STC ngày 15/04/2026")
+    assert ui.page.get_by_role("button", name="Bắt đầu khảo sát").count() == 0
+    assert ui.page.get_by_role("button", name="Xem báo cáo không có tài liệu").count() == 1
+    ui.shot("06b-visit-after-nil-report")
 
     # --- the server goes away; work goes on ------------------------------------------------------------
     world.server.stop()
