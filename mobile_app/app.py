@@ -39,11 +39,28 @@ ROUTES = [
 ]
 
 
+LOCALES = {"vi": ft.Locale("vi", "VN"), "en": ft.Locale("en", "US")}
+
+
+def use_locale(lang: str) -> None:
+    """Flutter's own words (the back button's name, menus) in the app's language."""
+
+    def apply() -> None:
+        page = ft.context.page
+        page.locale_configuration = ft.LocaleConfiguration(
+            supported_locales=list(LOCALES.values()), current_locale=LOCALES.get(lang, LOCALES["vi"])
+        )
+        page.update()
+
+    ft.use_effect(apply, [lang])
+
+
 @ft.component
 def App(container: Container, picker: Picker):  # type: ignore[no-untyped-def]
     """Enrollment until the device has a token; then the routed screens."""
     use_observable(container.prefs)
     ui = Ui(container, picker, container.prefs.lang)
+    use_locale(ui.lang)
     if not container.prefs.enrolled:
         return UiContext(ui, lambda: [EnrollScreen()])
     return UiContext(ui, lambda: ft.Router(ROUTES, manage_views=True))

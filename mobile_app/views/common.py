@@ -187,34 +187,93 @@ def dropdown(
     *,
     error: str | None = None,
     col: dict[str, int] | None = FORM_COLS,
-) -> ft.Dropdown:
-    return ft.Dropdown(
+) -> ft.Control:
+    """A choice with its label as accessible name; a long choice ends in an ellipsis, never cut.
+
+    (Flet's M3 ``Dropdown`` shows the choice in a text field, which cannot ellipsise, and exposes
+    no name to screen readers; the M2 one with text options does both.)
+    """
+
+    def option(key: str, text: str) -> ft.dropdownm2.Option:
+        return ft.dropdownm2.Option(
+            key=key,
+            content=ft.Text(
+                text, size=FIELD_TEXT, max_lines=1, no_wrap=True, overflow=ft.TextOverflow.ELLIPSIS
+            ),
+        )
+
+    return ft.DropdownM2(
         label=label,
         value=value,
-        options=[ft.DropdownOption(key=k, text=text) for k, text in options],
-        on_select=lambda e: on_select(e.control.value or None),
-        error_text=error,
+        options=[option(k, text) for k, text in options],
+        on_change=lambda e: on_select(e.control.value or None),
+        error=error,
         text_size=FIELD_TEXT,
         col=col,
         expand=True,
     )
 
 
+def icon_button(icon: ft.IconData, name: str, on_click: Callable[..., Any], **kw: Any) -> ft.Control:
+    """An icon button named ``name`` for screen readers (a tooltip alone gives it no name, and a
+    tooltip beside the label would be read twice)."""
+    return ft.Semantics(
+        label=name, button=True, container=True, content=ft.IconButton(icon, on_click=on_click, **kw)
+    )
+
+
 def radios(
     value: str | None, options: Sequence[tuple[str, str]], on_change: Callable[[str], None]
 ) -> ft.RadioGroup:
+    col = {"xs": 12, "sm": 6} if len(options) <= 2 else {"xs": 12, "sm": 6, "lg": 4}
     return ft.RadioGroup(
         value=value,
         on_change=lambda e: on_change(e.control.value),
-        content=ft.Row(
-            [ft.Radio(value=k, label=text, label_style=ft.TextStyle(size=16)) for k, text in options],
-            wrap=True,
+        content=ft.ResponsiveRow(  # a wrapping Row would put each choice on its own line
+            [
+                ft.Radio(value=k, label=text, label_style=ft.TextStyle(size=16), col=col)
+                for k, text in options
+            ],
             spacing=4,
+            run_spacing=0,
         ),
     )
 
 
-def checkbox(label: str, value: bool, on_change: Callable[[bool], None], *, wrap: bool = False) -> ft.Control:
+def segmented(
+    value: str | None,
+    options: Sequence[tuple[str, str]],
+    on_change: Callable[[str | None], None],
+    *,
+    allow_empty: bool = False,
+) -> ft.SegmentedButton:
+    """A compact single choice filling its width; long labels wrap inside their segment."""
+
+    def changed(e: ft.Event) -> None:
+        chosen = e.control.selected  # type: ignore[attr-defined]
+        on_change(chosen[0] if chosen else None)
+
+    return ft.SegmentedButton(
+        selected=[value] if value else [],
+        allow_empty_selection=allow_empty or not value,
+        show_selected_icon=False,
+        padding=ft.Padding.all(0),
+        segments=[
+            ft.Segment(value=k, label=ft.Text(text, size=15, text_align=ft.TextAlign.CENTER, max_lines=3))
+            for k, text in options
+        ],
+        on_change=changed,
+    )
+
+
+def checkbox(
+    label: str,
+    value: bool,
+    on_change: Callable[[bool], None],
+    *,
+    wrap: bool = False,
+    col: dict[str, int] | None = None,
+) -> ft.Control:
     """A tick box; with ``wrap`` its (long) label wraps and tapping the label ticks it too."""
     if not wrap:
         return ft.Checkbox(
@@ -222,6 +281,7 @@ def checkbox(label: str, value: bool, on_change: Callable[[bool], None], *, wrap
             value=value,
             on_change=lambda e: on_change(bool(e.control.value)),
             label_style=ft.TextStyle(size=16),
+            col=col,
         )
     return ft.Container(
         content=ft.Row(

@@ -8,6 +8,7 @@ from typing import Any
 import flet as ft
 
 from mobile_app.models.photos import PhotoService
+from mobile_app.views.common import icon_button
 
 
 def thumbnails(
@@ -31,11 +32,11 @@ def thumbnails(
                     ft.Container(
                         right=0,
                         top=0,
-                        content=ft.IconButton(
+                        content=icon_button(
                             ft.Icons.CLOSE,
-                            tooltip=remove_label,
+                            remove_label,
+                            lambda _e, sha=ref["sha256"]: on_remove(sha),
                             bgcolor=ft.Colors.with_opacity(0.7, ft.Colors.WHITE),
-                            on_click=lambda _e, sha=ref["sha256"]: on_remove(sha),
                         ),
                     ),
                 ],

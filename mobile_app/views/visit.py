@@ -16,6 +16,7 @@ from mobile_app.views.common import (
     dropdown,
     error_text,
     go,
+    icon_button,
     in_background,
     marker,
     screen,
@@ -295,10 +296,10 @@ def _files_section(ui: Ui, m: VisitModel) -> ft.Control:
                     leading=ft.Icon(ft.Icons.EDIT_NOTE),
                     title=ft.Text(m.draft_label(d), size=17),
                     subtitle=ft.Text(local_time(d.updated_at), size=14),
-                    trailing=ft.IconButton(
+                    trailing=icon_button(
                         ft.Icons.DELETE_OUTLINE,
-                        tooltip=ui.t("discard_draft"),
-                        on_click=lambda _e, k=d.key: m.discard_draft(k),
+                        f"{ui.t('discard_draft')}: {m.draft_label(d)}",
+                        lambda _e, k=d.key: m.discard_draft(k),
                     ),
                     on_click=lambda _e, r=rid: go(f"/agency/{code}/record/{r}"),
                     min_height=TOUCH,

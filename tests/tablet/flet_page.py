@@ -1,14 +1,36 @@
-"""Driving the Flet web app in Chromium through Flutter's semantics tree (see FLET-NOTES.md)."""
+"""Driving the Flet web app in Chromium through Flutter's semantics tree (see FLET-NOTES.md).
+
+No fixed pauses: every step waits for something it can see. Playwright's locators wait for their
+element; :meth:`FletPage.wait_text` and :meth:`FletPage.wait_for` poll a condition; a screenshot
+waits until the canvas has stopped changing (the accessibility tree updates before it repaints).
+"""
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-SETTLE = 1.5  # the accessibility tree updates before the canvas repaints
+BACK_NAMES = ("Quay lại", "Back")  # Flutter's back button, in the app's language
+POLL = 0.1
+NEXT_FRAME = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))"
+FOCUS_MOVED_TO_TEXT = (
+    "before => document.activeElement !== before"
+    " && ['INPUT', 'TEXTAREA'].includes(document.activeElement?.tagName)"
+)
+
+
+def poll(check: Callable[[], bool], timeout: float, interval: float = POLL) -> bool:
+    """Call ``check`` until it is true (True) or ``timeout`` seconds have passed (False)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if check():
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(interval)
 
 
 class FletPage:
@@ -22,10 +44,10 @@ class FletPage:
         return self
 
     def ready(self) -> None:
+        """The first frame is drawn and the semantics tree, turned on, holds the screen's controls."""
         self.page.wait_for_selector("#loading", state="detached", timeout=60_000)
         self.page.locator("flt-semantics-placeholder").evaluate("e => e.click()")
-        self.page.wait_for_selector("flt-semantics", timeout=30_000)
-        time.sleep(0.5)
+        self.page.wait_for_selector("flt-semantics[role]", timeout=30_000)
 
     def reload(self) -> None:
         self.page.reload()
@@ -48,30 +70,30 @@ class FletPage:
 
     def wait_text(self, identifier: str, pattern: str, timeout: float = 30) -> str:
         """Wait until the marker's text matches ``pattern`` (a regular expression)."""
-        deadline = time.time() + timeout
-        last = ""
-        while time.time() < deadline:
+        seen = [""]
+
+        def matches() -> bool:
             try:
-                last = self.text_of(identifier)
-            except Exception:  # not on screen yet
-                last = ""
-            if re.search(pattern, last):
-                return last
-            time.sleep(0.2)
+                seen[0] = self.text_of(identifier) if self.has_marker(identifier) else ""
+            except Exception:  # re-rendered while being read
+                seen[0] = ""
+            return re.search(pattern, seen[0]) is not None
+
+        if poll(matches, timeout):
+            return seen[0]
         self.page.screenshot(path=str(self.shots / f"failed-{identifier}.png"))
         nodes = self.page.locator("[flt-semantics-identifier]").evaluate_all(
             "els => els.map(e => e.getAttribute('flt-semantics-identifier') + '=' + e.innerText)"
         )
-        raise AssertionError(f"{identifier!r}: {last!r} never matched {pattern!r}; markers: {nodes}")
+        raise AssertionError(f"{identifier!r}: {seen[0]!r} never matched {pattern!r}; markers: {nodes}")
 
     def wait_for(self, check: Callable[[], bool], timeout: float = 30, what: str = "") -> None:
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if check():
-                return
-            time.sleep(0.2)
-        self.page.screenshot(path=str(self.shots / "failed-wait.png"))
-        raise AssertionError(f"timed out waiting for {what}")
+        if not poll(check, timeout):
+            self.page.screenshot(path=str(self.shots / "failed-wait.png"))
+            raise AssertionError(f"timed out waiting for {what}")
+
+    def has_marker(self, identifier: str) -> bool:
+        return self.page.locator(f'[flt-semantics-identifier="{identifier}"]').count() > 0
 
     def button(self, name: str, nth: int | None = None) -> Any:
         loc = self.page.get_by_role("button", name=name, exact=True)
@@ -83,10 +105,21 @@ class FletPage:
     def has_text(self, text: str) -> bool:
         return self.page.get_by_text(text, exact=False).count() > 0
 
+    def box(self, name: str, role: str = "button", nth: int = 0) -> dict[str, float]:
+        """The on-screen rectangle (x, y, width, height) of the ``nth`` element named ``name``."""
+        loc = self.page.get_by_role(role, name=name, exact=True).nth(nth)
+        loc.wait_for(state="visible")
+        rect = loc.bounding_box()
+        assert rect is not None, name
+        return rect  # type: ignore[no-any-return]
+
     # --- acting --------------------------------------------------------------------------------
 
+    def _visible(self, role: str, name: str) -> Any:
+        return self.page.get_by_role(role, name=name, exact=True).filter(visible=True)
+
     def click(self, name: str, nth: int | None = None, role: str = "button") -> None:
-        loc = self.page.get_by_role(role, name=name, exact=True).filter(visible=True)
+        loc = self._visible(role, name)
         try:
             (loc.nth(nth) if nth is not None else loc.last).click(timeout=15_000)
         except Exception as exc:
@@ -96,36 +129,50 @@ class FletPage:
             )
             raise AssertionError(f"no {role} {name!r} to click; there are: {names}") from exc
         self.page.mouse.move(2, 400)  # a hovering pointer leaves tooltips that rename the buttons
-        time.sleep(0.4)
+
+    def click_any(self, names: Sequence[str], role: str = "button") -> None:
+        """Click the first of ``names`` that is on screen (waiting for one to appear)."""
+        found: list[str] = []
+
+        def present() -> bool:
+            found[:] = [n for n in names if self._visible(role, n).count()]
+            return bool(found)
+
+        if not poll(present, 15):
+            raise AssertionError(f"none of {names} on screen")
+        self.click(found[0], role=role)
 
     def click_containing(self, part: str, role: str = "button") -> None:
         """Click the element whose accessible name contains ``part`` (list tiles merge their lines)."""
         self.page.get_by_role(role, name=re.compile(re.escape(part))).first.click()
         self.page.mouse.move(2, 400)
-        time.sleep(0.4)
 
     def click_text(self, text: str) -> None:
         self.page.get_by_text(text).first.click()
-        time.sleep(0.4)
 
     def type(self, label: str, text: str, clear: bool = False) -> None:
+        before = self.page.evaluate_handle("document.activeElement")
         self.textbox(label).click()  # once focused, its accessible name may change (hint shown)
-        time.sleep(0.2)
+        self.page.wait_for_function(FOCUS_MOVED_TO_TEXT, arg=before)
         keyboard = self.page.keyboard
         if clear:
             keyboard.press("Control+a")
             keyboard.press("Backspace")
         if text:
             keyboard.type(text, delay=15)
-        time.sleep(0.3)
+
+    def back(self) -> None:
+        """Press the app bar's back arrow (named in the app's language); wait for the route to change."""
+        before = self.page.url
+        self.click_any(BACK_NAMES)
+        self.wait_for(lambda: self.page.url != before, 15, "the previous screen")
 
     def back_to(self, identifier: str, tries: int = 5) -> None:
         """Press the app bar's back arrow until the marker ``identifier`` is on screen."""
         for _ in range(tries):
-            if self.page.locator(f'[flt-semantics-identifier="{identifier}"]').count():
+            if self.has_marker(identifier) or poll(lambda: self.has_marker(identifier), 2):
                 return
-            self.click("Back")
-            time.sleep(0.8)
+            self.back()
         raise AssertionError(f"never got back to {identifier}")
 
     def tick(self, label: str, nth: int | None = None) -> None:
@@ -138,7 +185,6 @@ class FletPage:
         with self.page.expect_file_chooser() as chooser:
             self.button(button).click()
         chooser.value.set_files([str(f) for f in files])
-        time.sleep(0.5)
 
     def download(self, button: str, dest: Path) -> Path:
         with self.page.expect_download() as dl:
@@ -146,8 +192,17 @@ class FletPage:
         dl.value.save_as(dest)
         return dest
 
-    def shot(self, name: str) -> Path:
-        time.sleep(SETTLE)
+    def shot(self, name: str, timeout: float = 10) -> Path:
+        """A screenshot once the canvas has settled: three captures in a row, each after the next
+        frames were drawn, came out the same (or ``timeout`` passed, e.g. a blinking cursor)."""
         path = self.shots / f"{name}.png"
-        self.page.screenshot(path=str(path))
+        captures: list[bytes] = []
+
+        def settled() -> bool:
+            self.page.evaluate(NEXT_FRAME)
+            captures.append(self.page.screenshot())
+            return len(captures) >= 3 and captures[-1] == captures[-2] == captures[-3]
+
+        poll(settled, timeout, interval=0.05)
+        path.write_bytes(captures[-1])
         return path

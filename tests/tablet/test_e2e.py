@@ -125,9 +125,9 @@ def test_survey_offline_then_sync_exactly_once_and_send_back(
     ui.tick("Tài liệu có giá trị cao bị hư hỏng hoặc có nguy cơ hư hỏng")
     ui.tick("Mủn")
     ui.tick("Ố, ố vàng")
-    ui.choose("3 Nặng", nth=0)
-    ui.choose("Đọc được một phần", nth=0)
-    ui.choose("2 Trung bình", nth=1)
+    ui.click("3 Nặng", nth=0)
+    ui.click("Đọc được một phần", nth=0)
+    ui.click("2 Trung bình", nth=1)
     ui.pick_files("Thêm ảnh", [_photo(tmp_path, "hong.jpg", (4000, 3000), "#806040")])
     ui.wait_for(lambda: ui.label_of("photos") == "1", what="the thumbnail")
     ui.wait_text("form-status", r"Đã lưu nháp")
@@ -141,7 +141,7 @@ def test_survey_offline_then_sync_exactly_once_and_send_back(
     ui.wait_for(lambda: ui.has_text("127 – Tập công văn"), what="the saved file in the list")
 
     # --- a nil report at another agency ----------------------------------------------------------------
-    ui.click("Back")
+    ui.back()
     ui.click_text("Sở Tài chính")
     ui.click("Báo cáo không có tài liệu thuộc diện")
     ui.type("Người ký", "Trần Văn Hùng")
@@ -159,7 +159,7 @@ def test_survey_offline_then_sync_exactly_once_and_send_back(
 
     # --- the server goes away; work goes on ------------------------------------------------------------
     world.server.stop()
-    ui.click("Back")
+    ui.back()
     ui.click_text("Sở Nội vụ")
     ui.type("Mã hộp", "000.00.01.h47-p12-m3-h45")  # as read off a label, typed
     ui.click("Tìm hộp theo mã")
