@@ -108,7 +108,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "more_results": ("… và {n} hồ sơ khác, hãy tìm để thu hẹp", "… and {n} more; search to narrow"),
     "all_boxes": ("Mọi hộp", "All boxes"),
     "label_title": ("Nhãn hộp", "Box label"),
-    "save_png": ("Lưu nhãn PNG", "Save label PNG"),
+    "save_label": ("Lưu nhãn (PDF)", "Save the label (PDF)"),
     "save_sheet_pdf": ("In tờ nhãn các hộp (PDF)", "Label sheet of the boxes (PDF)"),
     "saved_to": ("Đã lưu: {path}", "Saved: {path}"),
     "file_subtitle": (

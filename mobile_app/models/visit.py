@@ -9,6 +9,7 @@ from typing import Any
 
 from common.boxcode import QR_PREFIX, parse_box_code
 from common.errors import FieldError, field_error
+from common.labels import BoxLabel
 from common.schemas import Box, Fonds, Visit
 from common.text import fold
 from mobile_app.models.base import Clock, Observable, utc_now
@@ -325,18 +326,30 @@ class VisitModel(Observable):
         rec = self.store.get("box", box_id)
         return rec.data if rec else None
 
+    def box_label(self, box: dict[str, Any]) -> BoxLabel:
+        """What ``box``'s label says: agency and fonds by name, inventory and box, the code."""
+        fonds = self.fonds_by_id(box["fonds_id"]) or {}
+        return BoxLabel(
+            code=box["code"],
+            agency_name=self.agency_name,
+            fonds_number=str(fonds.get("number") or box.get("fonds_number") or ""),
+            fonds_name=str(fonds.get("name") or ""),
+            inventory_no=box.get("inventory_no") or None,
+            box_no=str(box["box_no"]),
+        )
+
     def save_label(self, box_id: str) -> tuple[Path, bytes]:
+        """The box's label as a PDF page of its own size."""
         box = self.box(box_id)
         if box is None:
             raise KeyError(box_id)
-        return self.labels.save_png(box["code"])
+        return self.labels.save_label(self.box_label(box))
 
     def save_label_sheet(self) -> tuple[Path, bytes]:
         """All boxes of the selected fonds on A4 label sheets."""
-        codes = [b["code"] for b in self.boxes]
         fonds = self.fonds_by_id(self.selected_fonds_id or "")
         name = f"{self.agency_code}-P{fonds['number']}" if fonds else self.agency_code
-        return self.labels.save_sheet(name, codes)
+        return self.labels.save_sheet(name, [self.box_label(b) for b in self.boxes])
 
     # --- files, drafts, nil report -------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.errors import Localized, SaoLuuError, field_error
+from common.labels import LAYOUTS, LayoutName
 from common.vocab import ReviewState, Role
 from sync_server.api.deps import CurrentUser, SessionDep, allow
 from sync_server.auth import Principal
@@ -32,7 +33,6 @@ from sync_server.domain.exports.registry import (
     kinds,
 )
 from sync_server.domain.jobs import Job, JobRegistry
-from sync_server.domain.labels import LAYOUTS
 
 router = APIRouter(tags=["exports"])
 EXPORTERS = allow(Role.ADMIN, Role.REVIEWER, Role.AGENCY_HEAD)
@@ -50,7 +50,7 @@ class ExportParams(BaseModel):
     review_state: ReviewState | None = None
     year: int | None = Field(default=None, ge=2000, le=2200, description="Report year (yearly report title)")
     box_ids: list[uuid.UUID] = Field(default_factory=list, max_length=5000, description="Labels: these boxes")
-    layout: Literal["2x7", "2x4"] | None = Field(default=None, description="Labels: sheet layout")
+    layout: LayoutName | None = Field(default=None, description="Labels: sheet layout")
 
     def filters(self) -> ExportFilters:
         return ExportFilters(

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from mobile_app.models.qrscan import decode_qr
 from mobile_app.store import LocalStore
 from tests.browser import artifacts_dir
+from tests.pdfs import page_texts, qr_codes, render
 from tests.tablet.conftest import jpeg_bytes
 from tests.tablet.flet_page import FletPage
 from tests.tablet.processes import Api, Proc, enroll_code, free_port, server, tablet_app
@@ -107,8 +107,9 @@ def test_survey_offline_then_sync_exactly_once_and_send_back(
     ui.click("Thêm hộp")
     assert ui.wait_text("box-code", r"H0045") == "000.00.01.H47-P12-M3-H0045"
     ui.shot("04-box-label")
-    png = ui.download("Lưu nhãn PNG", tmp_path / "label.png")
-    assert decode_qr(png.read_bytes()) == ["SAOLUU:BOX:000.00.01.H47-P12-M3-H0045"]
+    label = ui.download("Lưu nhãn (PDF)", tmp_path / "label.pdf").read_bytes()
+    assert qr_codes(render(label)) == [["SAOLUU:BOX:000.00.01.H47-P12-M3-H0045"]]
+    assert page_texts(label)[0].startswith("Sở Nội vụ Phông 12: Phông UBND tỉnh Quảng Nam (1976–1996)")
 
     # --- a file record with two damages and a photo --------------------------------------------------
     ui.click("Thêm hồ sơ")

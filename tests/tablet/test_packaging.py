@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ast
+import sys
 import tomllib
+from fnmatch import fnmatch
 from importlib import metadata
 from pathlib import Path
 
@@ -77,3 +79,19 @@ def test_models_store_and_sync_import_no_flet_and_nothing_imports_the_server() -
             assert "flet" not in names, path
     for path in (ROOT / "common").rglob("*.py"):
         assert not _imports(path) & {"flet", "mobile_app", "sync_server"}, path
+
+
+def test_common_needs_only_the_projects_own_dependencies_and_ships_its_fonts() -> None:
+    """common/ runs on the tablet's embedded Python: the standard library and [project].dependencies."""
+    allowed = {"common"}
+    for requirement in PYPROJECT["project"]["dependencies"]:
+        name = Requirement(requirement).name
+        allowed |= set((metadata.distribution(name).read_text("top_level.txt") or name).split())
+    allowed |= {"pydantic_core"}  # pinned exactly by pydantic
+    for path in (ROOT / "common").rglob("*.py"):
+        third_party = {n for n in _imports(path) if n not in sys.stdlib_module_names}
+        assert third_party <= allowed, (path, third_party - allowed)
+    data = PYPROJECT["tool"]["setuptools"]["package-data"]["common"]
+    fonts = sorted(p.name for p in (ROOT / "common" / "fonts").iterdir())
+    assert fonts == ["DejaVuSans-Bold.ttf", "DejaVuSans.ttf", "LICENSE.txt"]
+    assert all(any(fnmatch(f"fonts/{f}", pattern) for pattern in data) for f in fonts)
