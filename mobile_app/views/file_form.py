@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import flet as ft
 
 from common.vocab import (
@@ -17,6 +19,7 @@ from common.vocab import (
 from mobile_app.models.file_form import FileRecordForm
 from mobile_app.models.i18n import local_time
 from mobile_app.models.photos import PhotoError
+from mobile_app.views.camera import CameraPanel
 from mobile_app.views.common import (
     FORM_COLS,
     Ui,
@@ -328,26 +331,33 @@ def _damages(ui: Ui, f: FileRecordForm) -> ft.Control:
     return section(ui.t("damages"), *controls)
 
 
-def _photos(ui: Ui, f: FileRecordForm) -> ft.Control:
-    async def add(_e: ft.Event) -> None:
+def _photos(ui: Ui, f: FileRecordForm, camera: bool, set_camera: Callable[[bool], None]) -> ft.Control:
+    """Photos of the file: taken with the camera inside the app, or picked from the gallery."""
+
+    def keep(name: str, content: bytes) -> None:
+        try:
+            f.add_photo(content)
+        except PhotoError:
+            toast(ui.t("photo_unreadable", name=name))
+
+    async def pick(_e: ft.Event) -> None:
         picked = await ui.picker.pick_images(multiple=True)
-
-        def stage() -> None:
-            for name, content in picked:
-                try:
-                    f.add_photo(content)
-                except PhotoError:
-                    toast(ui.t("photo_unreadable", name=name))
-
         if picked:
-            in_background(stage)
+            in_background(lambda: [keep(name, content) for name, content in picked])
 
-    return section(
-        ui.t("photos"),
+    controls: list[ft.Control] = []
+    if camera:  # the preview first, what it took right under it
+        shot = ui.t("take_photos")
+        controls.append(CameraPanel(lambda content: keep(shot, content), lambda: set_camera(False)))
+    controls += [
         thumbnails(ui.container.photos, f.photos, f.remove_photo, ui.t("remove_photo")),
         error_text(f.error("photos")),
-        big_button(ui.t("add_photos"), add, ft.Icons.ADD_A_PHOTO, primary=False),
-    )
+    ]
+    buttons = [big_button(ui.t("add_photos"), pick, ft.Icons.PHOTO_LIBRARY, primary=False)]
+    if not camera:
+        buttons.insert(0, big_button(ui.t("take_photos"), lambda _e: set_camera(True), ft.Icons.PHOTO_CAMERA))
+    controls.append(ft.Row(buttons, wrap=True))
+    return section(ui.t("photos"), *controls)
 
 
 @ft.component
@@ -357,6 +367,7 @@ def FileFormScreen() -> ft.View:
     code, rid = params["code"], params["rid"]
     form = ft.use_memo(lambda: ui.container.file_form(code, rid), [code, rid])
     use_observable(form)
+    camera, set_camera = ft.use_state(False)
     ft.use_effect(lambda: None, [rid], cleanup=form.flush)  # leaving the screen writes the draft now
 
     def save(_e: ft.Event) -> None:
@@ -395,7 +406,7 @@ def FileFormScreen() -> ft.View:
             vertical_alignment=ft.CrossAxisAlignment.START,
         ),
         _damages(ui, form),
-        _photos(ui, form),
+        _photos(ui, form, camera, set_camera),
         marker("form-status", form_status(ui, form), size=16),
         error_text(ui.t("has_errors", n=problems) if problems else None),
         ft.Row(

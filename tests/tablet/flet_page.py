@@ -15,6 +15,7 @@ from typing import Any
 
 BACK_NAMES = ("Quay lại", "Back")  # Flutter's back button, in the app's language
 POLL = 0.1
+LANDSCAPE_MIDDLE = (400, 400)  # a point inside the screen, upright or sideways
 NEXT_FRAME = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))"
 FOCUS_MOVED_TO_TEXT = (
     "before => document.activeElement !== before"
@@ -62,11 +63,16 @@ class FletPage:
         return str(self.marker(identifier).inner_text()).strip()
 
     def label_of(self, identifier: str) -> str | None:
-        """The accessible label of a ``Semantics(identifier=..., label=...)`` (on it or its child)."""
-        loc = self.page.locator(f'[flt-semantics-identifier="{identifier}"] [aria-label]')
-        if loc.count() == 0:
+        """The accessible label of a ``Semantics(identifier=..., label=...)`` (on it, else on its first
+        labelled descendant: controls inside it, like the photos' remove buttons, have their own)."""
+        node = self.page.locator(f'[flt-semantics-identifier="{identifier}"]')
+        if node.count() == 0:
             return None
-        return loc.last.get_attribute("aria-label")
+        own = node.last.get_attribute("aria-label")
+        if own is not None:
+            return own
+        inner = node.last.locator("[aria-label]")
+        return inner.first.get_attribute("aria-label") if inner.count() else None
 
     def wait_text(self, identifier: str, pattern: str, timeout: float = 30) -> str:
         """Wait until the marker's text matches ``pattern`` (a regular expression)."""
@@ -91,6 +97,16 @@ class FletPage:
         if not poll(check, timeout):
             self.page.screenshot(path=str(self.shots / "failed-wait.png"))
             raise AssertionError(f"timed out waiting for {what}")
+
+    def reveal(self, check: Callable[[], bool], what: str, steps: int = 12) -> None:
+        """Scroll the screen down until ``check`` holds (Flutter leaves what is off screen out of the
+        accessibility tree); from the top again if the bottom came first."""
+        self.page.mouse.move(LANDSCAPE_MIDDLE[0], LANDSCAPE_MIDDLE[1])
+        for step in range(steps):
+            if poll(check, 1):
+                return
+            self.page.mouse.wheel(0, -10_000 if step == steps // 2 else 300)
+        self.wait_for(check, 1, what)
 
     def has_marker(self, identifier: str) -> bool:
         return self.page.locator(f'[flt-semantics-identifier="{identifier}"]').count() > 0

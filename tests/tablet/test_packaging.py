@@ -70,6 +70,23 @@ def test_the_tablet_dependency_set_is_small_and_android_packagable() -> None:
     assert "zxing-cpp" not in deps and "flet-web" not in deps
 
 
+def test_everything_the_app_imports_is_packaged_for_android_at_the_pins_of_the_tablet_extra() -> None:
+    deps = _closure(PYPROJECT["project"]["dependencies"] + FLET["android"]["dependencies"])
+    providers = metadata.packages_distributions()
+    optional = {"zxingcpp"}  # looked up at run time (models/qrscan.py); absent on Android
+    for path in (ROOT / "mobile_app").rglob("*.py"):
+        for name in _imports(path) - set(sys.stdlib_module_names) - {"mobile_app", "common"} - optional:
+            assert {d.lower() for d in providers[name]} & deps, (path, name)
+    extra = {
+        Requirement(r).name: str(Requirement(r).specifier)
+        for r in PYPROJECT["project"]["optional-dependencies"]["tablet"]
+    }
+    for requirement in FLET["android"]["dependencies"]:
+        req = Requirement(requirement)
+        if req.name != "saoluu":
+            assert extra[req.name] == str(req.specifier), req
+
+
 def test_models_store_and_sync_import_no_flet_and_nothing_imports_the_server() -> None:
     app = ROOT / "mobile_app"
     for path in app.rglob("*.py"):

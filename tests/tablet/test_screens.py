@@ -7,12 +7,17 @@ Screenshots of each screen in both orientations go to ``test-artifacts/tablet/sc
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
+from PIL import Image
 
+from mobile_app.store import LocalStore
 from tests.browser import artifacts_dir
 from tests.tablet.flet_page import FletPage
-from tests.tablet.processes import Proc, enroll_code, free_port, server, tablet_app
+from tests.tablet.processes import enroll_code, free_port, server, tablet_app
 
 LANDSCAPE = {"width": 1280, "height": 800}
 PORTRAIT = {"width": 800, "height": 1280}
@@ -20,20 +25,37 @@ FONDS_NAME = "Phông UBND tỉnh Quảng Nam (1976–1996) và các cơ quan chu
 CRITICAL = "4 Rất nặng, nguy cơ mất thông tin"
 
 
+@dataclass
+class Stack:
+    root: Path
+    server_url: str
+    app_url: str
+
+    @property
+    def tablet_data(self) -> Path:
+        return self.root / "tablet"
+
+
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """A server and a tablet app enrolled to khaosat1, shared by this module's tests."""
     root = tmp_path_factory.mktemp("screens")
     logs = artifacts_dir("tablet", "logs")
     sport, aport = free_port(), free_port()
     srv = server(root / "server", sport, logs).start()
+    server_url = f"http://127.0.0.1:{sport}"
     code = enroll_code(root / "server")
-    app: Proc = tablet_app(
-        root / "tablet", aport, logs, "--enroll-server", f"http://127.0.0.1:{sport}", "--enroll-code", code
+    app = tablet_app(
+        root / "tablet", aport, logs, "--enroll-server", server_url, "--enroll-code", code
     ).start()
-    yield f"http://127.0.0.1:{aport}"
+    yield Stack(root, server_url, f"http://127.0.0.1:{aport}")
     app.kill()
     srv.stop()
+
+
+@pytest.fixture(scope="module")
+def app_url(stack: Stack) -> str:
+    return stack.app_url
 
 
 @pytest.fixture
@@ -132,3 +154,83 @@ def test_screen_readers_hear_names_in_the_apps_language(ui: FletPage) -> None:
     ui.click("Settings")
     ui.choose("Vietnamese")
     ui.wait_for(lambda: ui.has_text("Ngôn ngữ hiển thị"), what="Vietnamese texts again")
+
+
+# --- the camera --------------------------------------------------------------------------------
+
+
+def fake_camera_video(path: Path, size: tuple[int, int] = (2560, 1440)) -> Path:
+    """A one-frame Y4M video Chromium plays as its fake camera (a grey ramp at 2560 × 1440)."""
+    width, height = size
+    luma = b"".join(bytes([row * 255 // height]) * width for row in range(height))
+    chroma = bytes([128]) * (width * height // 4)
+    path.write_bytes(
+        f"YUV4MPEG2 W{width} H{height} F5:1 Ip A1:1 C420jpeg\nFRAME\n".encode() + luma + chroma * 2
+    )
+    return path
+
+
+@pytest.fixture(scope="module")
+def camera_browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """Chromium with a fake camera (FLET-NOTES: ``--use-fake-device-for-media-stream``) that films a
+    2560 × 1440 picture, and camera permission granted without asking."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS
+
+    video = fake_camera_video(tmp_path_factory.mktemp("camera") / "camera.y4m")
+    args = [
+        *CHROMIUM_ARGS,
+        "--use-fake-device-for-media-stream",
+        "--use-fake-ui-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}",
+    ]
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
+        yield chromium
+        chromium.close()
+
+
+def test_photos_taken_with_the_camera_are_downscaled_like_picked_ones(camera_browser, stack: Stack) -> None:  # type: ignore[no-untyped-def]
+    context = camera_browser.new_context(viewport=LANDSCAPE, locale="vi-VN", permissions=["camera"])  # type: ignore[attr-defined]
+    ui = FletPage(context.new_page(), artifacts_dir("tablet", "screens")).open(stack.app_url)
+    try:
+        _open_agency_with_a_box(ui, "Sở Giáo dục và Đào tạo", "23")
+        ui.click("Thêm hồ sơ")
+        ui.click("Chụp ảnh")
+        ui.wait_text("camera-status", r"Máy ảnh sẵn sàng")
+        both_ways(ui, "camera")
+        ui.click("Chụp")
+        ui.wait_text("camera-status", r"Đã chụp 1 ảnh")
+
+        store = LocalStore(stack.tablet_data)  # the draft the form keeps of what was done
+        ui.wait_for(lambda: len(_draft_photos(store)) == 1, what="the draft with its photo")
+        for ref in _draft_photos(store):
+            with Image.open(store.photo_dir / ref["sha256"]) as photo:
+                assert (photo.format, photo.size) == ("JPEG", (2048, 1152))  # 2560 × 1440 → long side 2048
+            assert (stack.tablet_data / "thumbs" / f"{ref['sha256']}.jpg").exists()
+        store.engine.dispose()
+        ui.reveal(lambda: ui.label_of("photos") == "1", "the thumbnail under the camera")
+        both_ways(ui, "camera-after-a-shot")
+        ui.click("Đóng máy ảnh")
+        ui.wait_for(lambda: not ui.has_marker("camera-status"), what="the camera closed")
+
+        # the nil report's signed paper, photographed: the camera closes after one picture
+        ui.back()
+        ui.click("Báo cáo không có tài liệu thuộc diện")
+        ui.click("Chụp ảnh văn bản đã ký")
+        ui.wait_text("camera-status", r"Máy ảnh sẵn sàng")
+        ui.click("Chụp")
+        ui.wait_for(lambda: not ui.has_marker("camera-status"), what="the camera closed")
+        ui.reveal(lambda: ui.label_of("photos") == "1", "the signed paper's photo")
+        both_ways(ui, "nil-report-with-photo")
+    finally:
+        context.close()
+
+
+def _draft_photos(store: LocalStore) -> list[dict[str, Any]]:
+    """The photos of the (only) file draft that has some."""
+    for draft in store.drafts("file_record"):
+        if draft.data.get("photos"):
+            return list(draft.data["photos"])
+    return []
