@@ -234,3 +234,28 @@ def _draft_photos(store: LocalStore) -> list[dict[str, Any]]:
         if draft.data.get("photos"):
             return list(draft.data["photos"])
     return []
+
+
+# --- the device token in secure storage ----------------------------------------------------------
+
+
+def test_the_token_moves_into_the_platforms_secure_storage(browser, stack: Stack, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The real Flet secure storage (the browser's here, the Android Keystore on a tablet): an app
+    enrolled before, its token in the database, moves it there at start and syncs with it."""
+    data = tmp_path / "tablet"
+    enroll = ("--enroll-server", stack.server_url, "--enroll-code", enroll_code(stack.root / "server"))
+    app = tablet_app(data, free_port(), artifacts_dir("tablet", "logs"), *enroll, "--secure-storage").start()
+    context = browser.new_context(viewport=LANDSCAPE, locale="vi-VN")
+    try:
+        store = LocalStore(data)
+        assert store.get_pref("token") and store.get_pref("token_store") is None  # as an install of before
+        ui = FletPage(context.new_page(), artifacts_dir("tablet", "screens")).open(app.ready_url.rstrip("/"))
+        ui.wait_text("home-status", r"Chờ đồng bộ")
+        assert store.get_pref("token") is None and store.get_pref("token_store") == "vault"
+        ui.click("Đồng bộ")
+        ui.click("Đồng bộ ngay")
+        ui.wait_text("sync-phase", r"Đồng bộ xong", timeout=60)  # the server took the token from the vault
+        store.engine.dispose()
+    finally:
+        context.close()
+        app.kill()
