@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import weakref
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import flet as ft
+from flet.components.utils import current_component
 
 from mobile_app.container import Container
 from mobile_app.models.base import Observable
@@ -148,6 +150,34 @@ def big_button(
     )
 
 
+@dataclass
+class _TypedText:
+    """What one text field of a screen has shown and reported (see :func:`text_field`)."""
+
+    control: ft.TextField | None = None  # the last one rendered: the one the client's edits reach
+    reported: set[str] = field(default_factory=set)  # texts it reported since the model last set it
+
+
+_TYPED: weakref.WeakKeyDictionary[Any, dict[str, _TypedText]] = weakref.WeakKeyDictionary()
+
+
+def _client_side_text(key: str, value: str) -> tuple[str, _TypedText]:
+    """The text to render in a field whose model value is ``value``, without erasing typing.
+
+    Flet applies each edit from the browser or tablet to the control at once, but runs its
+    ``on_change`` handler later; a render in between (an autosave's "draft saved", a photo added)
+    would send the model's older text back and erase what was typed meanwhile. So a model value
+    the field itself reported keeps the field's own, newer text; any other value (a box chosen,
+    a draft discarded) is sent to it.
+    """
+    screen_key = f"{ft.context.page.route}\n{key}"  # a screen reused for another record starts afresh
+    memory = _TYPED.setdefault(current_component(), {}).setdefault(screen_key, _TypedText())
+    if memory.control is not None and value in memory.reported:
+        return memory.control.value or "", memory
+    memory.reported = {value}
+    return value, memory
+
+
 def text_field(
     label: str,
     value: str,
@@ -160,10 +190,19 @@ def text_field(
     col: dict[str, int] | None = FORM_COLS,
     on_submit: Callable[[str], None] | None = None,
     password: bool = False,
+    key: str | None = None,
 ) -> ft.TextField:
-    return ft.TextField(
+    """A text field of a screen (``key``, default the label, tells it from the screen's others)."""
+    shown, memory = _client_side_text(key or label, value)
+
+    def changed(e: ft.Event) -> None:
+        text = e.control.value or ""  # type: ignore[attr-defined]
+        memory.reported.add(text)
+        on_change(text)
+
+    control = ft.TextField(
         label=label,
-        value=value,
+        value=shown,
         error=error,
         error_max_lines=3,
         hint_text=hint,
@@ -174,9 +213,11 @@ def text_field(
         text_size=FIELD_TEXT,
         col=col,
         password=password,
-        on_change=lambda e: on_change(e.control.value or ""),
+        on_change=changed,
         on_submit=(lambda e: on_submit(e.control.value or "")) if on_submit else None,
     )
+    memory.control = control
+    return control
 
 
 def dropdown(

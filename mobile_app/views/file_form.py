@@ -308,6 +308,7 @@ def _damage_details(ui: Ui, f: FileRecordForm, d: DamageType) -> ft.Control:
                     lambda v: f.update_damage(d.value, note=v),
                     col=None,
                     error=f.damage_error(d.value, "note"),
+                    key=f"damage-note-{d.value}",
                 ),
             ],
             spacing=6,

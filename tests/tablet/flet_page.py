@@ -8,30 +8,17 @@ waits until the canvas has stopped changing (the accessibility tree updates befo
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import Error as PlaywrightError
+
+from tests.waiting import poll
+
 BACK_NAMES = ("Quay lại", "Back")  # Flutter's back button, in the app's language
-POLL = 0.1
 LANDSCAPE_MIDDLE = (400, 400)  # a point inside the screen, upright or sideways
 NEXT_FRAME = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))"
-FOCUS_MOVED_TO_TEXT = (
-    "before => document.activeElement !== before"
-    " && ['INPUT', 'TEXTAREA'].includes(document.activeElement?.tagName)"
-)
-
-
-def poll(check: Callable[[], bool], timeout: float, interval: float = POLL) -> bool:
-    """Call ``check`` until it is true (True) or ``timeout`` seconds have passed (False)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        if check():
-            return True
-        if time.monotonic() >= deadline:
-            return False
-        time.sleep(interval)
 
 
 class FletPage:
@@ -167,21 +154,49 @@ class FletPage:
         self.page.get_by_text(text).first.click()
 
     def type(self, label: str, text: str, clear: bool = False) -> None:
-        before = self.page.evaluate_handle("document.activeElement")
-        self.textbox(label).click()  # once focused, its accessible name may change (hint shown)
-        self.page.wait_for_function(FOCUS_MOVED_TO_TEXT, arg=before)
+        """Type into the text field named ``label``: once it has the keyboard focus, and until it holds
+        the text (a click that lands while the screen moves would otherwise type into another field)."""
+        field: Any = None
+
+        def focused() -> bool:
+            return bool(field.evaluate("e => e === document.activeElement"))
+
+        for _ in range(3):
+            try:  # a handle: its name may change once focused (hint shown)
+                field = self.textbox(label).element_handle(timeout=15_000)
+                field.click(timeout=15_000)
+            except PlaywrightError:  # re-rendered between finding and clicking it: find it again
+                continue
+            if poll(focused, 5):
+                break
+        else:
+            self.page.screenshot(path=str(self.shots / "failed-focus.png"))
+            raise AssertionError(f"the text field {label!r} never took the focus")
         keyboard = self.page.keyboard
         if clear:
             keyboard.press("Control+a")
             keyboard.press("Backspace")
-        if text:
-            keyboard.type(text, delay=15)
+            self.wait_for(lambda: field.input_value() == "", 10, f"{label!r} cleared")
+        if not text:
+            return
+        # The first key only once Flutter listens: focus comes a moment before its text input does.
+        before = field.input_value()
+        for _ in range(10):
+            keyboard.type(text[0])
+            if poll(lambda: field.input_value() != before, 1):
+                break
+        keyboard.type(text[1:], delay=15)
+        self.wait_for(lambda: text in field.input_value(), 10, f"{label!r} holding {text!r}")
+
+    def location(self) -> str:
+        """The address the app shows (its route; read from the page: Playwright's ``url`` can lag)."""
+        return str(self.page.evaluate("location.href"))
 
     def back(self) -> None:
         """Press the app bar's back arrow (named in the app's language); wait for the route to change."""
-        before = self.page.url
+        before = self.location()
         self.click_any(BACK_NAMES)
-        self.wait_for(lambda: self.page.url != before, 15, "the previous screen")
+        self.wait_for(lambda: self.location() != before, 15, "the previous screen")
 
     def back_to(self, identifier: str, tries: int = 5) -> None:
         """Press the app bar's back arrow until the marker ``identifier`` is on screen."""

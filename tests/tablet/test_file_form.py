@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import io
-import time
 
 from PIL import Image
 
 from tests.tablet.conftest import jpeg_bytes
 from tests.tablet.worlds import pull_world
+from tests.waiting import poll
 
 A = "000.00.01.H47"
 
@@ -146,7 +146,12 @@ def test_drafts_are_saved_as_you_type_and_reopen_after_a_restart(make_container)
     form.update_damage("mould", severity=4)
     form.add_photo(jpeg_bytes((800, 600)))
     assert c.store.get_draft(form.key) is None  # debounced
-    time.sleep(0.5)
+
+    def written() -> bool:  # the debounced save after the last change (the photo) has run
+        draft = c.store.get_draft(form.key)
+        return draft is not None and draft.data.get("photos") == form.photos
+
+    assert poll(written, 10)
     draft = c.store.get_draft(form.key)
     assert draft.data["values"]["title"] == "Hồ sơ đang gõ dở"
     assert form.draft_saved_at is not None

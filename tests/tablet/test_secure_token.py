@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from mobile_app.models.secrets import TOKEN_KEY
-from tests.tablet.flet_page import poll
+from tests.waiting import poll
 
 
 class MemoryVault:
