@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -158,9 +157,6 @@ class _TypedText:
     reported: set[str] = field(default_factory=set)  # texts it reported since the model last set it
 
 
-_TYPED: weakref.WeakKeyDictionary[Any, dict[str, _TypedText]] = weakref.WeakKeyDictionary()
-
-
 def _client_side_text(key: str, value: str) -> tuple[str, _TypedText]:
     """The text to render in a field whose model value is ``value``, without erasing typing.
 
@@ -170,8 +166,11 @@ def _client_side_text(key: str, value: str) -> tuple[str, _TypedText]:
     the field itself reported keeps the field's own, newer text; any other value (a box chosen,
     a draft discarded) is sent to it.
     """
-    screen_key = f"{ft.context.page.route}\n{key}"  # a screen reused for another record starts afresh
-    memory = _TYPED.setdefault(current_component(), {}).setdefault(screen_key, _TypedText())
+    # Kept with the rendering component's state: it outlives the component wrapper of one render
+    # (Flet 1.0.5 moves ``_state`` from wrapper to wrapper); a screen reused for another record
+    # (another route) starts afresh.
+    fields: dict[str, _TypedText] = current_component()._state.__dict__.setdefault("saoluu_typed", {})
+    memory = fields.setdefault(f"{ft.context.page.route}\n{key}", _TypedText())
     if memory.control is not None and value in memory.reported:
         return memory.control.value or "", memory
     memory.reported = {value}

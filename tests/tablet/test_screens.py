@@ -76,7 +76,7 @@ def both_ways(ui: FletPage, name: str) -> None:
     ui.page.set_viewport_size(LANDSCAPE)
 
 
-def _open_agency_with_a_box(ui: FletPage, agency: str, fonds_no: str) -> None:
+def _open_agency_with_a_box(ui: FletPage, agency: str, fonds_no: str, shots: str = "") -> None:
     ui.click_text(agency)
     ui.click("Thêm phông")
     ui.type("Số phông", fonds_no)
@@ -85,6 +85,8 @@ def _open_agency_with_a_box(ui: FletPage, agency: str, fonds_no: str) -> None:
     ui.type("Hộp số", "1")
     ui.click("Thêm hộp")
     ui.wait_text("box-code", r"H0001")
+    if shots:
+        both_ways(ui, shots)
     ui.back()
 
 
@@ -93,7 +95,7 @@ def _same_row(boxes: list[dict[str, float]]) -> bool:
 
 
 def test_the_file_form_uses_the_whole_tablet_either_way(ui: FletPage) -> None:
-    _open_agency_with_a_box(ui, "Sở Nội vụ", "21")
+    _open_agency_with_a_box(ui, "Sở Nội vụ", "21", shots="box-label")
     ui.click("Thêm hồ sơ")
     ui.type("Hồ sơ số (số và ký hiệu)", "5")
     both_ways(ui, "file-form-top")
@@ -223,7 +225,13 @@ def test_photos_taken_with_the_camera_are_downscaled_like_picked_ones(camera_bro
         ui.click("Chụp")
         ui.wait_for(lambda: not ui.has_marker("camera-status"), what="the camera closed")
         ui.reveal(lambda: ui.label_of("photos") == "1", "the signed paper's photo")
+        ui.type("Người ký", "Nguyễn Thị Hoa")
+        ui.type("Chức vụ", "Giám đốc Sở")
+        ui.type("Số văn bản", "88/BC-SGDĐT")
         both_ways(ui, "nil-report-with-photo")
+        ui.click("Lưu")
+        ui.wait_text("visit-status", r"không có tài liệu thuộc diện: văn bản số 88/BC-SGDĐT")
+        both_ways(ui, "visit-after-nil-report")
     finally:
         context.close()
 
