@@ -18,7 +18,6 @@ from common.vocab import (
 )
 from mobile_app.models.file_form import FileRecordForm
 from mobile_app.models.i18n import local_time
-from mobile_app.models.photos import PhotoError
 from mobile_app.views.camera import CameraPanel
 from mobile_app.views.common import (
     FORM_COLS,
@@ -40,7 +39,7 @@ from mobile_app.views.common import (
     use_observable,
     use_ui,
 )
-from mobile_app.views.photos import thumbnails
+from mobile_app.views.photos import photo_keeper, thumbnails
 
 WIDE = {"xs": 12}
 DAMAGE_TICKS = {"xs": 6, "md": 4, "xl": 3}  # 3 columns held upright (800 px), 4 held sideways (1280 px)
@@ -335,11 +334,7 @@ def _damages(ui: Ui, f: FileRecordForm) -> ft.Control:
 def _photos(ui: Ui, f: FileRecordForm, camera: bool, set_camera: Callable[[bool], None]) -> ft.Control:
     """Photos of the file: taken with the camera inside the app, or picked from the gallery."""
 
-    def keep(name: str, content: bytes) -> None:
-        try:
-            f.add_photo(content)
-        except PhotoError:
-            toast(ui.t("photo_unreadable", name=name))
+    keep = photo_keeper(ui.lang, f.add_photo)
 
     async def pick(_e: ft.Event) -> None:
         picked = await ui.picker.pick_images(multiple=True)

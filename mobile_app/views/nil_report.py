@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import flet as ft
 
-from mobile_app.models.photos import PhotoError
 from mobile_app.views.camera import CameraPanel
 from mobile_app.views.common import (
     app_bar,
@@ -21,7 +20,7 @@ from mobile_app.views.common import (
     use_ui,
 )
 from mobile_app.views.file_form import form_status, review_banner
-from mobile_app.views.photos import thumbnails
+from mobile_app.views.photos import photo_keeper, thumbnails
 
 HALF = {"xs": 12, "md": 6}
 
@@ -39,11 +38,7 @@ def NilReportScreen() -> ft.View:
 
     camera, set_camera = ft.use_state(False)
 
-    def keep(name: str, content: bytes) -> None:
-        try:
-            form.set_scan(content)
-        except PhotoError:
-            toast(ui.t("photo_unreadable", name=name))
+    keep = photo_keeper(ui.lang, form.set_scan)
 
     async def pick_scan(_e: ft.Event) -> None:
         picked = await ui.picker.pick_images(multiple=False)

@@ -7,8 +7,22 @@ from typing import Any
 
 import flet as ft
 
-from mobile_app.models.photos import PhotoService
-from mobile_app.views.common import icon_button
+from mobile_app.models.i18n import t
+from mobile_app.models.photos import PhotoError, PhotoService
+from mobile_app.views.common import icon_button, toast
+
+
+def photo_keeper(lang: str, stage: Callable[[bytes], object]) -> Callable[[str, bytes], None]:
+    """``keep(name, content)``: ``stage`` a picked or taken photo (downscaled by the form), or tell
+    the surveyor it is not an image."""
+
+    def keep(name: str, content: bytes) -> None:
+        try:
+            stage(content)
+        except PhotoError:
+            toast(t("photo_unreadable", lang, name=name))
+
+    return keep
 
 
 def thumbnails(
