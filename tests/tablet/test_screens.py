@@ -134,7 +134,8 @@ def test_screen_readers_hear_names_in_the_apps_language(ui: FletPage) -> None:
     _open_agency_with_a_box(ui, "Sở Tài chính", "22")
     ui.wait_for(lambda: named("Quay lại").count() == 1, what="the back button named in Vietnamese")
     assert named("Back").count() == 0
-    assert named(f"Phông 22 – {FONDS_NAME}").count() == 1  # a dropdown: its label, then its choice
+    fonds = named(f"Phông 22 – {FONDS_NAME}")  # a dropdown: its label, then its choice
+    ui.wait_for(lambda: fonds.count() == 1, what="the fonds dropdown's name")
     ui.click("Thêm hồ sơ")
     ui.type("Hồ sơ số (số và ký hiệu)", "9")
     ui.wait_for(lambda: named("Hộp 000.00.02.H47-P22-H0001").count() == 1, what="the box dropdown's name")
@@ -173,11 +174,9 @@ def fake_camera_video(path: Path, size: tuple[int, int] = (2560, 1440)) -> Path:
 
 
 @pytest.fixture(scope="module")
-def camera_browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    """Chromium with a fake camera (FLET-NOTES: ``--use-fake-device-for-media-stream``) that films a
-    2560 × 1440 picture, and camera permission granted without asking."""
-    from playwright.sync_api import sync_playwright
-
+def camera_browser(browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """A second Chromium (from the run's Playwright) with a fake camera (FLET-NOTES:
+    ``--use-fake-device-for-media-stream``) filming a 2560 × 1440 picture; camera allowed."""
     from tests.browser import CHROMIUM, CHROMIUM_ARGS
 
     video = fake_camera_video(tmp_path_factory.mktemp("camera") / "camera.y4m")
@@ -187,10 +186,9 @@ def camera_browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]
         "--use-fake-ui-for-media-stream",
         f"--use-file-for-fake-video-capture={video}",
     ]
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
-        yield chromium
-        chromium.close()
+    chromium = browser.browser_type.launch(executable_path=CHROMIUM, headless=True, args=args)
+    yield chromium
+    chromium.close()
 
 
 def test_photos_taken_with_the_camera_are_downscaled_like_picked_ones(camera_browser, stack: Stack) -> None:  # type: ignore[no-untyped-def]
