@@ -364,7 +364,12 @@ def FileFormScreen() -> ft.View:
     form = ft.use_memo(lambda: ui.container.file_form(code, rid), [code, rid])
     use_observable(form)
     camera, set_camera = ft.use_state(False)
-    ft.use_effect(lambda: None, [rid], cleanup=form.flush)  # leaving the screen writes the draft now
+
+    def leave() -> None:  # leaving the screen writes the draft now; the agency's screen lists it
+        form.flush()
+        ui.container.changes.notify()
+
+    ft.use_effect(lambda: None, [rid], cleanup=leave)
 
     def save(_e: ft.Event) -> None:
         if form.save():
