@@ -70,6 +70,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     # visit
     "visit_none": ("Chưa bắt đầu khảo sát tại cơ quan này", "No visit started at this agency"),
     "start_visit": ("Bắt đầu khảo sát", "Start visit"),
+    "nil_filed": (
+        "Cơ quan báo cáo không có tài liệu thuộc diện: văn bản số {number} ngày {date}, {signer} ký",
+        "Nil report filed: document {number} of {date}, signed by {signer}",
+    ),
+    "open_nil": ("Xem báo cáo không có tài liệu", "Open the nil report"),
     "end_visit": ("Kết thúc khảo sát", "End visit"),
     "visit_started": ("Đang khảo sát từ {when}", "Visit started {when}"),
     "visit_ended": ("Đã khảo sát {start} – {end}", "Visited {start} – {end}"),
@@ -103,7 +108,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "more_results": ("… và {n} hồ sơ khác, hãy tìm để thu hẹp", "… and {n} more; search to narrow"),
     "all_boxes": ("Mọi hộp", "All boxes"),
     "label_title": ("Nhãn hộp", "Box label"),
-    "save_png": ("Lưu nhãn PNG", "Save label PNG"),
+    "save_label": ("Lưu nhãn (PDF)", "Save the label (PDF)"),
     "save_sheet_pdf": ("In tờ nhãn các hộp (PDF)", "Label sheet of the boxes (PDF)"),
     "saved_to": ("Đã lưu: {path}", "Saved: {path}"),
     "file_subtitle": (
@@ -140,6 +145,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "damage_note": ("Mô tả hư hỏng", "Describe the damage"),
     "photos": ("Ảnh", "Photos"),
     "add_photos": ("Thêm ảnh", "Add photos"),
+    "take_photos": ("Chụp ảnh", "Take photos"),
+    "camera_shoot": ("Chụp", "Shoot"),
+    "camera_close": ("Đóng máy ảnh", "Close the camera"),
+    "camera_starting": ("Đang mở máy ảnh…", "Opening the camera…"),
+    "camera_ready": ("Máy ảnh sẵn sàng — bấm Chụp", "Camera ready — press Shoot"),
+    "camera_busy": ("Đang chụp…", "Taking the picture…"),
+    "camera_taken": ("Đã chụp {n} ảnh", "{n} photo(s) taken"),
+    "camera_none": ("Máy không có máy ảnh", "This device has no camera"),
+    "camera_failed": (
+        "Không mở được máy ảnh ({reason}); vẫn có thể chọn ảnh có sẵn",
+        "The camera could not be opened ({reason}); photos can still be picked",
+    ),
     "remove_photo": ("Bỏ ảnh", "Remove photo"),
     "save": ("Lưu", "Save"),
     "save_next": ("Lưu và sang hồ sơ tiếp theo trong hộp", "Save and next file in this box"),
@@ -168,6 +185,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "doc_date_hint": ("ngày/tháng/năm", "day/month/year"),
     "scan": ("Ảnh văn bản đã ký", "Photo of the signed paper"),
     "add_scan": ("Chọn ảnh văn bản đã ký", "Choose the signed paper's photo"),
+    "take_scan": ("Chụp ảnh văn bản đã ký", "Photograph the signed paper"),
     "nil_saved": ("Đã lưu báo cáo", "Nil report saved"),
     # sync
     "sync_title": ("Đồng bộ dữ liệu", "Sync"),

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import io
-import time
 
 from PIL import Image
 
 from common.protocol import ChangeResult, ChangeStatus, PulledChange
 from tests.tablet.conftest import jpeg_bytes
 from tests.tablet.worlds import pull_world
+from tests.waiting import poll
 
 A = "000.00.01.H47"
 
@@ -191,8 +191,13 @@ def test_drafts_are_saved_as_you_type_and_reopen_after_a_restart(make_container)
     form.set_damage("mould", True)
     form.update_damage("mould", severity=4)
     form.add_photo(jpeg_bytes((800, 600)))
-    assert c.store.get_draft(form.key).data["values"].get("title") != "Hồ sơ đang gõ dở"  # debounced
-    time.sleep(0.5)
+    assert c.store.get_draft(form.key) is None  # debounced
+
+    def written() -> bool:  # the debounced save after the last change (the photo) has run
+        draft = c.store.get_draft(form.key)
+        return draft is not None and draft.data.get("photos") == form.photos
+
+    assert poll(written, 10)
     draft = c.store.get_draft(form.key)
     assert draft.data["values"]["title"] == "Hồ sơ đang gõ dở"
     assert form.draft_saved_at is not None
@@ -230,7 +235,13 @@ def test_next_file_in_this_box_carries_fonds_inventory_and_box(make_container) -
     for name in ("fonds_id", "box_id", "inventory_no", "box_no", "carrier"):
         assert nxt.values[name] == form.values[name], name
     assert nxt.values["file_no"] == "128" and nxt.values["title"] == ""
-    assert nxt.is_new and nxt.has_draft
+    assert nxt.is_new and not nxt.has_draft
+    nxt.flush()  # left untouched: nothing kept
+    assert c.store.drafts() == []
+    nxt.set("title", "Sổ công văn đi")
+    nxt.flush()
+    draft = c.store.get_draft(nxt.key)
+    assert draft is not None and draft.data["values"]["box_no"] == form.values["box_no"]
 
 
 def test_choosing_a_box_fills_its_numbers_and_another_fonds_clears_it(make_container) -> None:  # type: ignore[no-untyped-def]
