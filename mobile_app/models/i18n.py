@@ -211,7 +211,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "lang_en": ("Tiếng Anh", "English"),
     "photo_quality": ("Chất lượng ảnh", "Photo quality"),
     "quality_high": ("Cao (cạnh dài 2048 px, JPEG 90)", "High (long side 2048 px, JPEG 90)"),
-    "quality_standard": ("Chuẩn (cạnh dài 2048 px, JPEG 80)", "Standard (long side 2048 px, JPEG 80)"),
+    "quality_standard": ("Chuẩn (cạnh dài 2048 px, JPEG 65)", "Standard (long side 2048 px, JPEG 65)"),
     "quality_compact": ("Tiết kiệm (cạnh dài 1600 px, JPEG 70)", "Compact (long side 1600 px, JPEG 70)"),
     "account": ("Tài khoản: {user}", "Account: {user}"),
     "device": ("Mã thiết bị: {id}", "Device id: {id}"),
