@@ -179,6 +179,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "phase_pushing": ("Đang gửi bản ghi {sent}/{total}", "Sending records {sent}/{total}"),
     "phase_uploading": ("Đang gửi ảnh {sent} / {total}", "Sending photos {sent} / {total}"),
     "phase_pulling": ("Đang nhận dữ liệu mới ({n})", "Receiving updates ({n})"),
+    "time_left_under_minute": ("Còn chưa đến 1 phút", "Less than a minute left"),
+    "time_left_minutes": ("Còn khoảng {minutes} phút", "About {minutes} min left"),
+    "time_left_hours": ("Còn khoảng {hours} giờ {minutes} phút", "About {hours} h {minutes} min left"),
     "phase_done": ("Đồng bộ xong lúc {when}", "Synced at {when}"),
     "phase_offline": (
         "Không kết nối được máy chủ — dữ liệu vẫn an toàn trên máy, hãy thử lại khi có mạng",

@@ -27,6 +27,16 @@ FAULTS = ("clean", "cut_request", "truncate", "stall")
 
 
 @dataclass
+class Recording:
+    """One connection as the server saw it: the bytes it received, and those it answered (all of
+    them, before any truncation on the way back)."""
+
+    fate: str
+    received: bytearray = field(default_factory=bytearray)
+    answered: bytearray = field(default_factory=bytearray)
+
+
+@dataclass
 class FaultPlan:
     """Weights of each fate, and the sizes that make them bite."""
 
@@ -42,7 +52,11 @@ class FaultProxy:
     """``with FaultProxy([(host, port), ...], plan) as proxy:`` -> clients connect to ``proxy.url``."""
 
     def __init__(
-        self, upstreams: list[tuple[str, int]], plan: FaultPlan | None = None, seed: int = 71
+        self,
+        upstreams: list[tuple[str, int]],
+        plan: FaultPlan | None = None,
+        seed: int = 71,
+        record: bool = False,
     ) -> None:
         self.upstreams = upstreams
         self.plan = plan or FaultPlan(weights={"clean": 1.0})
@@ -51,6 +65,9 @@ class FaultProxy:
         self.injected: Counter[str] = Counter()
         self.per_upstream: Counter[tuple[str, int]] = Counter()
         self.connections = 0
+        self.record = record
+        self.recordings: list[Recording] = []
+        """With ``record``: every connection, in the order they were accepted."""
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = int(self._listener.getsockname()[1])
         self._stop = threading.Event()
@@ -87,9 +104,17 @@ class FaultProxy:
                 client, _ = self._listener.accept()
             except OSError:
                 return
-            threading.Thread(target=self._relay, args=(client, *self._fate()), daemon=True).start()
+            fate, budget, upstream = self._fate()
+            recording = Recording(fate)
+            if self.record:
+                with self.lock:
+                    self.recordings.append(recording)
+            args = (client, fate, budget, upstream, recording)
+            threading.Thread(target=self._relay, args=args, daemon=True).start()
 
-    def _relay(self, client: socket.socket, fate: str, budget: int, upstream: tuple[str, int]) -> None:
+    def _relay(
+        self, client: socket.socket, fate: str, budget: int, upstream: tuple[str, int], recording: Recording
+    ) -> None:
         try:
             server = socket.create_connection(upstream, timeout=5)
         except OSError:
@@ -110,9 +135,11 @@ class FaultProxy:
                             data = data[:up_left]
                             up_left -= len(data)
                         server.sendall(data)
+                        recording.received += data
                         if up_left == 0:
                             return
                     else:
+                        recording.answered += data
                         if fate == "stall" and not stalled:
                             time.sleep(self.plan.stall_s)
                             stalled = True
