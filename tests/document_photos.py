@@ -154,12 +154,12 @@ def _paper(rng: random.Random) -> Image.Image:
     paper = ImageOps.colorize(age, (196, 180, 140), (246, 240, 224))
     fibres = _smooth_noise(rng, (pw, ph), (pw // 6, ph // 6)).point(lambda v: 118 + v // 16)
     paper = ImageChops.add(paper, Image.merge("RGB", [fibres] * 3), 1, -128)
-    stains = Image.new("L", (pw, ph), 0)
+    stains = Image.new("L", (pw // 8, ph // 8), 0)  # drawn small and blown up: soft edges, quickly
     draw = ImageDraw.Draw(stains)
     for _ in range(rng.randint(2, 5)):
-        cx, cy, r = rng.randrange(pw), rng.randrange(ph), rng.randint(60, 380)
+        cx, cy, r = rng.randrange(pw // 8), rng.randrange(ph // 8), rng.randint(8, 48)
         draw.ellipse((cx - r, cy - r * 0.8, cx + r, cy + r * 0.8), fill=rng.randint(25, 60))
-    stains = stains.filter(ImageFilter.BoxBlur(40))
+    stains = stains.filter(ImageFilter.BoxBlur(5)).resize((pw, ph), Image.Resampling.BICUBIC)
     paper = Image.composite(Image.new("RGB", (pw, ph), (150, 112, 60)), paper, stains)
     wood.paste(paper, PAGE[:2])
     return wood
@@ -170,17 +170,22 @@ def _stamp(rng: random.Random, page: Image.Image, lines: list[TextLine]) -> None
     signer = lines[-5]
     cx, cy = signer.x + rng.randint(0, 200), signer.y - round(14 * PX_PER_MM)
     r = round(20 * PX_PER_MM)
-    ink = Image.new("L", page.size, 0)
+    area = (cx - r - 10, cy - r - 10, cx + r + 10, cy + r + 10)
+    size = (area[2] - area[0], area[3] - area[1])
+    ink = Image.new("L", size, 0)
     draw = ImageDraw.Draw(ink)
+    middle = size[0] // 2
     for width, radius in ((12, r), (6, r - 50)):
-        draw.ellipse((cx - radius, cy - radius, cx + radius, cy + radius), outline=150, width=width)
-    draw.regular_polygon((cx, cy, 55), 5, fill=150)
+        draw.ellipse(
+            (middle - radius, middle - radius, middle + radius, middle + radius), outline=150, width=width
+        )
+    draw.regular_polygon((middle, middle, 55), 5, fill=150)
     seal = Image.composite(
-        Image.new("RGB", page.size, (200, 60, 70)),
-        Image.new("RGB", page.size, "white"),
+        Image.new("RGB", size, (200, 60, 70)),
+        Image.new("RGB", size, "white"),
         ink.filter(ImageFilter.BoxBlur(2)),
     )
-    page.paste(ImageChops.multiply(page, seal))  # ink over ink: the text shows through
+    page.paste(ImageChops.multiply(page.crop(area), seal), area[:2])  # ink over ink: the text shows through
 
 
 def _draw_text(page: Image.Image, lines: list[TextLine], rng: random.Random) -> None:

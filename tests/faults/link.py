@@ -88,9 +88,10 @@ class _Connection:
         link is gone."""
         self.dead.set()
         for sock in (self.up.src, self.up.dst):
-            if reset:
-                with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError):
+                if reset:
                     sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                sock.shutdown(socket.SHUT_RDWR)  # wakes a reader blocked on it (close alone does not)
             sock.close()
         for pipe in (self.up, self.down):
             with pipe.cond:
