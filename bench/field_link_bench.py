@@ -157,29 +157,38 @@ def estimate_errors(w: Watch, end: float) -> list[str]:
 
 
 def side_by_side(page: DocumentPhoto, kept: bytes, path: Path) -> None:
-    """The camera's pixels beside the kept photo's, over the same part of the page (the end of the
-    body, the signature under its seal, the 9-point list of recipients), at the same size."""
+    """The camera's pixels beside the kept photo's (enlarged as a viewer zooms, bicubic), over the
+    same parts of the page at the same size: two lines of the 11-point body, the seal over the
+    signature, the 9-point list of recipients."""
     from PIL import Image, ImageDraw, ImageOps
 
     camera = ImageOps.exif_transpose(Image.open(io.BytesIO(page.jpeg)))
     small = ImageOps.exif_transpose(Image.open(io.BytesIO(kept)))
-    last = page.lines[-1]
-    box = (last.x - 60, last.y - 1500, last.x + 1640, last.y + 120)
     scale = small.width / camera.width
-    left = camera.crop(box)
-    right = small.crop(tuple(round(v * scale) for v in box)).resize(left.size, Image.Resampling.BICUBIC)
-    label = font("DejaVuSans.ttf", 34)
-    out = Image.new("RGB", (left.width * 2 + 30, left.height + 70), "white")
+    body, signer, recipients = page.lines[-14], page.lines[-5], page.lines[-4]
+    boxes = [
+        (body.x - 20, body.y - 20, body.x + 740, body.y + 150),
+        (signer.x - 120, signer.y - 440, signer.x + 640, signer.y + 80),
+        (recipients.x - 20, recipients.y - 20, recipients.x + 740, recipients.y + 270),
+    ]
+    label = font("DejaVuSans.ttf", 22)
+    width = 760
+    height = sum(b[3] - b[1] for b in boxes) + 10 * len(boxes) + 40
+    out = Image.new("RGB", (2 * width + 20, height), "white")
     draw = ImageDraw.Draw(out)
     draw.text(
-        (0, 12), f"camera {camera.width}×{camera.height}, {len(page.jpeg) / MB:.1f} MB", font=label, fill=0
+        (0, 6), f"camera {camera.width}×{camera.height}, {len(page.jpeg) / MB:.2f} MB", font=label, fill=0
     )
-    kept_text = (
-        f"kept {small.width}×{small.height}, {len(kept) / MB:.2f} MB ({len(kept) / len(page.jpeg):.3f}×)"
-    )
-    draw.text((left.width + 30, 12), kept_text, font=label, fill=0)
-    out.paste(left, (0, 70))
-    out.paste(right, (left.width + 30, 70))
+    ratio = len(kept) / len(page.jpeg)
+    kept_text = f"kept {small.width}×{small.height}, {len(kept) / MB:.2f} MB ({ratio:.3f}×), enlarged"
+    draw.text((width + 20, 6), kept_text, font=label, fill=0)
+    y = 40
+    for box in boxes:
+        left = camera.crop(box)
+        right = small.crop(tuple(round(v * scale) for v in box)).resize(left.size, Image.Resampling.BICUBIC)
+        out.paste(left, (0, y))
+        out.paste(right, (width + 20, y))
+        y += left.height + 10
     path.parent.mkdir(parents=True, exist_ok=True)
     out.save(path)
 

@@ -158,7 +158,7 @@ class SyncModel(Observable):
         return max(0.0, total - done) / rate if rate > 0 else None
 
     def remaining_text(self, lang: str) -> str:
-        """"About 4 min left" (rounded up), or nothing while there is no estimate."""
+        """The time remaining in words, rounded up to minutes ("about 4 min left"), or nothing."""
         seconds = self.time_remaining()
         if seconds is None:
             return ""

@@ -155,6 +155,7 @@ class SyncEngine:
                     offline = offline or error
                     self._halt.set()  # the others stop after their chunk in flight
                 elif error is not None and not isinstance(error, SyncError):
+                    self._halt.set()
                     raise error
         if offline is not None:
             raise offline
@@ -165,6 +166,8 @@ class SyncEngine:
 
     def _upload(self, photo: LocalPhoto, fresh: bool) -> None:
         """Upload one photo and record how it ended; raises :class:`SyncError` when it failed."""
+        if self._halt.is_set():  # another upload found the server unreachable: this one waits
+            raise SyncError(f"photo {photo.sha256[:12]}: sync stopped", offline=True)
         self.store.mark_photo(photo.sha256, "uploading")
         try:
             self._send(photo.sha256, Path(photo.path), photo.size, fresh)
