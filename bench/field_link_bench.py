@@ -25,7 +25,6 @@ import argparse
 import hashlib
 import io
 import random
-import subprocess
 import sys
 import tempfile
 import threading
@@ -42,7 +41,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sync_bench import AGENCY, bench_database, free_port, make_records, start_server  # noqa: E402
+from sync_bench import AGENCY, bench_database, free_port, make_records, start_server, stop_server  # noqa: E402
 
 from mobile_app.container import Container, build_container  # noqa: E402
 from mobile_app.models.photos import downscale_jpeg  # noqa: E402
@@ -238,11 +237,7 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
         try:
             return _sync(args, c, settings, server_port, shape, shots)
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop_server(proc)
 
 
 def _enroll(c: Container, settings: Any, url: str) -> None:

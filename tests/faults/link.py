@@ -26,6 +26,8 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 
+from tests.faults.proxy import LoopbackProxy
+
 _CUT = object()
 _EOF = object()
 
@@ -98,10 +100,11 @@ class _Connection:
                 pipe.cond.notify_all()
 
 
-class LinkProxy:
+class LinkProxy(LoopbackProxy):
     """``with LinkProxy((host, port), LinkShape()) as link:`` -> clients connect to ``link.url``."""
 
     def __init__(self, upstream: tuple[str, int], shape: LinkShape | None = None, seed: int = 71) -> None:
+        super().__init__()
         self.upstream = upstream
         self.shape = shape or LinkShape()
         self.rng = random.Random(seed)
@@ -111,24 +114,10 @@ class LinkProxy:
         self._down = _Direction(self.shape.down_bits)
         self._carried = 0
         self._next_cut = self._gap()
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.port = int(self._listener.getsockname()[1])
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
         self._open: list[_Connection] = []
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> LinkProxy:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self._stop.set()
-        self._listener.close()
-        self._thread.join(timeout=5)
+    def __exit__(self, *exc: object) -> None:
+        super().__exit__(*exc)
         for conn in self._open:
             conn.close()
 
@@ -136,29 +125,24 @@ class LinkProxy:
         every, spread = self.shape.cut_every, self.shape.cut_spread
         return float("inf") if every is None else every * self.rng.uniform(1 - spread, 1 + spread)
 
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                client, _ = self._listener.accept()
-            except OSError:
-                return
-            try:
-                server = socket.create_connection(self.upstream, timeout=5)
-            except OSError:
-                client.close()
-                continue
-            server.settimeout(None)
-            now = time.monotonic()
-            with self.lock:
-                self.counters.connections += 1
-            conn = _Connection(
-                _Pipe(client, server, self._up, not_before=now + self.shape.rtt_s),
-                _Pipe(server, client, self._down, not_before=now),
-            )
-            self._open = [c for c in self._open if not c.dead.is_set()] + [conn]
-            for pipe in (conn.up, conn.down):
-                threading.Thread(target=self._read, args=(pipe, conn.dead), daemon=True).start()
-                threading.Thread(target=self._deliver, args=(pipe, conn), daemon=True).start()
+    def _serve(self, client: socket.socket) -> None:
+        try:
+            server = socket.create_connection(self.upstream, timeout=5)
+        except OSError:
+            client.close()
+            return
+        server.settimeout(None)
+        now = time.monotonic()
+        with self.lock:
+            self.counters.connections += 1
+        conn = _Connection(
+            _Pipe(client, server, self._up, not_before=now + self.shape.rtt_s),
+            _Pipe(server, client, self._down, not_before=now),
+        )
+        self._open = [c for c in self._open if not c.dead.is_set()] + [conn]
+        for pipe in (conn.up, conn.down):
+            threading.Thread(target=self._read, args=(pipe, conn.dead), daemon=True).start()
+            threading.Thread(target=self._deliver, args=(pipe, conn), daemon=True).start()
 
     def _read(self, pipe: _Pipe, dead: threading.Event) -> None:
         """Take what one side sends onto the link, no faster than the window allows."""

@@ -22,8 +22,44 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Self
 
 FAULTS = ("clean", "cut_request", "truncate", "stall")
+
+
+class LoopbackProxy:
+    """Listens on a free port of 127.0.0.1 while in a ``with`` block and hands every connection
+    it accepts to :meth:`_serve` (on the accepting thread: start a thread there for long work)."""
+
+    def __init__(self) -> None:
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = int(self._listener.getsockname()[1])
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._listener.close()
+        self._thread.join(timeout=5)
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            self._serve(client)
+
+    def _serve(self, client: socket.socket) -> None:
+        raise NotImplementedError
 
 
 @dataclass
@@ -48,7 +84,7 @@ class FaultPlan:
     stall_s: float = 1.5
 
 
-class FaultProxy:
+class FaultProxy(LoopbackProxy):
     """``with FaultProxy([(host, port), ...], plan) as proxy:`` -> clients connect to ``proxy.url``."""
 
     def __init__(
@@ -58,6 +94,7 @@ class FaultProxy:
         seed: int = 71,
         record: bool = False,
     ) -> None:
+        super().__init__()
         self.upstreams = upstreams
         self.plan = plan or FaultPlan(weights={"clean": 1.0})
         self.rng = random.Random(seed)
@@ -68,23 +105,6 @@ class FaultProxy:
         self.record = record
         self.recordings: list[Recording] = []
         """With ``record``: every connection, in the order they were accepted."""
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.port = int(self._listener.getsockname()[1])
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> FaultProxy:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self._stop.set()
-        self._listener.close()
-        self._thread.join(timeout=5)
 
     def _fate(self) -> tuple[str, int, tuple[str, int]]:
         with self.lock:
@@ -98,19 +118,14 @@ class FaultProxy:
                 self.injected[fate] += 1
             return fate, self.rng.randint(0, limit), upstream
 
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                client, _ = self._listener.accept()
-            except OSError:
-                return
-            fate, budget, upstream = self._fate()
-            recording = Recording(fate)
-            if self.record:
-                with self.lock:
-                    self.recordings.append(recording)
-            args = (client, fate, budget, upstream, recording)
-            threading.Thread(target=self._relay, args=args, daemon=True).start()
+    def _serve(self, client: socket.socket) -> None:
+        fate, budget, upstream = self._fate()
+        recording = Recording(fate)
+        if self.record:
+            with self.lock:
+                self.recordings.append(recording)
+        args = (client, fate, budget, upstream, recording)
+        threading.Thread(target=self._relay, args=args, daemon=True).start()
 
     def _relay(
         self, client: socket.socket, fate: str, budget: int, upstream: tuple[str, int], recording: Recording
