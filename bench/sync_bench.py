@@ -176,6 +176,16 @@ def start_server(settings: Settings, port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("server did not start")
 
 
+def stop_server(proc: subprocess.Popen[bytes], timeout: float = 20) -> None:
+    """SIGTERM, and SIGKILL if the server has not stopped within ``timeout`` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def timed_over_connections(
     http: httpx.Client, clients: int, items: list[T], send: Callable[[httpx.Client, T], None]
 ) -> float:
@@ -405,8 +415,7 @@ def run(engine: str, n: int, photos: int, workdir: Path, clients: int = 1) -> No
                 mb = 1024 * 1024
                 photo_s = upload_photos(http, photos, mb, mb, rng, clients) if photos else 0.0
         finally:
-            proc.terminate()
-            proc.wait(timeout=20)
+            stop_server(proc)
         rows = raw_rows(records)
         if cluster is not None:
             raw_s = raw_postgres(rows, cluster.url())

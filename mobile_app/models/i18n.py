@@ -196,6 +196,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "phase_pushing": ("Đang gửi bản ghi {sent}/{total}", "Sending records {sent}/{total}"),
     "phase_uploading": ("Đang gửi ảnh {sent} / {total}", "Sending photos {sent} / {total}"),
     "phase_pulling": ("Đang nhận dữ liệu mới ({n})", "Receiving updates ({n})"),
+    "time_left_under_minute": ("Còn chưa đến 1 phút", "Less than a minute left"),
+    "time_left_minutes": ("Còn khoảng {minutes} phút", "About {minutes} min left"),
+    "time_left_hours": ("Còn khoảng {hours} giờ {minutes} phút", "About {hours} h {minutes} min left"),
     "phase_done": ("Đồng bộ xong lúc {when}", "Synced at {when}"),
     "phase_offline": (
         "Không kết nối được máy chủ — dữ liệu vẫn an toàn trên máy, hãy thử lại khi có mạng",
@@ -228,7 +231,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "lang_en": ("Tiếng Anh", "English"),
     "photo_quality": ("Chất lượng ảnh", "Photo quality"),
     "quality_high": ("Cao (cạnh dài 2048 px, JPEG 90)", "High (long side 2048 px, JPEG 90)"),
-    "quality_standard": ("Chuẩn (cạnh dài 2048 px, JPEG 80)", "Standard (long side 2048 px, JPEG 80)"),
+    "quality_standard": ("Chuẩn (cạnh dài 2048 px, JPEG 65)", "Standard (long side 2048 px, JPEG 65)"),
     "quality_compact": ("Tiết kiệm (cạnh dài 1600 px, JPEG 70)", "Compact (long side 1600 px, JPEG 70)"),
     "account": ("Tài khoản: {user}", "Account: {user}"),
     "device": ("Mã thiết bị: {id}", "Device id: {id}"),

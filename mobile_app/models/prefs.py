@@ -21,6 +21,8 @@ IN_VAULT = "vault"  # the ``token_store`` preference: the token is in the vault,
 
 @dataclass(frozen=True)
 class PhotoQuality:
+    """How :func:`mobile_app.models.photos.downscale_jpeg` encodes a photo (a progressive JPEG)."""
+
     code: str
     long_side: int
     jpeg_quality: int
@@ -30,7 +32,7 @@ PHOTO_QUALITIES: dict[str, PhotoQuality] = {
     q.code: q
     for q in (
         PhotoQuality("high", 2048, 90),
-        PhotoQuality("standard", 2048, 80),
+        PhotoQuality("standard", 2048, 65),
         PhotoQuality("compact", 1600, 70),
     )
 }
