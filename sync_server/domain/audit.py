@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from sync_server.auth import Principal
-from sync_server.models import AuditLog
+from sync_server.models import AuditLog, utcnow
 
 
 def audit(
@@ -34,6 +36,42 @@ def audit(
             detail=detail,
         )
     )
+
+
+def audit_many(
+    session: Session,
+    actor: Principal | None,
+    entity_type: str,
+    action: str,
+    rows: Iterable[tuple[str, int | None, dict[str, Any] | None]],
+) -> None:
+    """One history row per ``(entity id, version, detail)``, the version unchanged (a bulk act
+    such as a plan applied to many files), written with one statement per thousand rows."""
+    at = utcnow()
+    base = {
+        "at": at,
+        "user_id": actor.user_id if actor else None,
+        "device_id": actor.device_id if actor else None,
+    }
+    batch: list[dict[str, Any]] = []
+    for entity_id, version, detail in rows:
+        batch.append(
+            {
+                **base,
+                "entity_type": entity_type,
+                "entity_id": entity_id,
+                "action": action,
+                "version_before": version,
+                "version_after": version,
+                "rev": None,
+                "detail": detail,
+            }
+        )
+        if len(batch) == 1000:
+            session.execute(insert(AuditLog), batch)
+            batch = []
+    if batch:
+        session.execute(insert(AuditLog), batch)
 
 
 def history(session: Session, entity_type: str, entity_id: str) -> list[AuditLog]:
