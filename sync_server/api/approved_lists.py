@@ -113,6 +113,12 @@ def freeze(
 ) -> ListOut:
     """Freeze the approved files of the scope (no agency: the whole province) that are in no list
     yet into the next numbered list, with the approving decision and its signed scan."""
+    if scan.size is not None and scan.size > settings.max_decision_scan_bytes:
+        raise SaoLuuError(
+            "payload_too_large",
+            413,
+            [field_error("scan", "body_too_large", max_bytes=settings.max_decision_scan_bytes)],
+        )
     try:
         spec = domain.ListIn(
             campaign_id=campaign_id,
@@ -125,12 +131,6 @@ def freeze(
         )
     except ValidationError as exc:
         raise ValidationFailed(field_errors(exc)) from None
-    if scan.size is not None and scan.size > settings.max_decision_scan_bytes:
-        raise SaoLuuError(
-            "payload_too_large",
-            413,
-            [field_error("scan", "too_big", max_bytes=settings.max_decision_scan_bytes)],
-        )
     return _out(domain.freeze(session, store, principal, spec, scan.file))
 
 

@@ -22,11 +22,13 @@ it is.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+import gc
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
-from sqlalchemy import Select, case, func, insert, select
+from sqlalchemy import Select, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -51,6 +53,7 @@ BATCH_READERS = STAFF | {Role.DIGITIZATION_OPERATOR}
 MAX_IDS = 1000
 INSERT_CHUNK = 2000
 READABILITY_RANK = {Readability.FULL.value: 0, Readability.PARTIAL.value: 1, Readability.DIFFICULT.value: 2}
+READABILITY_BY_RANK = {rank: Readability(code) for code, rank in READABILITY_RANK.items()}
 UNKNOWN_AGE = 10_000
 S = DigitizationState
 
@@ -73,17 +76,15 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A file of an approved list not yet in digitization, with what decides its risk."""
+class Candidate(NamedTuple):
+    """A file of an approved list not yet in digitization, with what decides its risk (a tuple: a
+    hundred thousand of them are made per suggestion)."""
 
     record_id: str
     agency_code: str
     fonds_id: str
     box_id: str | None
     version: int
-    fonds_no: str
-    box_code: str
     file_no: str
     pages: int
     pages_known: bool
@@ -93,6 +94,8 @@ class Candidate:
     rare: bool
     damaged: bool
     start_year: int | None
+    fonds_no: str = ""
+    box_code: str = ""
 
     @property
     def risk(self) -> tuple[int, int, int, int, int]:
@@ -100,9 +103,9 @@ class Candidate:
         return (
             -self.severity,
             -self.readability,
-            -int(self.rare),
-            -int(self.damaged),
-            self.start_year if self.start_year is not None else UNKNOWN_AGE,
+            -self.rare,
+            -self.damaged,
+            UNKNOWN_AGE if self.start_year is None else self.start_year,
         )
 
     def reasons(self, lang: Lang = "vi") -> list[str]:
@@ -110,9 +113,8 @@ class Candidate:
         out = []
         if self.severity:
             out.append(f"{Severity(self.severity).label(lang)} ({self.severity}/4)")
-        rank = next((Readability(k) for k, v in READABILITY_RANK.items() if v == self.readability), None)
-        if rank is not None and rank != Readability.FULL:
-            out.append(rank.label(lang))
+        if self.readability:
+            out.append(READABILITY_BY_RANK[self.readability].label(lang))
         if self.rare:
             out.append("Quý, hiếm" if lang == "vi" else "Rare")
         if self.damaged:
@@ -122,8 +124,7 @@ class Candidate:
         return out
 
 
-@dataclass(frozen=True)
-class SuggestedFile:
+class SuggestedFile(NamedTuple):
     candidate: Candidate
     year: int | None
     """None: it fitted no year."""
@@ -162,42 +163,13 @@ class Suggestion:
         return [f for f in self.files if f.year is not None]
 
 
-@dataclass
-class _Unit:
-    """Files that travel together (one box, or one file outside boxes)."""
-
-    key: tuple[str, str, str]
-    files: list[Candidate] = field(default_factory=list)
-
-    @property
-    def pages(self) -> int:
-        return sum(c.pages for c in self.files)
-
-    @property
-    def risk(self) -> tuple[Any, ...]:
-        return (min(c.risk for c in self.files), self.key)
-
-
 def _check_year(year: int, name: str = "year") -> None:
     if year not in PLAN_YEARS:
         raise ValidationFailed([field_error(name, "plan_year", ge=FIRST_YEAR, le=LAST_YEAR)])
 
 
-def _start_year(text: str | None) -> int | None:
-    head = (text or "")[:4]
-    return int(head) if len(head) == 4 and head.isdigit() else None
-
-
-def _readability_rank() -> Any:
-    d = t.file_damage.c
-    rank = case(
-        *((d.readability == code, value) for code, value in READABILITY_RANK.items() if value), else_=0
-    )
-    return select(func.max(rank)).where(d.record_id == t.file_record.c.id).scalar_subquery()
-
-
 def _candidates_query() -> Select[Any]:
-    f, i, d, fo, b = t.file_record.c, t.approved_list_item.c, t.file_digitization.c, t.fonds.c, t.box.c
+    f, i, d = t.file_record.c, t.approved_list_item.c, t.file_digitization.c
     return (
         select(
             f.id,
@@ -205,51 +177,90 @@ def _candidates_query() -> Select[Any]:
             f.fonds_id,
             f.box_id,
             f.version,
-            fo.number,
-            b.code,
             f.file_no,
             t.estimated_pages,
             f.pages.is_not(None) | f.leaves.is_not(None),
             f.max_severity,
-            _readability_rank(),
             f.rare,
             f.criteria,
             f.data["start_date"].as_string(),
         )
         .select_from(
-            t.approved_list_item.join(t.file_record, f.id == i.record_id)
-            .join(t.fonds, fo.id == f.fonds_id)
-            .outerjoin(t.box, b.id == f.box_id)
-            .outerjoin(t.file_digitization, d.record_id == f.id)
+            t.approved_list_item.join(t.file_record, f.id == i.record_id).outerjoin(
+                t.file_digitization, d.record_id == f.id
+            )
         )
         .where(d.record_id.is_(None), f.deleted.is_(False))
     )
 
 
+def _worst_readability(session: Session) -> dict[str, int]:
+    """Per file with a damage not fully readable, its worst readability rank (no row: fully)."""
+    d = t.file_damage.c
+    worst: dict[str, int] = {}
+    query = select(d.record_id, d.readability).where(d.readability != Readability.FULL.value)
+    for rid, readability in session.connection().execute(query).all():
+        rank = READABILITY_RANK.get(readability, 0)
+        if rank > worst.get(rid, 0):
+            worst[rid] = rank
+    return worst
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a hundred thousand tuples are made (they hold no cycles):
+    each collection walks every live object, and made the work three times longer."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def candidates(session: Session) -> list[Candidate]:
-    """Files of approved lists that have not entered digitization (no digitization row)."""
+    """Files of approved lists that have not entered digitization (no digitization row). The
+    query reads the file records only; readability, fonds numbers and box codes come from their
+    own small reads (a join or a subquery per file cost more than the rest together)."""
+    worst = _worst_readability(session)
+    fonds = dict(session.execute(select(t.fonds.c.id, t.fonds.c.number)).all())
+    boxes = dict(session.execute(select(t.box.c.id, t.box.c.code)).all())
+    damaged = Criterion.DAMAGED.value
     out = []
-    for row in session.execute(_candidates_query()):
-        rid, agency, fonds, box, version, fonds_no, box_code, file_no = row[:8]
-        pages, known, severity, readable, rare, criteria, start = row[8:]
-        codes = (criteria or "").split(",")
+    for (
+        rid,
+        agency,
+        fonds_id,
+        box,
+        version,
+        file_no,
+        pages,
+        known,
+        severity,
+        rare,
+        criteria,
+        start,
+    ) in session.connection().execute(_candidates_query()):
+        codes = criteria or ""  # "damaged,permanent": no code is part of another
+        year = int(start[:4]) if start and start[:4].isdigit() else None
         out.append(
             Candidate(
-                record_id=rid,
-                agency_code=agency,
-                fonds_id=fonds,
-                box_id=box,
-                version=version,
-                fonds_no=fonds_no,
-                box_code=box_code or "",
-                file_no=file_no,
-                pages=int(pages or 0),
-                pages_known=bool(known),
-                severity=int(severity or 0),
-                readability=int(readable or 0),
-                rare=bool(rare) or "rare" in codes,
-                damaged=Criterion.DAMAGED.value in codes,
-                start_year=_start_year(start),
+                rid,
+                agency,
+                fonds_id,
+                box,
+                version,
+                file_no,
+                pages or 0,
+                bool(known),
+                severity or 0,
+                worst.get(rid, 0),
+                bool(rare) or "rare" in codes,
+                damaged in codes,
+                year,
+                fonds.get(fonds_id, ""),
+                boxes.get(box, "") if box else "",
             )
         )
     return out
@@ -284,28 +295,32 @@ def place(
 ) -> Suggestion:
     """The suggestion for ``files`` (pure: no database), given each year's capacity in pages and
     what is already planned there (files, pages). See the module docstring for the rule."""
-    units: dict[tuple[str, str, str], _Unit] = {}
+    units: dict[tuple[str, str, str], list[tuple[tuple[int, ...], str, Candidate]]] = {}
     for c in files:
-        key = (c.agency_code, c.fonds_id, c.box_id or f"~{c.record_id}")  # "~": loose files after boxes
-        units.setdefault(key, _Unit(key)).files.append(c)
+        key = (c.agency_code, c.fonds_id, c.box_id or "~" + c.record_id)  # "~": loose files after boxes
+        members = units.get(key)
+        if members is None:
+            members = units[key] = []
+        members.append((c.risk, c.record_id, c))
+    for members in units.values():
+        members.sort()
+    order = sorted(units.items(), key=lambda unit: (unit[1][0][0], unit[0]))  # its most urgent file
     years = sorted(capacities)
     free = {y: capacities[y] - planned.get(y, (0, 0))[1] for y in years}
     added = {y: [0, 0] for y in years}
     out: list[SuggestedFile] = []
     unplaced = [0, 0]
-    for rank, unit in enumerate(sorted(units.values(), key=lambda u: u.risk), 1):
-        pages = unit.pages
+    for rank, (_, members) in enumerate(order, 1):
+        pages = sum(c.pages for _, _, c in members)
         year = next((y for y in years if free[y] >= pages), None)
         if year is None:
-            unplaced[0] += len(unit.files)
+            unplaced[0] += len(members)
             unplaced[1] += pages
         else:
             free[year] -= pages
-            added[year][0] += len(unit.files)
+            added[year][0] += len(members)
             added[year][1] += pages
-        out.extend(
-            SuggestedFile(c, year, rank) for c in sorted(unit.files, key=lambda c: (c.risk, c.record_id))
-        )
+        out.extend(SuggestedFile(c, year, rank) for _, _, c in members)
     loads = [
         YearLoad(y, capacities[y], *planned.get(y, (0, 0)), new_files=added[y][0], new_pages=added[y][1])
         for y in years
@@ -329,7 +344,9 @@ def suggest(
     first = from_year if from_year is not None else min(max(dt.date.today().year, FIRST_YEAR), LAST_YEAR)
     _check_year(first, "from_year")
     caps = _capacities(capacity, capacities, first)
-    return place(candidates(session), caps, _planned_per_year(session))
+    planned = _planned_per_year(session)
+    with _gc_paused():
+        return place(candidates(session), caps, planned)
 
 
 def apply(

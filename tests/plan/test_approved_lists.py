@@ -6,10 +6,13 @@ from __future__ import annotations
 import time
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from tests.conftest import AGENCY_A, AGENCY_B
+from sync_server.app import create_app
+from sync_server.config import Settings
+from tests.conftest import AGENCY_A, AGENCY_B, login
 from tests.exports.helpers import read_xlsx, table
 from tests.plan.conftest import SIGNED_PDF, Survey
 
@@ -180,3 +183,22 @@ def test_the_database_refuses_to_change_or_delete_a_frozen_list(survey: Survey, 
             s.execute(text(statement))
     with survey.session() as s:
         assert s.execute(text(f"SELECT count(*) FROM {table_name}")).scalar_one() == 1
+
+
+def test_a_scan_over_the_limit_is_refused_unread(settings: Settings) -> None:
+    small = settings.model_copy(update={"max_decision_scan_bytes": 10_000})
+    app = create_app(small)
+    try:
+        with TestClient(app) as client:
+            h = login(client, "reviewer")
+            form = {"campaign_id": "x", "decision_number": "1", "decision_date": "2026-12-01"}
+            form |= {"signer_name": "A", "signer_position": "B"}
+            big = b"%PDF-1.7\n" + b"0" * 20_000  # within the guard's slack for the form: the route refuses it
+            resp = client.post(URL, data=form, files={"scan": ("qd.pdf", big)}, headers=h)
+            assert resp.status_code == 413, resp.text
+            assert resp.json()["error"]["details"][0]["reason"] == "body_too_large"
+            huge = b"%PDF-1.7\n" + b"0" * 200_000  # beyond it: the guard refuses it before any reading
+            resp = client.post(URL, data=form, files={"scan": ("qd.pdf", huge)}, headers=h)
+            assert resp.status_code == 413 and resp.json()["error"]["code"] == "payload_too_large"
+    finally:
+        app.state.engine.dispose()

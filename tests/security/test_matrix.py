@@ -168,3 +168,38 @@ def test_own_and_other_agency(client: TestClient, auth, user: str) -> None:  # t
         ):
             status = client.get(url, headers=h).status_code
             assert (status == 200) if ok else (status in (403, 404)), (user, url, status)
+
+
+DIGITIZER_MAY = {
+    ("GET", "/api/v1/approved-lists"): False,
+    ("GET", "/api/v1/approved-lists/preview"): False,
+    ("POST", "/api/v1/approved-lists"): False,
+    ("GET", "/api/v1/approved-lists/{number}"): False,
+    ("GET", "/api/v1/approved-lists/{number}/items"): False,
+    ("GET", "/api/v1/approved-lists/{number}/scan"): False,
+    ("GET", "/api/v1/approved-lists/{number}/annex"): False,
+    ("POST", "/api/v1/approved-lists/{number}/annex/jobs"): False,
+    ("GET", "/api/v1/plan/batches"): True,
+    ("POST", "/api/v1/plan/batches"): False,
+    ("POST", "/api/v1/plan/suggest"): False,
+    ("POST", "/api/v1/plan/apply"): False,
+    ("POST", "/api/v1/plan/move"): False,
+    ("GET", "/api/v1/plan/summary"): False,
+    ("POST", "/api/v1/custody/check-out"): True,
+    ("POST", "/api/v1/custody/check-in"): True,
+    ("GET", "/api/v1/custody/boxes"): True,
+    ("GET", "/api/v1/custody/boxes/{code}"): True,
+    ("GET", "/api/v1/custody/overdue"): True,
+    ("POST", "/api/v1/digitization"): False,  # the quality check's acceptance
+}
+"""The digitization phase's routes (all in the matrix above) and whether a digitization operator may
+call them: the scan station's, never the approval, the plan or the quality check. Staff may call all."""
+
+
+def test_the_digitization_routes_declare_what_an_operator_and_field_users_may_do(app) -> None:  # type: ignore[no-untyped-def]
+    declared = {(m, p): _api_roles(r) for m, p, r in _routes(app, "/api/")}
+    assert set(DIGITIZER_MAY) <= set(declared)
+    for key, operator in DIGITIZER_MAY.items():
+        roles = declared[key]
+        assert ("digitizer" in roles) == operator, (key, roles)
+        assert {"admin", "reviewer"} <= set(roles) and not {"surveyor", "agency_head"} & set(roles), key
