@@ -35,7 +35,8 @@ WORDS = tuple(
     ).split()
 )
 DAMAGES = ("crumbling", "brittle", "torn", "stained", "faded", "mould", "pests", "water")
-CRITERIA = ("permanent", "collected", "damaged")
+CRITERIA = ("permanent", "collected", "damaged", "rare")
+READABILITY = ("full",) * 30 + ("partial",) * 29 + ("difficult",)  # a few hard to read
 CARRIERS = ("paper", "paper", "paper", "photo", "maps", "film")
 NOW = "2026-11-01 00:00:00.000000"
 
@@ -95,7 +96,11 @@ def _record(rng: random.Random, agency: str, fonds: str, n: int) -> tuple[Any, .
     year = rng.randint(1945, 2010)
     criteria = sorted(rng.sample(CRITERIA, rng.randint(1, 2)))
     damages = [
-        {"type": d, "severity": rng.randint(1, 4), "readability": rng.choice(("full", "partial"))}
+        {
+            "type": d,
+            "severity": rng.randint(1, 4),
+            "readability": rng.choice(READABILITY),
+        }
         for d in rng.sample(DAMAGES, rng.choice((0, 0, 1, 2, 3)))
     ]
     leaves = rng.randint(1, 400)
@@ -115,7 +120,6 @@ def _record(rng: random.Random, agency: str, fonds: str, n: int) -> tuple[Any, .
         "languages": ["vi"] if rng.random() < 0.9 else ["vi", "fr"],
         "carrier": rng.choice(CARRIERS),
         "criteria": criteria,
-        "rare": rng.random() < 0.05,
         "notes": "Bìa hồ sơ bị rách" if rng.random() < 0.2 else None,
         "damages": damages,
         "photos": [],
@@ -124,7 +128,7 @@ def _record(rng: random.Random, agency: str, fonds: str, n: int) -> tuple[Any, .
     row = (
         rid, agency, 1, 1, False, n, NOW, NOW, None, None, json.dumps(data, ensure_ascii=False), None,
         fonds, None, data["file_no"], title, title.lower(), data["carrier"], ",".join(criteria),
-        data["rare"], leaves, None, max_sev, "pending", False,
+        any(d["readability"] == "difficult" for d in damages), leaves, None, max_sev, "pending", False,
     )  # fmt: skip
     return row, [(rid, d["type"], agency, d["severity"], d["readability"]) for d in damages]
 
@@ -166,7 +170,7 @@ def build(db: Path, records: int, agencies: int) -> None:
     )
     columns = (
         "id, agency_code, version, rev, deleted, seq, created_at, updated_at, updated_by, device_id,"
-        " data, campaign_id, fonds_id, box_id, file_no, title, title_folded, carrier, criteria, rare,"
+        " data, campaign_id, fonds_id, box_id, file_no, title, title_folded, carrier, criteria, conservation,"
         " leaves, pages, max_severity, review_state, conflicted"
     )
     insert = f"INSERT INTO filerecord ({columns}) VALUES ({', '.join('?' * 25)})"

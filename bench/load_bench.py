@@ -22,7 +22,6 @@ import os
 import random
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,8 +37,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from rawhttp import Connection, HTTPError  # noqa: E402
-from sync_bench import bench_database, free_port, make_records, start_server  # noqa: E402
+from sync_bench import bench_database, free_port, make_records, start_server, stop_server  # noqa: E402
 
+from common.protocol import PROTOCOL_VERSION  # noqa: E402
 from sync_server.config import Settings  # noqa: E402
 from tests.images import noise_jpeg  # noqa: E402
 
@@ -113,7 +113,7 @@ async def device(http: Client, token: str, work: Work, n: int, stats: Stats, sta
             stats.photo_bytes += len(photo)
 
         while True:
-            params = {"cursor": cursor, "limit": 500}
+            params = {"cursor": cursor, "limit": 500, "protocol": PROTOCOL_VERSION}
             resp = await call(
                 http, stats, "pull", "GET", "/api/v1/sync/pull", (200,), params=params, headers=headers
             )
@@ -255,12 +255,7 @@ def run(engine: str, devices: int, rounds: int, n: int, workdir: Path, client: s
             after = resource.getrusage(resource.RUSAGE_SELF)
             client_cpu = after.ru_utime + after.ru_stime - client_cpu.ru_utime - client_cpu.ru_stime
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop_server(proc, timeout=10)
     requests = sum(len(v) for v in stats.latency.values())
     errors = sum(stats.errors.values())
     print(

@@ -102,8 +102,8 @@ def generate(session: Session, files: int, seed: int = 71) -> None:
             "title": f"Hồ sơ {n + 1}",
             "title_folded": f"ho so {n + 1}",
             "carrier": "paper",
-            "criteria": "damaged,permanent" if severity else "permanent",
-            "rare": rnd.random() < 0.03,
+            "criteria": ("damaged,permanent" if severity else "permanent")
+            + (",rare" if rnd.random() < 0.03 else ""),
             "pages": pages,
             "leaves": leaves,
             "max_severity": severity,

@@ -26,8 +26,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from load_bench import add_world, cpu_seconds, database_cpu, enroll_all, make_work  # noqa: E402
 from rawhttp import Connection  # noqa: E402
-from sync_bench import bench_database, free_port, start_server  # noqa: E402
+from sync_bench import bench_database, free_port, start_server, stop_server  # noqa: E402
 
+from common.protocol import PROTOCOL_VERSION  # noqa: E402
 from tests.images import noise_jpeg  # noqa: E402
 
 Request = tuple[str, str, dict[str, Any]]
@@ -51,12 +52,12 @@ def kinds(token: str, count: int) -> dict[str, Callable[[int], Request]]:
         "pull 100": lambda i: (
             "GET",
             "/api/v1/sync/pull",
-            {"params": {"cursor": 0, "limit": 100}, "headers": auth},
+            {"params": {"cursor": 0, "limit": 100, "protocol": PROTOCOL_VERSION}, "headers": auth},
         ),
         "pull empty": lambda i: (
             "GET",
             "/api/v1/sync/pull",
-            {"params": {"cursor": 10**12, "limit": 100}, "headers": auth},
+            {"params": {"cursor": 10**12, "limit": 100, "protocol": PROTOCOL_VERSION}, "headers": auth},
         ),
         "photo HEAD": lambda i: ("HEAD", f"/api/v1/photos/{digests[i]}", {"headers": auth}),
         "photo PATCH": lambda i: (
@@ -103,8 +104,7 @@ def run(engine: str, count: int, workdir: Path) -> None:
             print(f"[{engine}] {count} requests of each kind, one at a time, one server process:")
             asyncio.run(measure(port, proc.pid, cluster, token, count, engine))
         finally:
-            proc.terminate()
-            proc.wait(timeout=20)
+            stop_server(proc)
 
 
 def main() -> None:

@@ -90,7 +90,7 @@ def make_records(n: int, fonds_id: str, rng: random.Random) -> list[dict[str, An
                 "start_date": f"{year}-{rng.randint(1, 12):02d}",
                 "end_date": f"{year + rng.randint(0, 3)}",
                 "leaves": rng.randint(1, 300),
-                "criteria": rng.sample(["permanent", "collected", "damaged"], k=rng.randint(1, 2)),
+                "criteria": rng.sample(["permanent", "collected", "damaged", "rare"], k=rng.randint(1, 2)),
                 "carrier": "paper",
                 "damages": [
                     {"type": d, "severity": rng.randint(1, 4), "readability": "partial"}
@@ -174,6 +174,16 @@ def start_server(settings: Settings, port: int) -> subprocess.Popen[bytes]:
             time.sleep(0.1)
     proc.kill()
     raise SystemExit("server did not start")
+
+
+def stop_server(proc: subprocess.Popen[bytes], timeout: float = 20) -> None:
+    """SIGTERM, and SIGKILL if the server has not stopped within ``timeout`` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def timed_over_connections(
@@ -274,7 +284,7 @@ def raw_rows(records: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
 
 RAW_TABLE = """CREATE TABLE rec (id TEXT PRIMARY KEY, agency_code TEXT, version INT, rev INT,
  deleted INT, conflicted INT, seq BIGINT, created_at TEXT, updated_at TEXT, data TEXT, fonds_id TEXT,
- file_no TEXT, title TEXT, title_folded TEXT, carrier TEXT, criteria TEXT, rare INT, leaves INT,
+ file_no TEXT, title TEXT, title_folded TEXT, carrier TEXT, criteria TEXT, conservation INT, leaves INT,
  max_severity INT, review_state TEXT)"""
 RAW_UPSERT = (
     "INSERT INTO rec VALUES ({}) ON CONFLICT (id) DO UPDATE SET version = excluded.version, "
@@ -405,8 +415,7 @@ def run(engine: str, n: int, photos: int, workdir: Path, clients: int = 1) -> No
                 mb = 1024 * 1024
                 photo_s = upload_photos(http, photos, mb, mb, rng, clients) if photos else 0.0
         finally:
-            proc.terminate()
-            proc.wait(timeout=20)
+            stop_server(proc)
         rows = raw_rows(records)
         if cluster is not None:
             raw_s = raw_postgres(rows, cluster.url())

@@ -56,13 +56,13 @@ TOPICS = [
 KINDS = ["Tập công văn, báo cáo của", "Hồ sơ hội nghị của", "Quyết định của", "Tờ trình của", "Biên bản của"]
 CONDITION = [", giấy mủn", ", ố vàng", ", rách nát", ", nấm mốc", ", mờ chữ"]
 DAMAGES = ["crumbling", "brittle", "torn", "stained", "faded", "mould", "pests", "water", "stuck", "losses"]
-CRITERIA = ["permanent", "collected", "damaged"]
+CRITERIA = ["permanent", "collected", "damaged", "rare"]
 CARRIERS = ["paper"] * 17 + ["photo", "maps", "microfilm"]
 STATES = ["pending"] * 6 + ["approved"] * 3 + ["sent_back"]
 NOW = "2026-11-25 08:00:00.000000"
 
 
-BOOLEAN_COLUMNS = {"deleted", "conflicted", "rare", "in_deposit_list", "active"}
+BOOLEAN_COLUMNS = {"deleted", "conflicted", "conservation", "in_deposit_list", "active"}
 BULK_TABLES = ("filerecord", "filedamage", "auditlog")
 
 
@@ -207,9 +207,10 @@ def _records(
         fonds_id, agency = fonds[rng.randrange(len(fonds))]
         rid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
         title = _title(rng)
+        hard = rng.random() < 0.005  # a few files are hard to read: conservation first
         damages = [
-            {"type": d, "severity": rng.randint(1, 4), "readability": "full"}
-            for d in rng.sample(DAMAGES, k=rng.choice((0, 0, 1, 1, 2, 3)))
+            {"type": d, "severity": rng.randint(1, 4), "readability": "difficult" if hard else "full"}
+            for d in rng.sample(DAMAGES, k=rng.choice((1, 2) if hard else (0, 0, 1, 1, 2, 3)))
         ]
         criteria = sorted(rng.sample(CRITERIA, k=rng.choice((1, 1, 2))))
         campaign = CAMPAIGN if rng.random() < 0.9 else OLD_CAMPAIGN
@@ -229,7 +230,6 @@ def _records(
             "languages": ["vi"],
             "carrier": rng.choice(CARRIERS),
             "criteria": criteria,
-            "rare": False,
             "damages": damages,
             "photos": [],
         }
@@ -243,7 +243,7 @@ def _records(
             title_folded=fold(title),
             carrier=data["carrier"],
             criteria=",".join(criteria),
-            rare=0,
+            conservation=int(hard),
             leaves=data["leaves"],
             pages=None,
             max_severity=max((d["severity"] for d in damages), default=0),
@@ -255,7 +255,7 @@ def _records(
                 "damage_type": d["type"],
                 "agency_code": agency,
                 "severity": d["severity"],
-                "readability": "full",
+                "readability": d["readability"],
                 "campaign_id": campaign,
             }
             for d in damages
@@ -472,6 +472,7 @@ def run(settings: Settings) -> None:
         ("title search 'mủn' (one word, 1.2%)", "/web/inventory?q=m%E1%BB%A7n"),
         ("title search 'xyzzy' (no match)", "/web/inventory?q=xyzzy"),
         ("compliance tracker (all agencies)", "/web/compliance"),
+        ("inventory, hard-to-read files (0.5%)", "/web/inventory?conservation=1"),
     ]
     engine = "SQLite" if settings.is_sqlite else "PostgreSQL"
     print(f"{rows:,} file records; median of 7 requests, in-process ASGI, {engine}")

@@ -12,8 +12,12 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.errors import FieldError
+from common.vocab import Criterion
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
+"""2: *rare* is a criterion like the others. A pull says which version the client speaks
+(``protocol``); clients of version 1 keep receiving file records in their shape
+(:func:`legacy_file_record`), and their pushes are read by the shared schema either way."""
 MAX_BATCH = 1000
 MAX_PULL = 1000
 MAX_INT64 = 2**63 - 1
@@ -90,3 +94,13 @@ class PullResponse(_Msg):
     """Changes when the server's vocabularies change: then fetch ``/vocabularies`` again."""
     agencies: list[str] | None
     """The agencies this user may see now (None: all); a new one calls for a pull from cursor 0."""
+
+
+def legacy_file_record(data: dict[str, Any]) -> dict[str, Any]:
+    """A file record as a client of protocol 1 reads it: the ``rare`` criterion as the ``rare``
+    flag beside the other criteria (which may then be empty: such a client asks for one before it
+    saves the file again)."""
+    criteria = data.get("criteria")
+    if not isinstance(criteria, list) or Criterion.RARE.value not in criteria:
+        return data
+    return {**data, "criteria": [c for c in criteria if c != Criterion.RARE.value], "rare": True}

@@ -1,4 +1,4 @@
-"""QR codes as PNG bytes (pure Python, no Pillow) or terminal text."""
+"""QR codes as PNG bytes (pure Python, no Pillow), as a module matrix, or as terminal text."""
 
 from __future__ import annotations
 
@@ -21,6 +21,11 @@ def qr_png(payload: str, box_size: int = 8) -> bytes:
     buf = io.BytesIO()
     _make(payload, box_size).make_image(image_factory=PyPNGImage).save(buf)
     return buf.getvalue()
+
+
+def qr_matrix(payload: str) -> list[list[bool]]:
+    """The QR's modules, quiet zone included: ``True`` is dark (for drawing it as vectors)."""
+    return [list(row) for row in _make(payload, 1).get_matrix()]
 
 
 def qr_print(payload: str, out: TextIO) -> None:

@@ -273,8 +273,27 @@ class PhotoRef(Schema):
     caption: Annotated[str, Field(max_length=200)] | None = None
 
 
+def fold_rare_flag(data: Any) -> Any:
+    """A file record in the shape of protocol 1 (a ``rare`` flag beside ``criteria``) in today's
+    shape: a true flag becomes the ``rare`` criterion, the flag goes. Anything else is unchanged (a
+    flag that is not a boolean stays, so validation names it)."""
+    if not isinstance(data, dict) or not isinstance(data.get("rare"), bool):
+        return data
+    out = dict(data)
+    if out.pop("rare"):
+        criteria = out.get("criteria")
+        if criteria is None:
+            out["criteria"] = [Criterion.RARE.value]
+        elif isinstance(criteria, list) and Criterion.RARE.value not in criteria:
+            out["criteria"] = [*criteria, Criterion.RARE.value]
+    return out
+
+
 class FileRecord(Schema):
-    """A file (hồ sơ) that qualifies for digitization, with its damage and photos."""
+    """A file (hồ sơ) that qualifies for digitization, with its damage and photos.
+
+    Tablets of protocol 1 still send ``rare: true`` beside the criteria: it is read as the ``rare``
+    criterion (:func:`fold_rare_flag`) and never stored."""
 
     id: uuid.UUID
     agency_code: AgencyCode
@@ -296,10 +315,14 @@ class FileRecord(Schema):
     languages: Annotated[list[Language], Field(min_length=1)] = Field(default_factory=lambda: [Language.VI])
     carrier: Carrier = Carrier.PAPER
     criteria: Annotated[list[Criterion], Field(min_length=1)]
-    rare: bool = False
     notes: Note | None = None
     damages: Annotated[list[DamageEntry], Field(max_length=MAX_DAMAGES)] = Field(default_factory=list)
     photos: Annotated[list[PhotoRef], Field(max_length=MAX_PHOTOS)] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy(cls, data: Any) -> Any:
+        return fold_rare_flag(data)
 
     @model_validator(mode="after")
     def _rules(self) -> FileRecord:
@@ -321,6 +344,12 @@ class FileRecord(Schema):
     @property
     def max_severity(self) -> int:
         return max((int(d.severity) for d in self.damages), default=0)
+
+    @property
+    def conservation_first(self) -> bool:
+        """A damage leaves the file hard to read: the plan digitizes what can still be read, so the
+        file is recorded for conservation first (ưu tiên tu bổ, bảo quản trước khi số hóa)."""
+        return any(d.readability == Readability.DIFFICULT for d in self.damages)
 
 
 DEFAULT_NIL_STATEMENT = (

@@ -47,6 +47,8 @@ class IntVocab(_Labelled, IntEnum):
 
 
 class Criterion(Vocab):
+    """Why a file qualifies for digitization; a file may meet several, and each qualifies on its own."""
+
     PERMANENT = ("permanent", "Tài liệu có giá trị bảo quản vĩnh viễn", "Permanent retention")
     COLLECTED = (
         "collected",
@@ -58,6 +60,7 @@ class Criterion(Vocab):
         "Tài liệu có giá trị cao bị hư hỏng hoặc có nguy cơ hư hỏng",
         "High-value documents damaged or at risk",
     )
+    RARE = ("rare", "Tài liệu quý, hiếm", "Rare and precious documents")
 
 
 class DamageType(Vocab):

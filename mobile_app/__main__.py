@@ -1,4 +1,5 @@
-"""``python -m mobile_app [--web --host H --port P] [--data-dir D] [--enroll-server URL --enroll-code C]``."""
+"""``python -m mobile_app [--web --host H --port P] [--data-dir D] [--enroll-server URL --enroll-code C]
+[--[no-]secure-storage]``."""
 
 from __future__ import annotations
 
@@ -17,6 +18,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir", type=Path, default=None, help=f"local data (default {default_data_dir()})")
     p.add_argument("--enroll-server", help="enroll before starting (scripts, demos): server address")
     p.add_argument("--enroll-code", help="… and the one-time enrollment code")
+    p.add_argument(
+        "--secure-storage",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="keep the device token in the platform's secure storage (default: native app yes, web no)",
+    )
     return p
 
 
@@ -34,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Đã kích hoạt cho / enrolled for {container.prefs.username}", flush=True)
     from mobile_app.app import run
 
-    run(container, web=args.web, host=args.host, port=args.port)
+    run(container, web=args.web, host=args.host, port=args.port, secure_storage=args.secure_storage)
     return 0
 
 

@@ -11,7 +11,7 @@ import httpx
 
 from mobile_app.models.base import Clock, Observable, utc_now
 from mobile_app.models.enrollment import EnrollmentModel, EnrollmentService
-from mobile_app.models.file_form import FileRecordForm
+from mobile_app.models.file_form import FileRecordForm, NewFiles
 from mobile_app.models.home import HomeModel, current_campaign
 from mobile_app.models.labels import LabelService
 from mobile_app.models.nil_form import NilReportForm
@@ -42,6 +42,7 @@ class Container:
     clock: Clock = utc_now
     autosave_delay: float = 0.5
     retry: RetryPolicy = field(default_factory=lambda: RetryPolicy(attempts=4, base=0.5, cap=4.0))
+    new_files: NewFiles = field(default_factory=NewFiles)
     changes: Observable = field(default_factory=Observable)
     """Notified when local data changed behind the screens' backs (after a sync, a sign-out)."""
     sync: SyncModel = field(init=False)
@@ -74,7 +75,7 @@ class Container:
         return HomeModel(self.store, self.prefs)
 
     def visit(self, agency_code: str) -> VisitModel:
-        return VisitModel(self.store, self.prefs, self.labels, agency_code, self.clock)
+        return VisitModel(self.store, self.prefs, self.labels, agency_code, self.clock, self.new_files)
 
     def file_form(self, agency_code: str, record_id: str) -> FileRecordForm:
         return FileRecordForm(
@@ -83,6 +84,7 @@ class Container:
             agency_code,
             record_id,
             photos=self.photos,
+            new_files=self.new_files,
             clock=self.clock,
             autosave_delay=self.autosave_delay,
         )

@@ -16,7 +16,17 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=".venv/.installed-${extras//,/_}"
 want="$(sha256sum pyproject.toml | cut -c1-16)"
-if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
+installed() {  # an install of this pyproject.toml with at least these extras (e.g. after test.sh)
+    local f have e
+    for f in .venv/.installed-*; do
+        [ -f "$f" ] && [ "$(cat "$f")" = "$want" ] || continue
+        have="_${f#.venv/.installed-}_"
+        for e in ${extras//,/ }; do [[ "$have" == *"_${e}_"* ]] || continue 2; done
+        return 0
+    done
+    return 1
+}
+if ! installed; then
     echo "==> Cài thư viện / installing dependencies ($extras)"
     .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
     .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[$extras]"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set everything up and start SaoLuu on embedded defaults: the sync server (SQLite and photos under
 # ./data, demo agencies and demo accounts, printed with their passwords) and, beside it, the tablet
-# app in web mode, already enrolled to the demo surveyor khaosat1. Ctrl-C stops both.
+# app in web mode, already enrolled to the demo surveyor khaosat1. Ctrl-C stops both; if the tablet
+# app stops on its own, the server keeps running.
 # Environment: SAOLUU_DATA_DIR (./data), SAOLUU_HOST (127.0.0.1), SAOLUU_PORT (8000),
 #              SAOLUU_TABLET_PORT (8550), SAOLUU_TABLET_DATA_DIR (<data dir>/tablet-khaosat1).
 set -euo pipefail
@@ -25,7 +26,8 @@ stop() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
     wait 2>/dev/null || true
 }
-trap stop INT TERM EXIT
+trap 'stop; exit 130' INT TERM
+trap stop EXIT
 
 wait_for() {  # wait_for URL NAME PID
     "$py" - "$1" "$2" "$3" <<'PYWAIT'
@@ -64,8 +66,17 @@ wait_for "$tablet_url/" "ứng dụng máy tính bảng / tablet app" "${pids[1]
 cat <<EOF
 ========================================================================
  SaoLuu đang chạy / is running   (Ctrl-C để dừng cả hai / stops both)
+  Ứng dụng máy tính bảng dừng thì máy chủ vẫn chạy / the server outlives the tablet app
   Máy chủ / server:            $server_url   (API docs: $server_url/docs)
   Máy tính bảng / tablet app:  $tablet_url   (khaosat1, dữ liệu / data: $tablet_data)
 ========================================================================
 EOF
-wait -n "${pids[@]}"
+# The first to stop: the tablet app alone leaves the server running (other tablets and the web
+# pages still use it); the server stopping ends everything.
+wait -n "${pids[@]}" || true
+if kill -0 "${pids[0]}" 2>/dev/null; then
+    echo "Ứng dụng máy tính bảng đã dừng; máy chủ vẫn chạy ở $server_url (Ctrl-C để dừng)." >&2
+    echo "The tablet app stopped; the server keeps running at $server_url (Ctrl-C stops it)." >&2
+    wait "${pids[0]}" || true
+fi
+echo "Máy chủ đã dừng / the server stopped." >&2

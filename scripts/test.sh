@@ -6,10 +6,12 @@ cd "$(dirname "$0")/.."
 scripts/bootstrap.sh server,tablet,test
 
 # System packages the suite needs: PostgreSQL server binaries (the suite starts its own throwaway
-# cluster with them) and Debian's Chromium (browser tests; Playwright never downloads a browser).
+# cluster with them), Debian's Chromium (browser tests; Playwright never downloads a browser) and the
+# DejaVu fonts (the document pages drawn to test photo legibility; the only ones with Vietnamese).
 need=()
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ] || need+=(fonts-dejavu-core)
 if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" = "0" ]; then
         echo "==> Cài / installing (apt): ${need[*]}"

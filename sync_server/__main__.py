@@ -332,6 +332,7 @@ def cmd_plan_suggest(args: argparse.Namespace) -> int:
         f"Không xếp được / not placed: {found.unplaced_files:,} hồ sơ / files, {found.unplaced_pages:,} trang"
     )
     print(f"Chưa ghi số trang, số tờ / no page or leaf count: {found.unknown_pages:,} hồ sơ / files")
+    print(f"Khó đọc, tu bổ trước / hard to read, conservation first: {found.conservation:,} hồ sơ / files")
     if args.out:
         with open(args.out, "w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh)

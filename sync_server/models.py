@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -170,7 +170,9 @@ class FileRecord(SyncedRow, table=True):
     title_folded: str = Field(max_length=1000)
     carrier: str = Field(max_length=20)
     criteria: str = Field(max_length=60)
-    rare: bool = False
+    """The criterion codes, sorted and joined by commas (``"collected,rare"``)."""
+    conservation: bool = False
+    """A damage leaves the file hard to read: conservation comes before digitization."""
     leaves: int | None = None
     pages: int | None = None
     max_severity: int = 0
@@ -185,6 +187,14 @@ class FileRecord(SyncedRow, table=True):
         Index("ix_filerecord_carrier_seq", "carrier", "seq"),
         Index("ix_filerecord_severity_seq", "max_severity", "seq"),
         Index("ix_filerecord_title_sort", "title_folded", "id"),
+        # the few files for conservation first: a partial index costs the other writes nothing
+        Index(
+            "ix_filerecord_conservation",
+            "agency_code",
+            "campaign_id",
+            sqlite_where=text("conservation = 1"),
+            postgresql_where=text("conservation"),
+        ),
         # substring search of the folded title: trigram GIN on PostgreSQL (pg_trgm), a plain
         # narrow index on SQLite whose index-only scan is the cheapest full LIKE pass there
         Index(

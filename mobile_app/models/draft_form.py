@@ -37,7 +37,9 @@ class DraftForm(Observable):
         *,
         clock: Clock = utc_now,
         autosave_delay: float = AUTOSAVE_SECONDS,
+        preset: dict[str, Any] | None = None,
     ) -> None:
+        """``preset``: values of a new record that has no draft yet (kept only once changed)."""
         super().__init__()
         self.store = store
         self.prefs = prefs
@@ -59,6 +61,8 @@ class DraftForm(Observable):
         else:
             if self.record is not None:
                 self.load_record(self.record.data)
+            elif preset:
+                self.values.update(preset)
             self.has_draft = False
         self.revalidate()
 

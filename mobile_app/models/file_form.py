@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+import threading
 import uuid
 from dataclasses import asdict, dataclass
 from typing import Any, ClassVar
 
-from common.schemas import FileRecord
+from common.schemas import FileRecord, fold_rare_flag
 from common.vocab import DamageType, Readability, Retention
-from mobile_app.models.draft_form import DraftForm, draft_key
+from mobile_app.models.draft_form import DraftForm
 from mobile_app.models.forms import date_display, date_input, number_input, text_input
 from mobile_app.models.photos import PhotoError, PhotoService
 from mobile_app.store import LocalStore
@@ -46,12 +47,14 @@ class FileRecordForm(DraftForm):
         record_id: str | None = None,
         *,
         photos: PhotoService,
+        new_files: NewFiles,
         **kw: Any,
     ) -> None:
         self.photo_service = photos
+        self.new_files = new_files
         self.damages: dict[str, DamageState] = {}
         self.photos: list[dict[str, Any]] = []
-        super().__init__(store, prefs, agency_code, record_id, **kw)
+        super().__init__(store, prefs, agency_code, record_id, preset=new_files.preset(record_id or ""), **kw)
 
     # --- shape ---------------------------------------------------------------------------------
 
@@ -67,10 +70,10 @@ class FileRecordForm(DraftForm):
             "languages": ["vi"],
             "carrier": "paper",
             "criteria": [],
-            "rare": False,
         }
 
     def load_record(self, data: dict[str, Any]) -> None:
+        data = fold_rare_flag(data)  # pulled or saved by a version that kept "rare" apart
         for name in (
             "fonds_id",
             "box_id",
@@ -79,7 +82,6 @@ class FileRecordForm(DraftForm):
             "retention",
             "access",
             "carrier",
-            "rare",
         ):
             if data.get(name) is not None:
                 self.values[name] = data[name]
@@ -106,6 +108,8 @@ class FileRecordForm(DraftForm):
 
     def load_draft(self, data: dict[str, Any]) -> None:
         super().load_draft(data)
+        legacy = {"criteria": self.values["criteria"], "rare": self.values.pop("rare", False)}
+        self.values["criteria"] = fold_rare_flag(legacy)["criteria"]  # a draft kept by a version before
         self.damages = {k: DamageState(**v) for k, v in data.get("damages", {}).items()}
         self.photos = list(data.get("photos", []))
 
@@ -126,7 +130,6 @@ class FileRecordForm(DraftForm):
             "languages": v["languages"],
             "carrier": v["carrier"],
             "criteria": v["criteria"],
-            "rare": v["rare"],
             "damages": [self._damage_payload(code) for code in self.damage_order()],
             "photos": self.photos,
         }
@@ -257,17 +260,33 @@ class FileRecordForm(DraftForm):
         return preset
 
     def save_and_next(self) -> str | None:
-        """Save; when valid, open a draft for the next file of the same box and return its id."""
+        """Save; when valid, start the next file of the same box and return its id."""
         if not self.save():
             return None
-        return new_file_draft(self.store, self.agency_code, self.next_preset())
+        return self.new_files.start(self.next_preset())
 
 
-def new_file_draft(store: LocalStore, agency_code: str, preset: dict[str, Any]) -> str:
-    """Start a new file record as a draft (so even an untouched new form survives a restart)."""
-    record_id = str(uuid.uuid4())
-    store.save_draft(draft_key("file_record", record_id), "file_record", {"values": preset}, agency_code)
-    return record_id
+class NewFiles:
+    """New file forms nobody has changed yet: their presets (fonds, box…) wait here, in memory.
+
+    A new file becomes a draft only with the surveyor's first change, so opening "Add file" and
+    going back leaves nothing behind; an untouched form holds nothing worth keeping across a restart.
+    """
+
+    def __init__(self) -> None:
+        self._presets: dict[str, dict[str, Any]] = {}
+        self._lock = threading.Lock()
+
+    def start(self, preset: dict[str, Any]) -> str:
+        """A record id for a new file opened with ``preset``."""
+        record_id = str(uuid.uuid4())
+        with self._lock:
+            self._presets[record_id] = dict(preset)
+        return record_id
+
+    def preset(self, record_id: str) -> dict[str, Any]:
+        with self._lock:
+            return dict(self._presets.get(record_id, {}))
 
 
-__all__ = ["DamageState", "FileRecordForm", "PhotoError", "new_file_draft"]
+__all__ = ["DamageState", "FileRecordForm", "NewFiles", "PhotoError"]

@@ -19,7 +19,10 @@ class PhotoError(ValueError):
 
 
 def downscale_jpeg(content: bytes, quality: PhotoQuality) -> bytes:
-    """Turn an image upright, drop its metadata, fit its long side, encode as JPEG."""
+    """Turn an image upright, drop its metadata, fit its long side, encode as a progressive JPEG.
+
+    With the standard quality a 12-megapixel camera photo of a document page (3–5 MB) becomes
+    about 0.09 of its bytes, the 9-point print of the page still legible (``bench/README.md``)."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     if len(content) > MAX_INPUT_BYTES:
@@ -40,7 +43,7 @@ def downscale_jpeg(content: bytes, quality: PhotoQuality) -> bytes:
         picture = picture.convert("RGB")
     picture.thumbnail((quality.long_side, quality.long_side), Image.Resampling.LANCZOS)
     out = io.BytesIO()
-    picture.save(out, "JPEG", quality=quality.jpeg_quality, optimize=True)
+    picture.save(out, "JPEG", quality=quality.jpeg_quality, optimize=True, progressive=True)
     return out.getvalue()
 
 

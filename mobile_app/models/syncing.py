@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import threading
+import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +20,13 @@ EngineFactory = Callable[[Callable[[SyncStatus], None]], SyncEngine]
 """Builds an engine for one run, wired to report its status to the given callback."""
 
 RECORD_TYPES = ("visit", "fonds", "box", "file_record", "nil_report")
+RECORD_BYTES = 1000
+"""About what one record weighs in a push (a file record with damages: 950 bytes in the field bench):
+records and photo bytes share one progress bar."""
+RATE_WINDOW_S = 30.0
+"""The time remaining is the work left at the speed of the last half minute (a link's speed varies)."""
+RATE_MIN_S = 5.0
+"""No estimate before this much of the transfer has been seen."""
 
 
 def record_label(type_: str, data: dict[str, Any]) -> str:
@@ -58,6 +68,7 @@ class SyncModel(Observable):
         make_engine: EngineFactory,
         clock: Clock = utc_now,
         on_synced: Callable[[], None] | None = None,
+        timer: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__()
         self.store = store
@@ -68,6 +79,9 @@ class SyncModel(Observable):
         self.status = SyncStatus()
         self.failure: str | None = None  # None | offline | unauthorized | error
         self.finished_at = None
+        self.timer = timer
+        self._samples: deque[tuple[float, int]] = deque()
+        """(time, bytes done) while records and photos are sent: the speed the estimate uses."""
         self._run_lock = threading.Lock()
 
     @property
@@ -76,6 +90,11 @@ class SyncModel(Observable):
 
     def _on_status(self, status: SyncStatus) -> None:
         self.status = status
+        if status.phase in ("pushing", "uploading"):
+            now, done = self.timer(), self._work(status)[0]
+            self._samples.append((now, done))
+            while len(self._samples) > 2 and self._samples[1][0] <= now - RATE_WINDOW_S:
+                self._samples.popleft()
         self.notify()
 
     def run(self) -> bool:
@@ -84,6 +103,7 @@ class SyncModel(Observable):
             return False
         try:
             self.failure = None
+            self._samples.clear()
             self.status = SyncStatus(phase="pushing")
             self.notify()
             engine = self.make_engine(self._on_status)
@@ -107,16 +127,48 @@ class SyncModel(Observable):
 
     # --- what the screen shows -----------------------------------------------------------------
 
+    @staticmethod
+    def _work(s: SyncStatus) -> tuple[int, int]:
+        """(bytes done, bytes in all) of records and photos to send, records counted at
+        :data:`RECORD_BYTES` each."""
+        done = s.records_sent * RECORD_BYTES + s.photo_bytes_sent
+        return done, s.records_total * RECORD_BYTES + s.photo_bytes_total
+
     def progress(self) -> float:
-        """One bar: records first (0–30 %), then photos by bytes (30–90 %), then the pull."""
+        """One bar by the bytes to send (records, then photos) up to 97 %, then the pull."""
         s = self.status
-        if s.phase == "pushing":
-            return 0.3 * (s.records_sent / s.records_total if s.records_total else 0.0)
-        if s.phase == "uploading":
-            return 0.3 + 0.6 * (s.photo_bytes_sent / s.photo_bytes_total if s.photo_bytes_total else 1.0)
+        if s.phase in ("pushing", "uploading"):
+            done, total = self._work(s)
+            return 0.97 * min(1.0, done / total) if total else 0.0
         if s.phase == "pulling":
-            return 0.95
+            return 0.97
         return 1.0 if s.phase == "done" else 0.0
+
+    def time_remaining(self) -> float | None:
+        """Seconds until records and photos are sent, at the speed of the last
+        :data:`RATE_WINDOW_S` seconds; None before :data:`RATE_MIN_S` seconds of it or while
+        nothing moves."""
+        if self.status.phase not in ("pushing", "uploading") or not self._samples:
+            return None
+        now = self.timer()
+        since, done_then = self._samples[0]
+        if now - since < RATE_MIN_S:
+            return None
+        done, total = self._work(self.status)
+        rate = (done - done_then) / (now - since)
+        return max(0.0, total - done) / rate if rate > 0 else None
+
+    def remaining_text(self, lang: str) -> str:
+        """The time remaining in words, rounded up to minutes ("about 4 min left"), or nothing."""
+        seconds = self.time_remaining()
+        if seconds is None:
+            return ""
+        if seconds < 60:
+            return t("time_left_under_minute", lang)
+        minutes = math.ceil(seconds / 60)
+        if minutes < 60:
+            return t("time_left_minutes", lang, minutes=minutes)
+        return t("time_left_hours", lang, hours=minutes // 60, minutes=minutes % 60)
 
     def phase_text(self, lang: str) -> str:
         s = self.status

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from pathlib import Path
 from typing import Any
 
 from common.boxcode import QR_PREFIX, parse_box_code
 from common.errors import FieldError, field_error
+from common.labels import BoxLabel
 from common.schemas import Box, Fonds, Visit
 from common.text import fold
 from mobile_app.models.base import Clock, Observable, utc_now
-from mobile_app.models.file_form import new_file_draft
-from mobile_app.models.forms import FieldErrors, number_input, text_input, validate
+from mobile_app.models.file_form import NewFiles
+from mobile_app.models.forms import FieldErrors, date_display, number_input, text_input, validate
 from mobile_app.models.home import current_campaign
-from mobile_app.models.i18n import t
+from mobile_app.models.i18n import local_time, t
 from mobile_app.models.labels import LabelService
 from mobile_app.models.prefs import Preferences
 from mobile_app.models.qrscan import DecoderUnavailable, UnreadableImage, decode_qr
@@ -70,11 +72,13 @@ class VisitModel(Observable):
         labels: LabelService,
         agency_code: str,
         clock: Clock = utc_now,
+        new_files: NewFiles | None = None,
     ) -> None:
         super().__init__()
         self.store = store
         self.prefs = prefs
         self.labels = labels
+        self.new_files = new_files or NewFiles()
         self.agency_code = agency_code
         self.clock = clock
         agency = store.get("agency", agency_code)
@@ -128,7 +132,7 @@ class VisitModel(Observable):
             else []
         )
         self._load_files()
-        self.drafts = self.store.drafts("file_record", self.agency_code)
+        self.drafts = self._drafts()
         nil = [
             r
             for r in self.store.records("nil_report", self.agency_code)
@@ -172,6 +176,30 @@ class VisitModel(Observable):
     @property
     def visit_open(self) -> bool:
         return self.visit is not None and not self.visit.get("ended_at")
+
+    @property
+    def can_start_visit(self) -> bool:
+        """A visit can start unless one is open or the agency's nil report is filed."""
+        return not self.visit_open and self.nil_report is None
+
+    def status_text(self) -> str:
+        """The agency's state this campaign: its nil report, else where the visit stands."""
+        if self.nil_report is not None:
+            d = self.nil_report.data
+            return t(
+                "nil_filed",
+                self.lang,
+                number=d.get("doc_number") or "",
+                date=date_display(d.get("doc_date")),
+                signer=d.get("signer_name") or "",
+            )
+        if self.visit is None:
+            return t("visit_none", self.lang)
+        start = local_time(dt.datetime.fromisoformat(self.visit["started_at"]))
+        if self.visit_open:
+            return t("visit_started", self.lang, when=start)
+        end = local_time(dt.datetime.fromisoformat(self.visit["ended_at"]))
+        return t("visit_ended", self.lang, start=start, end=end)
 
     def start_visit(self) -> None:
         visit = Visit(
@@ -298,23 +326,35 @@ class VisitModel(Observable):
         rec = self.store.get("box", box_id)
         return rec.data if rec else None
 
+    def box_label(self, box: dict[str, Any]) -> BoxLabel:
+        """What ``box``'s label says: agency and fonds by name, inventory and box, the code."""
+        fonds = self.fonds_by_id(box["fonds_id"]) or {}
+        return BoxLabel(
+            code=box["code"],
+            agency_name=self.agency_name,
+            fonds_number=str(fonds.get("number") or box.get("fonds_number") or ""),
+            fonds_name=str(fonds.get("name") or ""),
+            inventory_no=box.get("inventory_no") or None,
+            box_no=str(box["box_no"]),
+        )
+
     def save_label(self, box_id: str) -> tuple[Path, bytes]:
+        """The box's label as a PDF page of its own size."""
         box = self.box(box_id)
         if box is None:
             raise KeyError(box_id)
-        return self.labels.save_png(box["code"])
+        return self.labels.save_label(self.box_label(box))
 
     def save_label_sheet(self) -> tuple[Path, bytes]:
         """All boxes of the selected fonds on A4 label sheets."""
-        codes = [b["code"] for b in self.boxes]
         fonds = self.fonds_by_id(self.selected_fonds_id or "")
         name = f"{self.agency_code}-P{fonds['number']}" if fonds else self.agency_code
-        return self.labels.save_sheet(name, codes)
+        return self.labels.save_sheet(name, [self.box_label(b) for b in self.boxes])
 
     # --- files, drafts, nil report -------------------------------------------------------------
 
     def new_file(self) -> str:
-        """Start a new file in the selected box (or fonds); returns the draft's record id."""
+        """Start a new file in the selected box (or fonds); returns its record id (a draft once changed)."""
         preset: dict[str, Any] = {"campaign_id": self.campaign_id}
         if self.visit_open and self.visit is not None:
             preset["visit_id"] = self.visit["id"]
@@ -328,9 +368,15 @@ class VisitModel(Observable):
             )
         elif self.selected_fonds_id:
             preset["fonds_id"] = self.selected_fonds_id
-        record_id = new_file_draft(self.store, self.agency_code, preset)
-        self.refresh()
-        return record_id
+        return self.new_files.start(preset)
+
+    def _drafts(self) -> list[Draft]:
+        """Drafts of files the surveyor changed; untouched ones that older versions stored are dropped."""
+        drafts = self.store.drafts("file_record", self.agency_code)
+        for draft in drafts:
+            if "touched" not in draft.data:
+                self.store.delete_draft(draft.key)
+        return [d for d in drafts if "touched" in d.data]
 
     def discard_draft(self, key: str) -> None:
         self.store.delete_draft(key)

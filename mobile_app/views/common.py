@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextvars
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import flet as ft
+from flet.components.utils import current_component
 
 from mobile_app.container import Container
 from mobile_app.models.base import Observable
@@ -148,6 +149,34 @@ def big_button(
     )
 
 
+@dataclass
+class _TypedText:
+    """What one text field of a screen has shown and reported (see :func:`text_field`)."""
+
+    control: ft.TextField | None = None  # the last one rendered: the one the client's edits reach
+    reported: set[str] = field(default_factory=set)  # texts it reported since the model last set it
+
+
+def _client_side_text(key: str, value: str) -> tuple[str, _TypedText]:
+    """The text to render in a field whose model value is ``value``, without erasing typing.
+
+    Flet applies each edit from the browser or tablet to the control at once, but runs its
+    ``on_change`` handler later; a render in between (an autosave's "draft saved", a photo added)
+    would send the model's older text back and erase what was typed meanwhile. So a model value
+    the field itself reported keeps the field's own, newer text; any other value (a box chosen,
+    a draft discarded) is sent to it.
+    """
+    # Kept with the rendering component's state: it outlives the component wrapper of one render
+    # (Flet 1.0.5 moves ``_state`` from wrapper to wrapper); a screen reused for another record
+    # (another route) starts afresh.
+    fields: dict[str, _TypedText] = current_component()._state.__dict__.setdefault("saoluu_typed", {})
+    memory = fields.setdefault(f"{ft.context.page.route}\n{key}", _TypedText())
+    if memory.control is not None and value in memory.reported:
+        return memory.control.value or "", memory
+    memory.reported = {value}
+    return value, memory
+
+
 def text_field(
     label: str,
     value: str,
@@ -160,10 +189,19 @@ def text_field(
     col: dict[str, int] | None = FORM_COLS,
     on_submit: Callable[[str], None] | None = None,
     password: bool = False,
+    key: str | None = None,
 ) -> ft.TextField:
-    return ft.TextField(
+    """A text field of a screen (``key``, default the label, tells it from the screen's others)."""
+    shown, memory = _client_side_text(key or label, value)
+
+    def changed(e: ft.Event) -> None:
+        text = e.control.value or ""  # type: ignore[attr-defined]
+        memory.reported.add(text)
+        on_change(text)
+
+    control = ft.TextField(
         label=label,
-        value=value,
+        value=shown,
         error=error,
         error_max_lines=3,
         hint_text=hint,
@@ -174,9 +212,11 @@ def text_field(
         text_size=FIELD_TEXT,
         col=col,
         password=password,
-        on_change=lambda e: on_change(e.control.value or ""),
+        on_change=changed,
         on_submit=(lambda e: on_submit(e.control.value or "")) if on_submit else None,
     )
+    memory.control = control
+    return control
 
 
 def dropdown(
@@ -187,34 +227,93 @@ def dropdown(
     *,
     error: str | None = None,
     col: dict[str, int] | None = FORM_COLS,
-) -> ft.Dropdown:
-    return ft.Dropdown(
+) -> ft.Control:
+    """A choice with its label as accessible name; a long choice ends in an ellipsis, never cut.
+
+    (Flet's M3 ``Dropdown`` shows the choice in a text field, which cannot ellipsise, and exposes
+    no name to screen readers; the M2 one with text options does both.)
+    """
+
+    def option(key: str, text: str) -> ft.dropdownm2.Option:
+        return ft.dropdownm2.Option(
+            key=key,
+            content=ft.Text(
+                text, size=FIELD_TEXT, max_lines=1, no_wrap=True, overflow=ft.TextOverflow.ELLIPSIS
+            ),
+        )
+
+    return ft.DropdownM2(
         label=label,
         value=value,
-        options=[ft.DropdownOption(key=k, text=text) for k, text in options],
-        on_select=lambda e: on_select(e.control.value or None),
-        error_text=error,
+        options=[option(k, text) for k, text in options],
+        on_change=lambda e: on_select(e.control.value or None),
+        error=error,
         text_size=FIELD_TEXT,
         col=col,
         expand=True,
     )
 
 
+def icon_button(icon: ft.IconData, name: str, on_click: Callable[..., Any], **kw: Any) -> ft.Control:
+    """An icon button named ``name`` for screen readers (a tooltip alone gives it no name, and a
+    tooltip beside the label would be read twice)."""
+    return ft.Semantics(
+        label=name, button=True, container=True, content=ft.IconButton(icon, on_click=on_click, **kw)
+    )
+
+
 def radios(
     value: str | None, options: Sequence[tuple[str, str]], on_change: Callable[[str], None]
 ) -> ft.RadioGroup:
+    col = {"xs": 12, "sm": 6} if len(options) <= 2 else {"xs": 12, "sm": 6, "lg": 4}
     return ft.RadioGroup(
         value=value,
         on_change=lambda e: on_change(e.control.value),
-        content=ft.Row(
-            [ft.Radio(value=k, label=text, label_style=ft.TextStyle(size=16)) for k, text in options],
-            wrap=True,
+        content=ft.ResponsiveRow(  # a wrapping Row would put each choice on its own line
+            [
+                ft.Radio(value=k, label=text, label_style=ft.TextStyle(size=16), col=col)
+                for k, text in options
+            ],
             spacing=4,
+            run_spacing=0,
         ),
     )
 
 
-def checkbox(label: str, value: bool, on_change: Callable[[bool], None], *, wrap: bool = False) -> ft.Control:
+def segmented(
+    value: str | None,
+    options: Sequence[tuple[str, str]],
+    on_change: Callable[[str | None], None],
+    *,
+    allow_empty: bool = False,
+) -> ft.SegmentedButton:
+    """A compact single choice filling its width; long labels wrap inside their segment."""
+
+    def changed(e: ft.Event) -> None:
+        chosen = e.control.selected  # type: ignore[attr-defined]
+        on_change(chosen[0] if chosen else None)
+
+    return ft.SegmentedButton(
+        selected=[value] if value else [],
+        allow_empty_selection=allow_empty or not value,
+        show_selected_icon=False,
+        padding=ft.Padding.all(0),
+        segments=[
+            ft.Segment(value=k, label=ft.Text(text, size=15, text_align=ft.TextAlign.CENTER, max_lines=3))
+            for k, text in options
+        ],
+        on_change=changed,
+    )
+
+
+def checkbox(
+    label: str,
+    value: bool,
+    on_change: Callable[[bool], None],
+    *,
+    wrap: bool = False,
+    col: dict[str, int] | None = None,
+) -> ft.Control:
     """A tick box; with ``wrap`` its (long) label wraps and tapping the label ticks it too."""
     if not wrap:
         return ft.Checkbox(
@@ -222,6 +321,7 @@ def checkbox(label: str, value: bool, on_change: Callable[[bool], None], *, wrap
             value=value,
             on_change=lambda e: on_change(bool(e.control.value)),
             label_style=ft.TextStyle(size=16),
+            col=col,
         )
     return ft.Container(
         content=ft.Row(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import flet as ft
 
 from common.vocab import (
@@ -16,7 +18,7 @@ from common.vocab import (
 )
 from mobile_app.models.file_form import FileRecordForm
 from mobile_app.models.i18n import local_time
-from mobile_app.models.photos import PhotoError
+from mobile_app.views.camera import CameraPanel
 from mobile_app.views.common import (
     FORM_COLS,
     Ui,
@@ -31,14 +33,18 @@ from mobile_app.views.common import (
     radios,
     screen,
     section,
+    segmented,
     text_field,
     toast,
     use_observable,
     use_ui,
 )
-from mobile_app.views.photos import thumbnails
+from mobile_app.views.photos import photo_keeper, thumbnails
 
 WIDE = {"xs": 12}
+DAMAGE_TICKS = {"xs": 6, "md": 4, "xl": 3}  # 3 columns held upright (800 px), 4 held sideways (1280 px)
+DAMAGE_DETAILS = {"xs": 12, "lg": 6}  # one ticked damage per row upright, two sideways
+LANGUAGE_TICKS = {"xs": 6, "sm": 4}
 
 
 def form_status(ui: Ui, form: FileRecordForm | object) -> str:
@@ -203,7 +209,6 @@ def _rules(ui: Ui, f: FileRecordForm) -> ft.Control:
             ]
         ),
         error_text(e("criteria")),
-        checkbox(ui.t("rare"), bool(f.values["rare"]), lambda on: f.set("rare", on), wrap=True),
         ft.Text(ui.t("retention"), size=17, weight=ft.FontWeight.W_500),
         radios(
             f.values["retention"],
@@ -230,16 +235,17 @@ def _rules(ui: Ui, f: FileRecordForm) -> ft.Control:
             f.values["access"], [(a.value, a.label(lang)) for a in AccessRegime], lambda v: f.set("access", v)
         ),
         ft.Text(ui.t("languages"), size=17, weight=ft.FontWeight.W_500),
-        ft.Row(
+        ft.ResponsiveRow(
             [
                 checkbox(
                     x.label(lang),
                     x.value in f.values["languages"],
                     lambda on, code=x.value: f.toggle("languages", code, on),
+                    col=LANGUAGE_TICKS,
                 )
                 for x in Language
             ],
-            wrap=True,
+            run_spacing=0,
         ),
         error_text(e("languages")),
         text_field(
@@ -254,80 +260,99 @@ def _rules(ui: Ui, f: FileRecordForm) -> ft.Control:
     return section(ui.t("rules_section"), *controls)
 
 
-def _damage(ui: Ui, f: FileRecordForm, d: DamageType) -> ft.Control:
-    lang = ui.lang
-    on = d.value in f.damages
-    rows: list[ft.Control] = [checkbox(d.label(lang), on, lambda v: f.set_damage(d.value, v), wrap=True)]
-    if on:
-        state = f.damages[d.value]
-        rows += [
-            ft.Row(
-                [
-                    ft.Text(ui.t("severity") + ":", size=16),
-                    radios(
-                        str(state.severity) if state.severity else None,
-                        [(str(int(s)), f"{int(s)} {s.label(lang)}") for s in Severity],
-                        lambda v: f.update_damage(d.value, severity=v),
-                    ),
-                ],
-                wrap=True,
-            ),
-            error_text(f.damage_error(d.value, "severity")),
-            ft.Row(
-                [
-                    ft.Text(ui.t("readability") + ":", size=16),
-                    radios(
-                        state.readability,
-                        [(r.value, r.label(lang)) for r in Readability],
-                        lambda v: f.update_damage(d.value, readability=v),
-                    ),
-                ],
-                wrap=True,
-            ),
-            text_field(
-                ui.t("damage_note"),
-                state.note,
-                lambda v: f.update_damage(d.value, note=v),
-                col=None,
-                error=f.damage_error(d.value, "note"),
-            ),
-        ]
+def _damage_tick(ui: Ui, f: FileRecordForm, d: DamageType) -> ft.Control:
     return ft.Container(
         key=d.value,
-        content=ft.Column(rows, spacing=4),
-        padding=ft.Padding.only(left=8, bottom=4),
-        border=ft.Border.only(left=ft.BorderSide(4, ft.Colors.PRIMARY)) if on else None,
-        col={"xs": 12, "xl": 6},
+        content=checkbox(
+            d.label(ui.lang), d.value in f.damages, lambda v: f.set_damage(d.value, v), wrap=True
+        ),
+        col=DAMAGE_TICKS,
+    )
+
+
+def _damage_details(ui: Ui, f: FileRecordForm, d: DamageType) -> ft.Control:
+    """Severity and readability of a ticked damage, as segmented choices, and its note."""
+    lang = ui.lang
+    state = f.damages[d.value]
+
+    def caption(key: str) -> ft.Control:
+        return ft.Text(ui.t(key), size=15, color=ft.Colors.ON_SURFACE_VARIANT)
+
+    return ft.Container(
+        key=f"{d.value}-details",
+        col=DAMAGE_DETAILS,
+        padding=ft.Padding.only(left=12, right=4, bottom=8),
+        border=ft.Border.only(left=ft.BorderSide(4, ft.Colors.PRIMARY)),
+        content=ft.Column(
+            [
+                ft.Text(d.label(lang), size=17, weight=ft.FontWeight.W_500),
+                caption("severity"),
+                segmented(
+                    str(state.severity) if state.severity else None,
+                    [(str(int(s)), f"{int(s)} {s.label(lang)}") for s in Severity],
+                    lambda v: f.update_damage(d.value, severity=v),
+                    allow_empty=True,
+                ),
+                error_text(f.damage_error(d.value, "severity")),
+                caption("readability"),
+                segmented(
+                    state.readability,
+                    [(r.value, r.label(lang)) for r in Readability],
+                    lambda v: f.update_damage(d.value, readability=v or Readability.FULL.value),
+                ),
+                text_field(
+                    ui.t("damage_note"),
+                    state.note,
+                    lambda v: f.update_damage(d.value, note=v),
+                    col=None,
+                    error=f.damage_error(d.value, "note"),
+                    key=f"damage-note-{d.value}",
+                ),
+            ],
+            spacing=6,
+            horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+        ),
     )
 
 
 def _damages(ui: Ui, f: FileRecordForm) -> ft.Control:
-    controls: list[ft.Control] = [ft.ResponsiveRow([_damage(ui, f, d) for d in DamageType], run_spacing=4)]
+    """Every damage type as a tick box across the whole width; below, the details of the ticked ones."""
+    controls: list[ft.Control] = [
+        ft.ResponsiveRow([_damage_tick(ui, f, d) for d in DamageType], spacing=8, run_spacing=0)
+    ]
+    ticked = [d for d in DamageType if d.value in f.damages]
+    if ticked:
+        controls.append(
+            ft.ResponsiveRow([_damage_details(ui, f, d) for d in ticked], spacing=16, run_spacing=16)
+        )
     if f.flagged_for_conservation:
         controls.append(ft.Text(ui.t("conservation_flag"), size=16, color=ft.Colors.ORANGE_900))
     return section(ui.t("damages"), *controls)
 
 
-def _photos(ui: Ui, f: FileRecordForm) -> ft.Control:
-    async def add(_e: ft.Event) -> None:
+def _photos(ui: Ui, f: FileRecordForm, camera: bool, set_camera: Callable[[bool], None]) -> ft.Control:
+    """Photos of the file: taken with the camera inside the app, or picked from the gallery."""
+
+    keep = photo_keeper(ui.lang, f.add_photo)
+
+    async def pick(_e: ft.Event) -> None:
         picked = await ui.picker.pick_images(multiple=True)
-
-        def stage() -> None:
-            for name, content in picked:
-                try:
-                    f.add_photo(content)
-                except PhotoError:
-                    toast(ui.t("photo_unreadable", name=name))
-
         if picked:
-            in_background(stage)
+            in_background(lambda: [keep(name, content) for name, content in picked])
 
-    return section(
-        ui.t("photos"),
+    controls: list[ft.Control] = []
+    if camera:  # the preview first, what it took right under it
+        shot = ui.t("take_photos")
+        controls.append(CameraPanel(lambda content: keep(shot, content), lambda: set_camera(False)))
+    controls += [
         thumbnails(ui.container.photos, f.photos, f.remove_photo, ui.t("remove_photo")),
         error_text(f.error("photos")),
-        big_button(ui.t("add_photos"), add, ft.Icons.ADD_A_PHOTO, primary=False),
-    )
+    ]
+    buttons = [big_button(ui.t("add_photos"), pick, ft.Icons.PHOTO_LIBRARY, primary=False)]
+    if not camera:
+        buttons.insert(0, big_button(ui.t("take_photos"), lambda _e: set_camera(True), ft.Icons.PHOTO_CAMERA))
+    controls.append(ft.Row(buttons, wrap=True))
+    return section(ui.t("photos"), *controls)
 
 
 @ft.component
@@ -337,7 +362,13 @@ def FileFormScreen() -> ft.View:
     code, rid = params["code"], params["rid"]
     form = ft.use_memo(lambda: ui.container.file_form(code, rid), [code, rid])
     use_observable(form)
-    ft.use_effect(lambda: None, [rid], cleanup=form.flush)  # leaving the screen writes the draft now
+    camera, set_camera = ft.use_state(False)
+
+    def leave() -> None:  # leaving the screen writes the draft now; the agency's screen lists it
+        form.flush()
+        ui.container.changes.notify()
+
+    ft.use_effect(lambda: None, [rid], cleanup=leave)
 
     def save(_e: ft.Event) -> None:
         if form.save():
@@ -359,13 +390,13 @@ def FileFormScreen() -> ft.View:
         ft.ResponsiveRow(
             [
                 ft.Column(
-                    [_where(ui, form), _content(ui, form), _photos(ui, form)],
+                    [_where(ui, form), _content(ui, form)],
                     col={"xs": 12, "lg": 7},
                     spacing=16,
                     horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
                 ),
                 ft.Column(
-                    [_rules(ui, form), _damages(ui, form)],
+                    [_rules(ui, form)],
                     col={"xs": 12, "lg": 5},
                     spacing=16,
                     horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
@@ -374,6 +405,8 @@ def FileFormScreen() -> ft.View:
             spacing=16,
             vertical_alignment=ft.CrossAxisAlignment.START,
         ),
+        _damages(ui, form),
+        _photos(ui, form, camera, set_camera),
         marker("form-status", form_status(ui, form), size=16),
         error_text(ui.t("has_errors", n=problems) if problems else None),
         ft.Row(

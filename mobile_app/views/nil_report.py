@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import flet as ft
 
-from mobile_app.models.photos import PhotoError
+from mobile_app.views.camera import CameraPanel
 from mobile_app.views.common import (
     app_bar,
     big_button,
@@ -20,7 +20,7 @@ from mobile_app.views.common import (
     use_ui,
 )
 from mobile_app.views.file_form import form_status, review_banner
-from mobile_app.views.photos import thumbnails
+from mobile_app.views.photos import photo_keeper, thumbnails
 
 HALF = {"xs": 12, "md": 6}
 
@@ -36,17 +36,14 @@ def NilReportScreen() -> ft.View:
     ft.use_effect(lambda: None, [rid], cleanup=form.flush)
     e = form.error
 
+    camera, set_camera = ft.use_state(False)
+
+    keep = photo_keeper(ui.lang, form.set_scan)
+
     async def pick_scan(_e: ft.Event) -> None:
         picked = await ui.picker.pick_images(multiple=False)
-
-        def stage() -> None:
-            try:
-                form.set_scan(picked[0][1])
-            except PhotoError:
-                toast(ui.t("photo_unreadable", name=picked[0][0]))
-
         if picked:
-            in_background(stage)
+            in_background(keep, *picked[0])
 
     def save(_e: ft.Event) -> None:
         if form.save():
@@ -54,6 +51,7 @@ def NilReportScreen() -> ft.View:
             go(f"/agency/{code}")
 
     scan = [form.values["scan"]] if form.values["scan"] else []
+    shot = ui.t("take_scan")
     problems = form.errors.count if form.errors.submitted else 0
     return screen(
         f"/agency/{code}/nil",
@@ -108,7 +106,20 @@ def NilReportScreen() -> ft.View:
         section(
             ui.t("scan"),
             thumbnails(ui.container.photos, scan, lambda _sha: form.remove_scan(), ui.t("remove_photo")),
-            big_button(ui.t("add_scan"), pick_scan, ft.Icons.DOCUMENT_SCANNER, primary=False),
+            *([CameraPanel(lambda c: keep(shot, c), lambda: set_camera(False), True)] if camera else []),
+            ft.Row(
+                [
+                    big_button(
+                        ui.t("take_scan"),
+                        lambda _e: set_camera(True),
+                        ft.Icons.PHOTO_CAMERA,
+                        primary=False,
+                        disabled=camera,
+                    ),
+                    big_button(ui.t("add_scan"), pick_scan, ft.Icons.DOCUMENT_SCANNER, primary=False),
+                ],
+                wrap=True,
+            ),
         ),
         marker("form-status", form_status(ui, form), size=16),
         error_text(ui.t("has_errors", n=problems) if problems else None),

@@ -7,7 +7,22 @@ from typing import Any
 
 import flet as ft
 
-from mobile_app.models.photos import PhotoService
+from mobile_app.models.i18n import t
+from mobile_app.models.photos import PhotoError, PhotoService
+from mobile_app.views.common import icon_button, toast
+
+
+def photo_keeper(lang: str, stage: Callable[[bytes], object]) -> Callable[[str, bytes], None]:
+    """``keep(name, content)``: ``stage`` a picked or taken photo (downscaled by the form), or tell
+    the surveyor it is not an image."""
+
+    def keep(name: str, content: bytes) -> None:
+        try:
+            stage(content)
+        except PhotoError:
+            toast(t("photo_unreadable", lang, name=name))
+
+    return keep
 
 
 def thumbnails(
@@ -31,11 +46,11 @@ def thumbnails(
                     ft.Container(
                         right=0,
                         top=0,
-                        content=ft.IconButton(
+                        content=icon_button(
                             ft.Icons.CLOSE,
-                            tooltip=remove_label,
+                            remove_label,
+                            lambda _e, sha=ref["sha256"]: on_remove(sha),
                             bgcolor=ft.Colors.with_opacity(0.7, ft.Colors.WHITE),
-                            on_click=lambda _e, sha=ref["sha256"]: on_remove(sha),
                         ),
                     ),
                 ],

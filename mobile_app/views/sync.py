@@ -76,6 +76,7 @@ def SyncScreen() -> ft.View:
             ),
             ft.ProgressBar(value=model.progress(), bar_height=14, border_radius=7),
             marker("sync-phase", model.phase_text(lang), size=17),
+            marker("sync-eta", model.remaining_text(lang), size=17),
             marker("sync-summary", summary or "", size=16),
         ),
         *sections,

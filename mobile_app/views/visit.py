@@ -16,6 +16,7 @@ from mobile_app.views.common import (
     dropdown,
     error_text,
     go,
+    icon_button,
     in_background,
     marker,
     screen,
@@ -31,38 +32,32 @@ RIGHT = {"xs": 12, "lg": 7}
 
 
 def _visit_card(ui: Ui, m: VisitModel) -> ft.Control:
-    from datetime import datetime
-
-    if m.visit is None:
-        text = ui.t("visit_none")
-        action = big_button(ui.t("start_visit"), lambda _e: m.start_visit(), ft.Icons.PLAY_ARROW)
-    else:
-        start = local_time(datetime.fromisoformat(m.visit["started_at"]))
-        if m.visit_open:
-            text = ui.t("visit_started", when=start)
-            action = big_button(ui.t("end_visit"), lambda _e: m.end_visit(), ft.Icons.STOP, primary=False)
-        else:
-            end = local_time(datetime.fromisoformat(m.visit["ended_at"]))
-            text = ui.t("visit_ended", start=start, end=end)
-            action = big_button(
-                ui.t("start_visit"), lambda _e: m.start_visit(), ft.Icons.PLAY_ARROW, primary=False
+    """The agency's state (its nil report, else the visit) and what can be done next."""
+    buttons: list[ft.Control] = []
+    if m.visit_open:
+        buttons.append(big_button(ui.t("end_visit"), lambda _e: m.end_visit(), ft.Icons.STOP, primary=False))
+    elif m.can_start_visit:
+        buttons.append(
+            big_button(
+                ui.t("start_visit"),
+                lambda _e: m.start_visit(),
+                ft.Icons.PLAY_ARROW,
+                primary=m.visit is None,
             )
-    nil_label = ui.t("nil_title")
+        )
+    nil = m.nil_report is not None
+    buttons.append(
+        big_button(
+            ui.t("open_nil") if nil else ui.t("nil_title"),
+            lambda _e: go(f"/agency/{m.agency_code}/nil"),
+            ft.Icons.TASK_ALT if nil else ft.Icons.DESCRIPTION,
+            primary=nil,
+        )
+    )
     return section(
         m.agency_name,
-        marker("visit-status", text, size=17),
-        ft.Row(
-            [
-                action,
-                big_button(
-                    nil_label,
-                    lambda _e: go(f"/agency/{m.agency_code}/nil"),
-                    ft.Icons.TASK_ALT if m.nil_report else ft.Icons.DESCRIPTION,
-                    primary=False,
-                ),
-            ],
-            wrap=True,
-        ),
+        marker("visit-status", m.status_text(), size=17),
+        ft.Row(buttons, wrap=True),
     )
 
 
@@ -301,10 +296,10 @@ def _files_section(ui: Ui, m: VisitModel) -> ft.Control:
                     leading=ft.Icon(ft.Icons.EDIT_NOTE),
                     title=ft.Text(m.draft_label(d), size=17),
                     subtitle=ft.Text(local_time(d.updated_at), size=14),
-                    trailing=ft.IconButton(
+                    trailing=icon_button(
                         ft.Icons.DELETE_OUTLINE,
-                        tooltip=ui.t("discard_draft"),
-                        on_click=lambda _e, k=d.key: m.discard_draft(k),
+                        f"{ui.t('discard_draft')}: {m.draft_label(d)}",
+                        lambda _e, k=d.key: m.discard_draft(k),
                     ),
                     on_click=lambda _e, r=rid: go(f"/agency/{code}/record/{r}"),
                     min_height=TOUCH,

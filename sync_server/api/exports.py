@@ -19,6 +19,7 @@ from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.errors import Localized, SaoLuuError, field_error
+from common.labels import LAYOUTS, LayoutName
 from common.schemas import AgencyCode, NoNul
 from common.vocab import ReviewState, Role
 from sync_server.api.deps import CurrentUser, SessionDep, allow
@@ -34,7 +35,6 @@ from sync_server.domain.exports.registry import (
     kinds,
 )
 from sync_server.domain.jobs import Job, JobRegistry
-from sync_server.domain.labels import LAYOUTS
 
 router = APIRouter(tags=["exports"])
 EXPORTERS = allow(Role.ADMIN, Role.REVIEWER, Role.AGENCY_HEAD)
@@ -52,7 +52,7 @@ class ExportParams(NoNul):
     review_state: ReviewState | None = None
     year: int | None = Field(default=None, ge=2000, le=2200, description="Report year (yearly report title)")
     box_ids: list[uuid.UUID] = Field(default_factory=list, max_length=5000, description="Labels: these boxes")
-    layout: Literal["2x7", "2x4"] | None = Field(default=None, description="Labels: sheet layout")
+    layout: LayoutName | None = Field(default=None, description="Labels: sheet layout")
 
     def filters(self) -> ExportFilters:
         return ExportFilters(

@@ -80,6 +80,8 @@ class SuggestionOut(BaseModel):
     unplaced_pages: int
     unknown_pages: int
     """Files with neither pages nor leaves recorded (counted as no pages)."""
+    conservation: int
+    """Listed files left out because they are hard to read (conservation comes first)."""
     files: list[SuggestedFileOut]
     """The first ``limit`` files in risk order."""
 
@@ -125,6 +127,7 @@ def _suggestion(found: domain.Suggestion, limit: int) -> SuggestionOut:
         unplaced_files=found.unplaced_files,
         unplaced_pages=found.unplaced_pages,
         unknown_pages=found.unknown_pages,
+        conservation=found.conservation,
         files=[
             SuggestedFileOut(
                 rank=f.rank,

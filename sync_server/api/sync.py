@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from common.protocol import MAX_INT64, MAX_PULL, PullResponse, PushRequest, PushResponse
+from common.protocol import MAX_INT64, MAX_PULL, PROTOCOL_VERSION, PullResponse, PushRequest, PushResponse
 from sync_server.api.deps import FIELD, CurrentUser, SessionDep, allow
 from sync_server.domain import ingest
 from sync_server.domain.pull import pull as pull_changes
@@ -42,9 +42,14 @@ def pull(
     session: SessionDep,
     cursor: Annotated[int, Query(ge=0, le=MAX_INT64)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL)] = 500,
+    protocol: Annotated[
+        int,
+        Query(ge=1, le=1000, description=f"The client's protocol version (this server: {PROTOCOL_VERSION})"),
+    ] = 1,
 ) -> Response:
     """Up to ``limit`` changes the caller may see (agencies, campaigns, records of their agencies,
     review comments) written after ``cursor``, in server sequence order, each at its latest version.
-    Store the page, then ask again with the returned ``cursor`` while ``has_more`` is true."""
-    page = pull_changes(session, principal, cursor, limit)
+    Store the page, then ask again with the returned ``cursor`` while ``has_more`` is true. A client
+    that sends no ``protocol`` is taken for version 1 and gets records in that version's shape."""
+    page = pull_changes(session, principal, cursor, limit, protocol)
     return Response(page.to_json(), media_type="application/json")

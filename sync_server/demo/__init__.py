@@ -1,4 +1,14 @@
-"""Demo data: a province's agency list, a campaign and one account per role."""
+"""Demo data: the agency list of Đà Nẵng City as it stands after 1 July 2025, a campaign, the closed
+fonds of bodies that no longer exist and one account per role.
+
+On 1 July 2025 Quảng Nam province was merged into the centrally-run Đà Nẵng City and the district
+level stopped operating. The list keeps the former Quảng Nam departments (status *merged*, with the
+Đà Nẵng department that took them over), the Quảng Nam historical archive merged into Đà Nẵng's,
+and the dissolved district people's committees, whose fonds are now closed (*phông đóng*) and
+still to be surveyed. The surveyor khaosat1 lists the records of former Quảng Nam departments,
+khaosat2 other bodies and two dissolved district committees. The identifier codes are
+illustrative, not the official ones.
+"""
 
 from __future__ import annotations
 
@@ -10,16 +20,26 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from common import schemas as s
+from common.protocol import Change, PushRequest
 from common.vocab import AgencyKind, Role
-from sync_server.auth import password_weakness
+from sync_server.auth import Principal, password_weakness
 from sync_server.domain.agencies import import_agencies
 from sync_server.domain.campaigns import save_campaign
+from sync_server.domain.ingest import push
 from sync_server.domain.users import UserCreate, create_user
 from sync_server.models import Agency, Campaign, User
 
 AGENCIES_CSV = Path(__file__).parent / "agencies.csv"
 CREDENTIALS_FILE = "demo-accounts.txt"
 DEMO_CAMPAIGN_ID = uuid.uuid5(uuid.NAMESPACE_URL, "saoluu:demo-campaign:2026")
+CLOSED_FONDS: tuple[tuple[str, str, str, int, float], ...] = (
+    # agency, fonds number, fonds name, first year, shelf metres
+    ("000.00.30.H47", "30", "UBND thành phố Tam Kỳ", 1997, 64.5),
+    ("000.00.31.H47", "31", "UBND thành phố Hội An", 1976, 88.0),
+    ("000.00.32.H47", "32", "UBND thị xã Điện Bàn", 1976, 57.0),
+    ("000.00.33.H47", "33", "UBND huyện Duy Xuyên", 1976, 41.5),
+)
+CLOSED_NOTE = "Phông đóng: cơ quan giải thể từ ngày 01/7/2025 (kết thúc hoạt động cấp huyện)."
 
 
 @dataclass
@@ -57,14 +77,16 @@ def seed_demo(session: Session, data_dir: Path) -> list[DemoAccount]:
             None,
             s.Campaign(id=DEMO_CAMPAIGN_ID, year=2026, name="Khảo sát, thống kê tài liệu năm 2026"),
         )
-    home_affairs = _agency_by_name(session, "Sở Nội vụ")
-    active = session.exec(
-        select(Agency)
-        .where(Agency.status == "active", col(Agency.in_deposit_list).is_(True))
-        .order_by(col(Agency.code))
+    home_affairs = _agency_by_name(session, "Sở Nội vụ thành phố Đà Nẵng")
+    deposit = session.exec(
+        select(Agency).where(col(Agency.in_deposit_list).is_(True)).order_by(col(Agency.code))
     ).all()
-    departments = [a.code for a in active if a.kind == AgencyKind.DEPARTMENT][:6]
-    others = [a.code for a in active if a.kind != AgencyKind.DEPARTMENT][:6]
+    active = [a for a in deposit if a.status == "active"]
+    # khaosat1 lists the records of the former Quảng Nam departments (now with their Đà Nẵng
+    # successors), khaosat2 other bodies and the closed fonds of two dissolved district committees
+    departments = [a.code for a in deposit if a.status == "merged" and a.kind == AgencyKind.DEPARTMENT][:6]
+    closed = [a.code for a in deposit if a.status == "dissolved" and a.kind == AgencyKind.DISTRICT]
+    others = [a.code for a in active if a.kind != AgencyKind.DEPARTMENT][:4] + closed[:2]
     plan = [
         ("admin", Role.ADMIN, "Quản trị hệ thống", None, []),
         ("canbo.luutru", Role.REVIEWER, "Nguyễn Thị Lan (Trung tâm Lưu trữ)", None, []),
@@ -90,8 +112,35 @@ def seed_demo(session: Session, data_dir: Path) -> list[DemoAccount]:
         )
         note = agency or ", ".join(assigned)
         accounts.append(DemoAccount(username, password, role.value, note))
+    _add_closed_fonds(session)
     write_accounts(cred_path, accounts)
     return accounts
+
+
+def _add_closed_fonds(session: Session) -> None:
+    """The fonds of district committees dissolved on 1 July 2025: closed, still to be surveyed."""
+    admin = session.exec(select(User).where(User.role == Role.ADMIN.value)).first()
+    assert admin is not None and admin.id is not None
+    principal = Principal(user_id=admin.id, username=admin.username, role=Role.ADMIN, agency_codes=None)
+    changes = [
+        Change(
+            type="fonds",
+            id=uuid.uuid5(uuid.NAMESPACE_URL, f"saoluu:demo-fonds:{agency}:{number}"),
+            rev=1,
+            data=s.Fonds(
+                id=uuid.uuid5(uuid.NAMESPACE_URL, f"saoluu:demo-fonds:{agency}:{number}"),
+                agency_code=agency,
+                number=number,
+                name=f"Phông {name}",
+                start_year=start,
+                end_year=2025,
+                shelf_metres=metres,
+                notes=CLOSED_NOTE,
+            ).model_dump(mode="json"),
+        )
+        for agency, number, name, start, metres in CLOSED_FONDS
+    ]
+    push(session, principal, PushRequest(batch_id=uuid.uuid4(), changes=changes))
 
 
 def write_accounts(path: Path, accounts: list[DemoAccount]) -> None:

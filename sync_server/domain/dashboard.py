@@ -1,9 +1,7 @@
 """The archive centre's overview of a campaign: who has reported, what was found, who synced.
 
-Per campaign, an agency of the deposit list is *listed* (its head confirmed the list, or every file
-was reviewed and approved), has filed a *nil report*, was *sent back* (a file or the nil report
-awaits correction), is *in progress* (visited or files recorded), or *not visited*. Only records
-that carry the campaign's id count towards it.
+Where each agency of the deposit list stands is :mod:`sync_server.domain.standing`'s definition,
+the same the yearly report and the agency head's page use.
 
 The figures come from :class:`~sync_server.models.CampaignCount`, which database triggers keep
 exact on every write (migration 0005): reading a few hundred count rows costs the same at a
@@ -15,45 +13,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Row, Select, delete, false, func, select, text, true
 from sqlmodel import Session
 
-from common.vocab import Carrier, Criterion, DamageType, ReviewState, Severity, Vocab
-from sync_server.models import (
-    Agency,
-    AuditLog,
-    Campaign,
-    CampaignCount,
-    Device,
-    Fonds,
-    ListConfirmation,
-    NilReport,
-    User,
-    Visit,
-    utcnow,
-)
+from common.vocab import Carrier, Criterion, DamageType, Severity
+from sync_server.domain import standing
+from sync_server.domain.standing import AgencyFacts, ComplianceStatus, status_of
+from sync_server.models import Agency, AuditLog, Campaign, CampaignCount, Device, Fonds, User, utcnow
 
 _C = CampaignCount.__table__  # type: ignore[attr-defined]
 NO_CAMPAIGN = ""
 ACTIVITY_HOURS = 24
 SYNC_ACTIONS = ("create", "update", "delete", "conflict")
-
-
-class ComplianceStatus(Vocab):
-    """Where an agency stands in a campaign (labels as the tracker shows them)."""
-
-    NOT_VISITED = ("not_visited", "Chưa khảo sát", "Not visited")
-    IN_PROGRESS = ("in_progress", "Đang khảo sát", "In progress")
-    SENT_BACK = ("sent_back", "Trả lại để sửa", "Sent back")
-    LISTED = ("listed", "Đã lập danh mục", "Listed")
-    NIL_REPORT = ("nil_report", "Báo cáo không có tài liệu", "Nil report")
-
-    @property
-    def reported(self) -> bool:
-        return self in (ComplianceStatus.LISTED, ComplianceStatus.NIL_REPORT)
 
 
 def campaigns(session: Session) -> list[Campaign]:
@@ -68,33 +42,6 @@ def pick_campaign(session: Session, campaign_id: str | None = None) -> Campaign 
     if campaign_id:
         return next((c for c in all_ if c.id == campaign_id), None)
     return next((c for c in all_ if c.active), all_[0] if all_ else None)
-
-
-@dataclass
-class AgencyFacts:
-    """What is known of one agency in one campaign."""
-
-    files: int = 0
-    by_state: dict[str, int] = field(default_factory=dict)
-    fonds: int = 0
-    nil_report_id: str | None = None
-    nil_state: str | None = None
-    confirmed_at: dt.datetime | None = None
-    last_visit: dt.datetime | None = None
-    surveyor: str | None = None
-
-
-def status_of(facts: AgencyFacts) -> ComplianceStatus:
-    sent_back = ReviewState.SENT_BACK.value
-    if facts.by_state.get(sent_back) or facts.nil_state in (sent_back, ReviewState.REJECTED.value):
-        return ComplianceStatus.SENT_BACK
-    if facts.nil_report_id:
-        return ComplianceStatus.NIL_REPORT
-    if facts.files and (facts.confirmed_at or not facts.by_state.get(ReviewState.PENDING.value)):
-        return ComplianceStatus.LISTED
-    if facts.files or facts.last_visit:
-        return ComplianceStatus.IN_PROGRESS
-    return ComplianceStatus.NOT_VISITED
 
 
 @dataclass(frozen=True)
@@ -127,31 +74,6 @@ def deposit_agencies(
     return list(session.execute(query.order_by(a.code)).all())
 
 
-def _side_facts(session: Session, campaign_id: str, facts: dict[str, AgencyFacts]) -> None:
-    """Nil reports, confirmations and visits (small tables) for the agencies in ``facts``."""
-    nil = select(NilReport.agency_code, NilReport.id, NilReport.review_state).where(
-        NilReport.campaign_id == campaign_id, NilReport.deleted == false()
-    )
-    for code, rid, state in session.execute(nil.order_by(NilReport.seq)):  # type: ignore[arg-type]
-        if code in facts:
-            facts[code].nil_report_id, facts[code].nil_state = rid, state
-    confirmed = select(ListConfirmation.agency_code, func.max(ListConfirmation.at)).where(
-        ListConfirmation.campaign_id == campaign_id
-    )
-    for code, at in session.execute(confirmed.group_by(ListConfirmation.agency_code)):
-        if code in facts:
-            facts[code].confirmed_at = at
-    visits = (
-        select(Visit.agency_code, Visit.started_at, User.full_name, User.username)
-        .outerjoin(User, User.id == Visit.updated_by)  # type: ignore[arg-type]
-        .where(Visit.campaign_id == campaign_id, Visit.deleted == false())
-        .order_by(Visit.started_at)  # type: ignore[arg-type]
-    )
-    for code, started, full_name, username in session.execute(visits):
-        if code in facts:
-            facts[code].last_visit, facts[code].surveyor = started, full_name or username
-
-
 def _counts(session: Session, campaign_id: str) -> dict[str, list[tuple[str, str, int]]]:
     """The campaign's non-zero counts by kind: ``{kind: [(key1, key2, n), ...]}``."""
     out: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
@@ -161,15 +83,6 @@ def _counts(session: Session, campaign_id: str) -> dict[str, list[tuple[str, str
     for kind, key1, key2, n in session.execute(query):
         out[kind].append((key1, key2, n))
     return out
-
-
-def _facts(agencies: list[Row[Any]], counts: dict[str, list[tuple[str, str, int]]]) -> dict[str, AgencyFacts]:
-    facts = {a.code: AgencyFacts() for a in agencies}
-    for code, state, n in counts.get("agency", []):
-        if code in facts:
-            facts[code].by_state[state] = facts[code].by_state.get(state, 0) + n
-            facts[code].files += n
-    return facts
 
 
 def compliance(
@@ -183,14 +96,13 @@ def compliance(
 ) -> list[AgencyLine]:
     """Every agency of the deposit list with its status and counts in the campaign."""
     agencies = deposit_agencies(session, kind=kind, parent=parent, scope=scope)
-    facts = _facts(agencies, _counts(session, campaign_id))
+    facts = standing.agency_facts(session, campaign_id, [a.code for a in agencies])
     fonds = (
         select(Fonds.agency_code, func.count()).where(Fonds.deleted == false()).group_by(Fonds.agency_code)
     )
     for code, n in session.execute(fonds):
         if code in facts:
             facts[code].fonds = n
-    _side_facts(session, campaign_id, facts)
     lines = [
         AgencyLine(a.code, a.name, a.kind, a.parent_code, a.status, status_of(facts[a.code]), facts[a.code])
         for a in agencies
@@ -214,6 +126,8 @@ class Dashboard:
     status_counts: dict[ComplianceStatus, int]
     agencies: int
     files: int
+    conservation: int
+    """Files for conservation first (a damage leaves them hard to read)."""
     unassigned_files: int
     by_criterion: dict[Criterion, int]
     by_carrier: dict[Carrier, int]
@@ -228,10 +142,9 @@ def dashboard(session: Session, campaign: Campaign | None) -> Dashboard:
     recent = activity(session)
     if campaign is None:
         status_counts[ComplianceStatus.NOT_VISITED] = len(agencies)
-        return Dashboard(None, status_counts, len(agencies), 0, 0, {}, {}, {}, recent)
+        return Dashboard(None, status_counts, len(agencies), 0, 0, 0, {}, {}, {}, recent)
     counts = _counts(session, campaign.id)
-    facts = _facts(agencies, counts)
-    _side_facts(session, campaign.id, facts)
+    facts = standing.agency_facts(session, campaign.id, [a.code for a in agencies])
     for a in agencies:
         status_counts[status_of(facts[a.code])] += 1
     by_criterion = dict.fromkeys(Criterion, 0)
@@ -255,6 +168,7 @@ def dashboard(session: Session, campaign: Campaign | None) -> Dashboard:
         status_counts=status_counts,
         agencies=len(agencies),
         files=files,
+        conservation=sum(standing.conservation_counts(session, campaign.id).values()),
         unassigned_files=unassigned,
         by_criterion=by_criterion,
         by_carrier=by_carrier,

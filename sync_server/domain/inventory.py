@@ -2,8 +2,9 @@
 
 Listing: filters, three sort orders and keyset paging that stay fast at a million file records.
 Every filter an index can serve goes to SQL as is (migration 0004 has an index per unselective
-filter in the default order). The two *narrow* filters — damage type and title words — first collect
-the matching ids with a capped index-only pass: when few match, the page is built from those ids;
+filter in the default order). The *narrow* filters — damage type, title words, files for
+conservation first — first collect the matching ids with a capped index-only pass (the last from
+its partial index, migration 0009): when few match, the page is built from those ids;
 when many match, the filter is checked row by row while an index walks the sort order (the matches
 are then dense, so a page is found quickly).
 
@@ -24,7 +25,7 @@ from itertools import combinations
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import ColumnElement, Select, exists, false, func, literal, select, tuple_
+from sqlalchemy import ColumnElement, Select, exists, false, func, literal, select, true, tuple_
 from sqlmodel import Session
 
 from common import schemas as s
@@ -33,7 +34,7 @@ from common.protocol import MAX_INT64, Change, ChangeStatus, PushRequest
 from common.text import fold
 from common.vocab import Carrier, Criterion, DamageType, ReviewState, Role
 from sync_server.auth import Principal
-from sync_server.domain import photos, review
+from sync_server.domain import photos, review, standing
 from sync_server.domain.audit import audit
 from sync_server.domain.ingest import push
 from sync_server.models import Agency, FileDamage, FileRecord, Fonds, ListConfirmation, NilReport
@@ -48,6 +49,9 @@ narrow filter matched too many rows to list (counting would then check most of t
 
 _R = FileRecord.__table__  # type: ignore[attr-defined]
 _D = FileDamage.__table__  # type: ignore[attr-defined]
+_FLAGGED = _R.c.conservation == true()  # the form of the condition of ix_filerecord_conservation
+CONSERVATION_IDS = select(_R.c.id).where(_FLAGGED)
+"""The files for conservation first, read from their partial index."""
 
 
 class Sort(StrEnum):
@@ -85,6 +89,8 @@ class InventoryFilter:
     carrier: Carrier | None = None
     state: ReviewState | None = None
     conflicted: bool = False
+    conservation: bool = False
+    """Only files a damage leaves hard to read (for conservation before digitization)."""
     q: str = ""
     """Title words, matched as folded substrings: "mun" finds "mủn"."""
 
@@ -105,6 +111,7 @@ class InventoryRow:
     max_severity: int
     review_state: str
     conflicted: bool
+    conservation: bool
     leaves: int | None
     inventory_no: str | None
     box_no: str | None
@@ -194,6 +201,13 @@ def _conditions(session: Session, principal: Principal, f: InventoryFilter) -> _
         conds.append(_R.c.max_severity == f.severity)
     narrowed: set[str] | None = None
     countable = True
+    if f.conservation:  # few files: their ids come from the partial index that holds only them
+        ids = _narrow_ids(session, CONSERVATION_IDS)
+        if ids is None:
+            conds.append(_FLAGGED)
+            countable = False
+        else:
+            narrowed = set(ids)
     if f.damage:
         damage = [_D.c.damage_type == f.damage.value]
         if f.severity is not None:
@@ -281,6 +295,7 @@ def _row(r: Any) -> InventoryRow:
         max_severity=r["max_severity"],
         review_state=r["review_state"],
         conflicted=bool(r["conflicted"]),
+        conservation=bool(r["conservation"]),
         leaves=r["leaves"],
         inventory_no=data.get("inventory_no"),
         box_no=data.get("box_no"),
@@ -324,16 +339,74 @@ def live_file_count(session: Session, agency_code: str, campaign_id: str) -> int
     return int(session.execute(query).scalar_one())
 
 
+@dataclass(frozen=True)
+class FileRef:
+    id: str
+    file_no: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ConfirmBlockers:
+    """What keeps an agency head from confirming the list: files sent back for correction, visits
+    still open on a tablet, files with conflicting versions. Empty when the list may be confirmed."""
+
+    sent_back: list[FileRef]
+    sent_back_total: int
+    open_visits: list[standing.OpenVisit]
+    conflicted: int
+
+    def __bool__(self) -> bool:
+        return bool(self.sent_back_total or self.open_visits or self.conflicted)
+
+
+class ListNotReady(Exception):
+    """The agency's list can't be confirmed yet; :attr:`blockers` say why."""
+
+    def __init__(self, blockers: ConfirmBlockers) -> None:
+        super().__init__("the list cannot be confirmed yet")
+        self.blockers = blockers
+
+
+SHOWN_FILES = 10
+
+
+def confirm_blockers(session: Session, agency_code: str, campaign_id: str) -> ConfirmBlockers:
+    """Why the agency's list for the campaign can't be confirmed now (nothing, when it can)."""
+    facts = standing.agency_facts(session, campaign_id, [agency_code])[agency_code]
+    total = facts.by_state.get(ReviewState.SENT_BACK.value, 0)
+    mine = (_R.c.agency_code == agency_code, _R.c.campaign_id == campaign_id, _R.c.deleted == false())
+    files: list[Any] = []
+    if total:
+        query = select(_R.c.id, _R.c.file_no, _R.c.title).where(
+            *mine, _R.c.review_state == ReviewState.SENT_BACK.value
+        )
+        files = list(
+            session.execute(query.order_by(func.length(_R.c.file_no), _R.c.file_no).limit(SHOWN_FILES))
+        )
+    conflicted = session.execute(select(func.count()).where(*mine, _R.c.conflicted == true())).scalar_one()
+    return ConfirmBlockers(
+        sent_back=[FileRef(rid, no, title) for rid, no, title in files],
+        sent_back_total=total,
+        open_visits=facts.open_visits,
+        conflicted=int(conflicted),
+    )
+
+
 def confirm_list(
     session: Session, principal: Principal, agency_code: str, campaign_id: str, note: str = ""
 ) -> ListConfirmation:
-    """The agency head confirms the agency's list of files for the campaign as complete."""
+    """The agency head confirms the agency's list of files for the campaign as complete; refused
+    (:class:`ListNotReady`) while a file is sent back, a visit is open or a conflict is unresolved."""
     if principal.role not in (Role.AGENCY_HEAD, Role.ADMIN):
         raise SaoLuuError("forbidden", 403)
     principal.require_agency(agency_code)
     count = live_file_count(session, agency_code, campaign_id)
     if count == 0:
         raise ValidationFailed([field_error("file_count", "too_small", ge=1)])
+    blockers = confirm_blockers(session, agency_code, campaign_id)
+    if blockers:
+        raise ListNotReady(blockers)
     row = ListConfirmation(
         agency_code=agency_code,
         campaign_id=campaign_id,

@@ -4,8 +4,9 @@ A **suggestion** orders the files of approved lists not yet in digitization by r
 year up to a capacity in pages. It is deterministic and every step can be told:
 
 1. a file's risk is, most urgent first: its worst damage severity (4 → 0), its worst readability
-   (hard to read → fully readable), rare, damaged (the criterion), older (its start year; unknown
-   last);
+   (partly readable before fully), rare, damaged (the criteria), older (its start year; unknown
+   last). A file hard to read is left out and counted: conservation comes before its digitization
+   (staff put it in the plan with a move once it is conserved);
 2. the files of one box travel together (the box leaves the repository whole): a box's risk is its
    most urgent file's, its pages their sum; a file outside any box travels alone;
 3. boxes, most urgent first (ties: agency, fonds, box), each go to the earliest year, from the first
@@ -94,6 +95,8 @@ class Candidate(NamedTuple):
     rare: bool
     damaged: bool
     start_year: int | None
+    conservation: bool = False
+    """Hard to read: conservation comes first, the suggestion leaves it out."""
     fonds_no: str = ""
     box_code: str = ""
 
@@ -157,6 +160,8 @@ class Suggestion:
     unplaced_pages: int
     unknown_pages: int
     """Candidates with neither pages nor leaves recorded (counted as no pages)."""
+    conservation: int = 0
+    """Listed files left out because they are hard to read (conservation first)."""
 
     @property
     def placed(self) -> list[SuggestedFile]:
@@ -181,7 +186,7 @@ def _candidates_query() -> Select[Any]:
             t.estimated_pages,
             f.pages.is_not(None) | f.leaves.is_not(None),
             f.max_severity,
-            f.rare,
+            f.conservation,
             f.criteria,
             f.data["start_date"].as_string(),
         )
@@ -226,23 +231,11 @@ def candidates(session: Session) -> list[Candidate]:
     worst = _worst_readability(session)
     fonds = dict(session.execute(select(t.fonds.c.id, t.fonds.c.number)).all())
     boxes = dict(session.execute(select(t.box.c.id, t.box.c.code)).all())
-    damaged = Criterion.DAMAGED.value
+    damaged, rare = Criterion.DAMAGED.value, Criterion.RARE.value
     out = []
-    for (
-        rid,
-        agency,
-        fonds_id,
-        box,
-        version,
-        file_no,
-        pages,
-        known,
-        severity,
-        rare,
-        criteria,
-        start,
-    ) in session.connection().execute(_candidates_query()):
-        codes = criteria or ""  # "damaged,permanent": no code is part of another
+    for row in session.connection().execute(_candidates_query()).all():
+        rid, agency, fonds_id, box, version, file_no, pages, known, severity, conservation, codes, start = row
+        codes = codes or ""  # "damaged,permanent": no code is part of another
         year = int(start[:4]) if start and start[:4].isdigit() else None
         out.append(
             Candidate(
@@ -256,9 +249,10 @@ def candidates(session: Session) -> list[Candidate]:
                 bool(known),
                 severity or 0,
                 worst.get(rid, 0),
-                bool(rare) or "rare" in codes,
+                rare in codes,
                 damaged in codes,
                 year,
+                bool(conservation),
                 fonds.get(fonds_id, ""),
                 boxes.get(box, "") if box else "",
             )
@@ -296,7 +290,11 @@ def place(
     """The suggestion for ``files`` (pure: no database), given each year's capacity in pages and
     what is already planned there (files, pages). See the module docstring for the rule."""
     units: dict[tuple[str, str, str], list[tuple[tuple[int, ...], str, Candidate]]] = {}
+    conservation = 0
     for c in files:
+        if c.conservation:
+            conservation += 1
+            continue
         key = (c.agency_code, c.fonds_id, c.box_id or "~" + c.record_id)  # "~": loose files after boxes
         members = units.get(key)
         if members is None:
@@ -326,7 +324,7 @@ def place(
         for y in years
     ]
     unknown = sum(1 for f in out if not f.candidate.pages_known)
-    return Suggestion(loads, out, unplaced[0], unplaced[1], unknown)
+    return Suggestion(loads, out, unplaced[0], unplaced[1], unknown, conservation)
 
 
 def suggest(

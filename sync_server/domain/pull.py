@@ -5,6 +5,9 @@ are taken under a row lock held until commit (:mod:`sync_server.domain.sequence`
 visible in sequence order. A pull first reads the committed high-water mark and then only takes rows
 up to it from each table, so a change committing between its per-table queries can't make the
 cursor jump over an earlier-numbered change it did not see.
+
+A client of protocol 1 receives file records in its own shape (the ``rare`` criterion as a flag,
+:func:`common.protocol.legacy_file_record`); only those records are decoded and encoded again.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import pydantic_core
 from sqlalchemy import Connection, Integer, Select, Table, Text, bindparam, cast, null, select
 from sqlmodel import Session
 
-from common.protocol import PulledChange
+from common.protocol import PROTOCOL_VERSION, PulledChange, legacy_file_record
 from common.vocab import vocabulary_payload
 from sync_server.auth import Principal
 from sync_server.domain.agencies import FIELDS as AGENCY_FIELDS
@@ -138,9 +141,19 @@ def _records_query(kind_name: str, scoped: bool) -> Select[Any]:
     return _window(select(*cols), t, t.c.agency_code if scoped else None)
 
 
-def _records(conn: Connection, kind_name: str, params: dict[str, Any]) -> list[Pulled]:
+def _records(conn: Connection, kind_name: str, params: dict[str, Any], legacy: bool) -> list[Pulled]:
     query = _records_query(kind_name, "codes" in params)
-    return [_record_json(kind_name, *row) for row in conn.execute(query, params)]
+    rows = conn.execute(query, params)
+    if legacy and kind_name == "file_record":
+        return [_record_json(kind_name, *row[:-1], _legacy_text(row[-1])) for row in rows]
+    return [_record_json(kind_name, *row) for row in rows]
+
+
+def _legacy_text(data: str) -> str:
+    """A stored file record's JSON in protocol 1's shape (unchanged unless it has the rare criterion)."""
+    if '"rare"' not in data:
+        return data
+    return json.dumps(legacy_file_record(json.loads(data)), ensure_ascii=False)
 
 
 def _record_json(
@@ -168,8 +181,11 @@ def _record_json(
     return Pulled(seq, b"".join((pydantic_core.to_json(head)[:-1], b',"data":', data.encode(), b"}")))
 
 
-def pull(session: Session, principal: Principal, cursor: int, limit: int) -> PullPage:
-    """Up to ``limit`` changes after ``cursor``, oldest first, and the cursor to continue from."""
+def pull(
+    session: Session, principal: Principal, cursor: int, limit: int, protocol: int = PROTOCOL_VERSION
+) -> PullPage:
+    """Up to ``limit`` changes after ``cursor``, oldest first, and the cursor to continue from, in
+    the shape of the client's ``protocol`` version."""
     high = committed_seq(session)
     params: dict[str, Any] = {"cursor": cursor, "high": high, "limit": limit + 1}
     if principal.agency_codes is not None:
@@ -178,7 +194,7 @@ def pull(session: Session, principal: Principal, cursor: int, limit: int) -> Pul
     merged = [Pulled.of(c) for c in _agencies(conn, params)]
     merged += [Pulled.of(c) for c in _campaigns(conn, params)]
     for kind in PULLED_KINDS:
-        merged += _records(conn, kind, params)
+        merged += _records(conn, kind, params, legacy=protocol < 2)
     merged.sort(key=lambda c: c.seq)
     page = merged[:limit]
     has_more = len(merged) > limit

@@ -67,7 +67,7 @@ def _file_cols(r: s.FileRecord) -> dict[str, Any]:
         "title_folded": fold(r.title),
         "carrier": r.carrier.value,
         "criteria": ",".join(sorted(c.value for c in r.criteria)),
-        "rare": r.rare,
+        "conservation": r.conservation_first,
         "leaves": r.leaves,
         "pages": r.pages,
         "max_severity": r.max_severity,

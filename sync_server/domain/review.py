@@ -14,7 +14,7 @@ from sync_server.auth import Principal
 from sync_server.domain.audit import audit
 from sync_server.domain.records import get_record
 from sync_server.domain.sequence import lock_changes, next_seq
-from sync_server.models import ReviewComment, SyncedRow, utcnow
+from sync_server.models import ReviewComment, SyncedRow, User, utcnow
 
 REVIEWABLE = ("file_record", "nil_report")
 
@@ -38,7 +38,7 @@ def review(
         entity_id=uuid.UUID(row.id),
         state=state,
         text=text,  # type: ignore[arg-type]
-        author=principal.username,
+        author=_person(session, principal),
         created_at=utcnow(),
     )
     out = ReviewComment(
@@ -64,3 +64,9 @@ def review(
     )
     session.commit()
     return out
+
+
+def _person(session: Session, principal: Principal) -> str:
+    """The reviewer's name as people read it (the account name when none is set)."""
+    user = session.get(User, principal.user_id)
+    return (user.full_name if user is not None else "") or principal.username

@@ -128,6 +128,10 @@ class Page:
     def t(self, key: str, **values: Any) -> str:
         return translate(key, self.lang, **values)
 
+    def t_html(self, key: str, **markup: Markup) -> Markup:
+        """The message ``key`` with its ``{placeholders}`` filled by markup (its own text escaped)."""
+        return Markup(escape(translate(key, self.lang))).format(**markup)
+
     def num(self, value: int | float | None) -> str:
         return fmt_number(value, self.lang)
 
@@ -162,6 +166,7 @@ class Page:
         html = env.get_template(template).render(
             page=self,
             t=self.t,
+            t_html=self.t_html,
             num=self.num,
             label=self.label,
             csrf_field=self.csrf_field,

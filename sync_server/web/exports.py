@@ -16,11 +16,11 @@ from sqlalchemy import select
 
 from common.boxcode import make_box_code, parse_box_code
 from common.errors import FieldError, SaoLuuError, field_error, field_errors
+from common.labels import DEFAULT_LAYOUT, LAYOUTS
 from common.vocab import ReviewState, Role
 from sync_server.api.exports import ExportParams, registry_of
 from sync_server.domain.exports import registry as exports
 from sync_server.domain.jobs import Job
-from sync_server.domain.labels import DEFAULT_LAYOUT, LAYOUTS
 from sync_server.models import Agency, Box, Campaign, Fonds
 from sync_server.web.deps import Page, PageError, PublicPage, page_user
 from sync_server.web.i18n import MESSAGES

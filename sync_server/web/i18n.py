@@ -92,6 +92,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dash.reported": ("Đã báo cáo", "Reported"),
     "dash.not_reported": ("Chưa báo cáo", "Not yet reported"),
     "dash.files": ("Hồ sơ thuộc diện số hóa", "Files that qualify"),
+    "dash.conservation": (
+        "Hồ sơ khó đọc: tu bổ, bảo quản trước khi số hóa",
+        "Hard-to-read files: conservation before digitization",
+    ),
     "dash.unassigned": (
         "{n} hồ sơ chưa gắn với đợt khảo sát nào (không tính ở đây).",
         "{n} files carry no campaign (not counted here).",
@@ -148,6 +152,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "inv.state": ("Trạng thái duyệt", "Review state"),
     "inv.campaign": ("Đợt khảo sát", "Campaign"),
     "inv.conflicted": ("Chỉ hồ sơ có xung đột", "Only files with conflicts"),
+    "inv.conservation": (
+        "Chỉ hồ sơ khó đọc (tu bổ, bảo quản trước)",
+        "Only hard-to-read files (conservation first)",
+    ),
+    "cons.badge": ("Tu bổ trước khi số hóa", "Conservation first"),
+    "cons.why": (
+        "Hồ sơ khó đọc: ưu tiên tu bổ, bảo quản trước khi số hóa",
+        "Hard to read: conservation and preservation come before digitization",
+    ),
+    "cons.notice": (
+        "Hồ sơ có hư hỏng khó đọc: được thống kê để ưu tiên tu bổ, bảo quản trước khi số hóa, "
+        "chưa đưa vào số hóa.",
+        "A damage leaves this file hard to read: it is listed for conservation and preservation "
+        "before digitization, not for digitization yet.",
+    ),
     "inv.sort": ("Sắp xếp", "Sort by"),
     "inv.sort.recent": ("Mới cập nhật trước", "Latest change first"),
     "inv.sort.title": ("Tiêu đề (A–Z)", "Title (A–Z)"),
@@ -163,7 +182,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "inv.code_fmt": ("MLHS {inv} · Hộp {box} · HS {file}", "Inv. {inv} · Box {box} · File {file}"),
     "inv.select": ("Chọn hồ sơ {title}", "Select file {title}"),
     "inv.select_all": ("Chọn tất cả trên trang", "Select all on this page"),
-    "inv.approve_selected": ("Duyệt các hồ sơ đã chọn", "Approve selected files"),
+    "inv.approve_selected": ("Duyệt {n} hồ sơ đã chọn", "Approve {n} selected files"),
     "dig.title": ("Số hóa", "Digitization"),
     "dig.not_yet": ("Chưa số hóa.", "Not digitized yet."),
     "dig.done_on": ("Đã số hóa ngày {day}", "Digitized on {day}"),
@@ -198,7 +217,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rec.languages": ("Ngôn ngữ", "Languages"),
     "rec.carrier": ("Vật mang tin", "Carrier"),
     "rec.criteria": ("Tiêu chí", "Criteria"),
-    "rec.rare": ("Quý, hiếm", "Rare and precious"),
     "rec.notes": ("Ghi chú", "Notes"),
     "rec.campaign": ("Đợt khảo sát", "Campaign"),
     "rec.version": ("Phiên bản", "Version"),
@@ -228,7 +246,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rec.approve": ("Duyệt", "Approve"),
     "rec.send_back": ("Trả lại để sửa", "Send back"),
     "rec.reject": ("Không đạt", "Reject"),
-    "rec.reviewed": ("Đã ghi nhận: {state}.", "Recorded: {state}."),
+    "rec.reviewed.approved": ("Đã duyệt hồ sơ.", "The file is approved."),
+    "rec.reviewed.sent_back": (
+        "Đã trả lại hồ sơ để sửa; cán bộ khảo sát thấy ý kiến ở lần đồng bộ sau.",
+        "The file is sent back; the surveyor sees the comment at the next sync.",
+    ),
+    "rec.reviewed.rejected": ("Đã ghi nhận hồ sơ không đạt.", "The file is marked as not qualifying."),
     "rec.conflicts": ("Các phiên bản xung đột", "Conflicting versions"),
     "rec.conflicts_intro": (
         "Máy tính bảng đã gửi các bản sửa dựa trên phiên bản cũ. Chọn một bản để giữ; bản được chọn trở "
@@ -259,6 +282,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nil.empty": ("Chưa có báo cáo nào.", "No reports yet."),
     "nil.accept": ("Chấp nhận", "Accept"),
     "nil.send_back": ("Trả lại để bổ sung", "Send back"),
+    "nil.fields": ("Thông tin báo cáo", "Report details"),
+    "nil.review": ("Xét duyệt báo cáo", "Review the report"),
+    "nil.comment_hint": (
+        "Bắt buộc khi trả lại; cơ quan và cán bộ khảo sát sẽ thấy ý kiến này.",
+        "Required to send back; the agency and the surveyor will see it.",
+    ),
+    "nil.reviewed.approved": ("Đã chấp nhận báo cáo.", "The report is accepted."),
+    "nil.reviewed.sent_back": (
+        "Đã trả lại báo cáo để cơ quan bổ sung.",
+        "The report is sent back to the agency for completion.",
+    ),
     "nil.filed": (
         "Đã gửi báo cáo. Trung tâm Lưu trữ sẽ xem xét.",
         "Report sent. The archive centre will review it.",
@@ -280,6 +314,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "agency.confirm_note": ("Ghi chú (không bắt buộc)", "Note (optional)"),
     "agency.confirm_submit": ("Xác nhận danh mục", "Confirm the list"),
     "agency.confirmed": ("Đã xác nhận danh mục {n} hồ sơ.", "The list of {n} files was confirmed."),
+    "agency.not_ready": (
+        "Chưa thể xác nhận danh mục vì:",
+        "The list cannot be confirmed yet because:",
+    ),
+    "agency.blocked.sent_back": (
+        "{n} hồ sơ đang bị Trung tâm Lưu trữ trả lại để sửa:",
+        "{n} files were sent back by the archive centre for correction:",
+    ),
+    "agency.blocked.file": ("Hồ sơ số {no}: {title}", "File {no}: {title}"),
+    "agency.blocked.more": ("và {n} hồ sơ khác", "and {n} more"),
+    "agency.blocked.visit": (
+        "Lần khảo sát bắt đầu lúc {when} ({who}) chưa kết thúc trên máy tính bảng.",
+        "The visit started at {when} ({who}) has not been ended on the tablet.",
+    ),
+    "agency.blocked.conflicted": (
+        "{n} hồ sơ có các phiên bản xung đột chưa được Trung tâm Lưu trữ giải quyết.",
+        "{n} files have conflicting versions the archive centre has not resolved.",
+    ),
+    "agency.blocked.then": (
+        "Khi cán bộ khảo sát sửa xong, kết thúc lần khảo sát và đồng bộ, trang này sẽ cho phép xác nhận.",
+        "Once the surveyor has corrected the files, ended the visit and synced, you can confirm here.",
+    ),
     "agency.no_files": (
         "Chưa có hồ sơ nào được thống kê. Nếu cơ quan không có tài liệu thuộc diện, hãy gửi báo cáo "
         "bằng văn bản dưới đây.",
@@ -295,6 +351,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "crit.short.permanent": ("Vĩnh viễn", "Permanent"),
     "crit.short.collected": ("Sưu tầm", "Collected"),
     "crit.short.damaged": ("Hư hỏng", "Damaged"),
+    "crit.short.rare": ("Quý hiếm", "Rare"),
     "nil.view": ("Xem báo cáo", "View the report"),
     "inv.scope_note": (
         "Bạn chỉ thấy hồ sơ của cơ quan được giao hoặc cơ quan của mình.",
@@ -314,7 +371,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "action.digitized:cleared": ("Bỏ ghi nhận số hóa", "Digitized mark cleared"),
     "action.digitization:master": ("Nhận bản số hóa (PDF)", "Scanned master received (PDF)"),
     "action.digitization:rescan": ("Trả lại để số hóa lại", "Sent back for rescanning"),
-    "history.device": ("máy {name}", "device {name}"),
+    "history.device": ("qua {name}", "via {name}"),
     "history.server": ("máy chủ", "server"),
     # home for surveyors
     "home.surveyor": (

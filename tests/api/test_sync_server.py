@@ -298,3 +298,47 @@ def test_photo_upload_resumes_verifies_hash_and_refuses_non_images(client: TestC
     )
     assert big.status_code == 413
     assert count(app, Photo) == 1
+
+
+def test_tablets_of_protocol_1_keep_working_with_rare_files(client: TestClient, auth, app) -> None:  # type: ignore[no-untyped-def]
+    """Tablets still in the field send ``rare: true`` and read it back as a flag; today's tablets
+    (``protocol=2``) send and read the ``rare`` criterion. Both are stored the same way."""
+    from sqlmodel import Session, select
+
+    from sync_server.models import FileRecord
+
+    old = enroll(client, auth, "surveyor_a", "Máy tính bảng cũ")
+    f = fonds(AGENCY_A)
+    only_rare = file_record(AGENCY_A, f["id"], file_no="1", criteria=[], rare=True, damages=[])
+    also_rare = file_record(AGENCY_A, f["id"], file_no="2", criteria=["permanent"], rare=True)
+    not_rare = file_record(AGENCY_A, f["id"], file_no="3", criteria=["collected"], rare=False)
+    new_rare = file_record(AGENCY_A, f["id"], file_no="4", criteria=["rare", "damaged"])
+    records = (only_rare, also_rare, not_rare, new_rare)
+    body = batch(change("fonds", f), *[change("file_record", r) for r in records])
+    assert statuses(client.post(PUSH, json=body, headers=old)) == ["applied"] * 5
+
+    with Session(app.state.engine) as s:
+        stored = {r.id: r for r in s.exec(select(FileRecord)).all()}
+    expected = {
+        only_rare["id"]: (["rare"], "rare"),
+        also_rare["id"]: (["permanent", "rare"], "permanent,rare"),
+        not_rare["id"]: (["collected"], "collected"),
+        new_rare["id"]: (["rare", "damaged"], "damaged,rare"),
+    }
+    for rid, (criteria, column) in expected.items():
+        assert (stored[rid].data["criteria"], stored[rid].criteria) == (criteria, column)
+        assert "rare" not in stored[rid].data
+
+    def pulled(**params: int) -> dict[str, dict[str, Any]]:
+        r = client.get(PULL, params={"cursor": 0, **params}, headers=old)
+        assert r.status_code == 200, r.text
+        return {c["id"]: c["data"] for c in r.json()["changes"] if c["type"] == "file_record"}
+
+    legacy = pulled()  # no protocol: a tablet of version 1
+    assert (legacy[only_rare["id"]]["criteria"], legacy[only_rare["id"]]["rare"]) == ([], True)
+    assert (legacy[also_rare["id"]]["criteria"], legacy[also_rare["id"]]["rare"]) == (["permanent"], True)
+    assert (legacy[new_rare["id"]]["criteria"], legacy[new_rare["id"]]["rare"]) == (["damaged"], True)
+    assert legacy[not_rare["id"]]["criteria"] == ["collected"] and "rare" not in legacy[not_rare["id"]]
+    current = pulled(protocol=2)
+    for rid, (criteria, _) in expected.items():
+        assert current[rid]["criteria"] == criteria and "rare" not in current[rid]

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from common.vocab import Carrier, DamageType
 from sync_server.domain.exports import yearly
+from sync_server.domain.standing import ComplianceStatus
 from sync_server.models import FileDamage, FileDigitization, FileRecord
 from tests.conftest import AGENCY_A, AGENCY_B, PROVINCE
 from tests.exports.helpers import add_campaign, add_file, add_fonds, add_nil_report, read_xlsx, run_job, table
@@ -74,10 +75,11 @@ def test_yearly_report_round_trip(client: TestClient, auth: Any, app: Any) -> No
     assert headers == [c.header for c in yearly.AGENCY_COLUMNS]
     by_code = {r["Mã cơ quan"].value: r for r in rows}
     assert set(by_code) == {PROVINCE, AGENCY_A, AGENCY_B}
-    assert by_code[AGENCY_A]["Tình hình báo cáo"].value == yearly.STATUS_LISTED
-    assert by_code[AGENCY_B]["Tình hình báo cáo"].value == yearly.STATUS_NIL
+    # A's files all await review: in progress, as the tracker says (not listed)
+    assert by_code[AGENCY_A]["Tình hình báo cáo"].value == ComplianceStatus.IN_PROGRESS.vi
+    assert by_code[AGENCY_B]["Tình hình báo cáo"].value == ComplianceStatus.NIL_REPORT.vi
     assert by_code[AGENCY_B]["Văn bản báo cáo"].value == "Số 15/BC-STC ngày 20/11/2026 (Chờ duyệt)"
-    assert by_code[PROVINCE]["Tình hình báo cáo"].value == yearly.STATUS_NONE
+    assert by_code[PROVINCE]["Tình hình báo cáo"].value == ComplianceStatus.NOT_VISITED.vi
 
     records, digitized = _records(app), _digitized(app)
     a = by_code[AGENCY_A]
@@ -86,19 +88,23 @@ def test_yearly_report_round_trip(client: TestClient, auth: Any, app: Any) -> No
     assert a["Số hồ sơ"].value == len(records) == 3
     assert a["Số tờ"].value == sum(r.leaves or 0 for r in records) == 99
     assert a["Số trang"].value == 3
-    assert a["Quý, hiếm"].value == 1
+    assert a[f"Tiêu chí: {crit_label('rare')}"].value == 1
+    assert a["Hồ sơ khó đọc: ưu tiên tu bổ, bảo quản trước khi số hóa"].value == 1
     assert a["Hồ sơ có hư hỏng"].value == sum(1 for r in records if r.max_severity) == 2
     assert a["Hồ sơ đã số hóa"].value == sum(1 for r in records if r.id in digitized) == 1
     assert a["Trang đã số hóa"].value == sum(r.pages or 0 for r in records if r.id in digitized) == 3
     assert by_code[AGENCY_B]["Hồ sơ đã số hóa"].value == 0
-    for crit in ("permanent", "collected", "damaged"):
+    for crit in ("permanent", "collected", "damaged", "rare"):
         header = next(h for h in headers if h and h.startswith("Tiêu chí") and crit_label(crit) in h)
         assert a[header].value == sum(1 for r in records if crit in r.criteria.split(","))
     total_row = ws.cell(HEADER_ROW + len(rows) + 1, 2)
     assert total_row.value == "Tổng cộng"
     assert ws.cell(HEADER_ROW + len(rows) + 1, headers.index("Số hồ sơ") + 1).value == 3
     note = ws.cell(HEADER_ROW + len(rows) + 3, 1).value
-    assert note.startswith(f"{yearly.STATUS_LISTED}: 1 — {yearly.STATUS_NIL}: 1 — {yearly.STATUS_NONE}: 1")
+    assert note == (
+        "Chưa khảo sát: 1 — Đang khảo sát: 1 — Trả lại để sửa: 0 — Đã lập danh mục: 0 — "
+        "Báo cáo không có tài liệu: 1 (trên 3 cơ quan, đơn vị; đã báo cáo: 1)."
+    )
 
     carriers = {r[0].value: r[1].value for r in wb["Theo vật mang tin"].iter_rows(min_row=HEADER_ROW + 1)}
     expected = Counter(r.carrier for r in records)
@@ -117,7 +123,8 @@ def test_yearly_report_round_trip(client: TestClient, auth: Any, app: Any) -> No
     assert matrix["Tổng cộng"][4] == sum(damage.values()) == 3
 
     crit_rows = {r[0].value: r[1].value for r in wb["Theo tiêu chí"].iter_rows(min_row=HEADER_ROW + 1)}
-    assert crit_rows["Quý, hiếm"] == 1
+    assert crit_rows["Tài liệu quý, hiếm"] == 1
+    assert crit_rows["Trong đó: hồ sơ khó đọc, ưu tiên tu bổ, bảo quản trước khi số hóa"] == 1
     assert crit_rows["Tài liệu có giá trị bảo quản vĩnh viễn"] == 2
 
 
@@ -135,9 +142,8 @@ def test_yearly_report_of_one_campaign(client: TestClient, auth: Any, app: Any) 
     _, rows = table(wb["Theo cơ quan"], HEADER_ROW)
     by_code = {r["Mã cơ quan"].value: r for r in rows}
     assert by_code[AGENCY_A]["Số hồ sơ"].value == 1
-    assert (
-        by_code[AGENCY_B]["Tình hình báo cáo"].value == yearly.STATUS_NONE
-    )  # its nil report has no campaign
+    # its nil report has no campaign
+    assert by_code[AGENCY_B]["Tình hình báo cáo"].value == ComplianceStatus.NOT_VISITED.vi
 
 
 def test_handover_round_trip(client: TestClient, auth: Any, app: Any) -> None:

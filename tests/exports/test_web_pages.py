@@ -15,8 +15,8 @@ from common.enroll import parse_enroll_uri
 from common.vocab import Role
 from tests.conftest import AGENCY_A, AGENCY_B, login
 from tests.exports.helpers import add_box, add_file, add_fonds, read_xlsx
-from tests.exports.test_labels import decode, render
 from tests.exports.web_helpers import csrf, post_form, web_client
+from tests.pdfs import qr_codes, render
 
 JOB_URL = re.compile(r"/web/exports/jobs/([0-9a-f]{32})$")
 
@@ -88,7 +88,7 @@ def test_labels_from_pasted_box_codes(app: Any, client: TestClient, auth: Any) -
     assert r.status_code == 422 and "XX-P1-H1" in r.text
     r = post_form(c, "/web/exports", "/web/exports", {"kind": "labels", "box_codes": codes, "layout": "2x7"})
     assert r.status_code == 303
-    found = decode(render(_finish(c, r.headers["location"])))
+    found = qr_codes(render(_finish(c, r.headers["location"])))
     assert sorted(found[0]) == sorted(f"SAOLUU:BOX:{b['code']}" for b in (boxes[0], boxes[2]))
     r = post_form(c, "/web/exports", "/web/exports", {"kind": "labels"})
     assert r.status_code == 422

@@ -22,8 +22,54 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Self
 
 FAULTS = ("clean", "cut_request", "truncate", "stall")
+
+
+class LoopbackProxy:
+    """Listens on a free port of 127.0.0.1 while in a ``with`` block and hands every connection
+    it accepts to :meth:`_serve` (on the accepting thread: start a thread there for long work)."""
+
+    def __init__(self) -> None:
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = int(self._listener.getsockname()[1])
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._listener.close()
+        self._thread.join(timeout=5)
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            self._serve(client)
+
+    def _serve(self, client: socket.socket) -> None:
+        raise NotImplementedError
+
+
+@dataclass
+class Recording:
+    """One connection as the server saw it: the bytes it received, and those it answered (all of
+    them, before any truncation on the way back)."""
+
+    fate: str
+    received: bytearray = field(default_factory=bytearray)
+    answered: bytearray = field(default_factory=bytearray)
 
 
 @dataclass
@@ -38,12 +84,17 @@ class FaultPlan:
     stall_s: float = 1.5
 
 
-class FaultProxy:
+class FaultProxy(LoopbackProxy):
     """``with FaultProxy([(host, port), ...], plan) as proxy:`` -> clients connect to ``proxy.url``."""
 
     def __init__(
-        self, upstreams: list[tuple[str, int]], plan: FaultPlan | None = None, seed: int = 71
+        self,
+        upstreams: list[tuple[str, int]],
+        plan: FaultPlan | None = None,
+        seed: int = 71,
+        record: bool = False,
     ) -> None:
+        super().__init__()
         self.upstreams = upstreams
         self.plan = plan or FaultPlan(weights={"clean": 1.0})
         self.rng = random.Random(seed)
@@ -51,23 +102,9 @@ class FaultProxy:
         self.injected: Counter[str] = Counter()
         self.per_upstream: Counter[tuple[str, int]] = Counter()
         self.connections = 0
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.port = int(self._listener.getsockname()[1])
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> FaultProxy:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self._stop.set()
-        self._listener.close()
-        self._thread.join(timeout=5)
+        self.record = record
+        self.recordings: list[Recording] = []
+        """With ``record``: every connection, in the order they were accepted."""
 
     def _fate(self) -> tuple[str, int, tuple[str, int]]:
         with self.lock:
@@ -81,15 +118,18 @@ class FaultProxy:
                 self.injected[fate] += 1
             return fate, self.rng.randint(0, limit), upstream
 
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                client, _ = self._listener.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._relay, args=(client, *self._fate()), daemon=True).start()
+    def _serve(self, client: socket.socket) -> None:
+        fate, budget, upstream = self._fate()
+        recording = Recording(fate)
+        if self.record:
+            with self.lock:
+                self.recordings.append(recording)
+        args = (client, fate, budget, upstream, recording)
+        threading.Thread(target=self._relay, args=args, daemon=True).start()
 
-    def _relay(self, client: socket.socket, fate: str, budget: int, upstream: tuple[str, int]) -> None:
+    def _relay(
+        self, client: socket.socket, fate: str, budget: int, upstream: tuple[str, int], recording: Recording
+    ) -> None:
         try:
             server = socket.create_connection(upstream, timeout=5)
         except OSError:
@@ -110,9 +150,11 @@ class FaultProxy:
                             data = data[:up_left]
                             up_left -= len(data)
                         server.sendall(data)
+                        recording.received += data
                         if up_left == 0:
                             return
                     else:
+                        recording.answered += data
                         if fate == "stall" and not stalled:
                             time.sleep(self.plan.stall_s)
                             stalled = True

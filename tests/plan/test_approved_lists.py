@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 
 from sync_server.app import create_app
 from sync_server.config import Settings
+from sync_server.domain.exports import wording
 from tests.conftest import AGENCY_A, AGENCY_B, login
 from tests.exports.helpers import read_xlsx, table
 from tests.plan.conftest import SIGNED_PDF, Survey
@@ -130,7 +131,7 @@ def test_chosen_agencies_and_bad_input(survey: Survey) -> None:
 
 def test_the_annex_has_the_catalogues_columns_one_sheet_per_agency(survey: Survey) -> None:
     damages = [{"type": "crumbling", "severity": 4, "readability": "difficult"}]
-    survey.file("1", pages=10, damages=damages, rare=True)
+    survey.file("1", pages=10, damages=damages, criteria=["permanent", "rare"])
     survey.file("2", pages=3)
     survey.file("5", agency=AGENCY_B)
     survey.freeze()
@@ -147,11 +148,15 @@ def test_the_annex_has_the_catalogues_columns_one_sheet_per_agency(survey: Surve
     assert headers[:3] == ["STT", "Số phông", "Tên phông"] and "Tiêu chí" in headers
     assert [r["Hồ sơ số"].value for r in rows] == ["1", "2"]
     assert rows[0]["Tình trạng vật lý"].value == "Mủn – Rất nặng, nguy cơ mất thông tin, khó đọc"
-    assert rows[0]["Quý, hiếm"].value == "Quý, hiếm" and rows[0]["Trạng thái duyệt"].value == "Đã duyệt"
+    assert (
+        "Tài liệu quý, hiếm" in rows[0]["Tiêu chí"].value and rows[0]["Trạng thái duyệt"].value == "Đã duyệt"
+    )
+    assert rows[0]["Xử lý"].value == wording.CONSERVATION and rows[1]["Xử lý"].value is None
     _, summary = table(wb["Tổng hợp"], 3)
-    assert [(r["Mã cơ quan"].value, r["Số hồ sơ"].value, r["Số trang"].value) for r in summary] == [
-        (AGENCY_A, 2, 13),
-        (AGENCY_B, 1, 0),
+    columns = ("Mã cơ quan", "Số hồ sơ", "Số trang", "Hồ sơ quý, hiếm", "Hồ sơ khó đọc (tu bổ trước)")
+    assert [tuple(r[c].value for c in columns) for r in summary] == [
+        (AGENCY_A, 2, 13, 1, 1),
+        (AGENCY_B, 1, 0, 0, 0),
     ]
 
 

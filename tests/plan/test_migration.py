@@ -35,8 +35,8 @@ def test_upgrade_keeps_digitization_rows_and_downgrade_removes_the_plan(empty_da
             text(
                 "INSERT INTO filerecord (id, agency_code, version, rev, deleted, conflicted, seq, "
                 "created_at, updated_at, data, fonds_id, file_no, title, title_folded, carrier, criteria, "
-                "rare, pages, max_severity, review_state) VALUES (:id, :agency, 1, 1, false, false, 1, "
-                ":now, :now, '{}', 'f', '1', 'Hồ sơ', 'ho so', 'paper', 'permanent', false, 12, 0, "
+                "conservation, pages, max_severity, review_state) VALUES (:id, :agency, 1, 1, false, false, "
+                "1, :now, :now, '{}', 'f', '1', 'Hồ sơ', 'ho so', 'paper', 'permanent', false, 12, 0, "
                 "'approved')"
             ),
             {"id": RID, "agency": AGENCY, "now": utcnow()},

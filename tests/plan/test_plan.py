@@ -100,6 +100,12 @@ def test_what_is_already_planned_counts_and_years_can_differ() -> None:
     assert unknown.files[0].year == 2026 and unknown.unknown_pages == 1
 
 
+def test_files_hard_to_read_are_left_out_for_conservation_first() -> None:
+    files = [_c("readable", severity=1), _c("faded", severity=4, readability=2, conservation=True)]
+    found = place(files, YEARS, {})
+    assert [f.candidate.record_id for f in found.files] == ["readable"] and found.conservation == 1
+
+
 def _plan_rows(survey: Survey) -> dict[str, FileDigitization]:
     with survey.session() as s:
         return {r.record_id: r for r in s.execute(select(FileDigitization)).scalars()}
@@ -110,8 +116,10 @@ def _post(survey: Survey, path: str, body: dict[str, Any], who: str = "reviewer"
 
 
 def test_suggest_writes_nothing_apply_plans_and_audits_summary_counts(survey: Survey) -> None:
-    crumbling = [{"type": "crumbling", "severity": 4, "readability": "difficult"}]
+    crumbling = [{"type": "crumbling", "severity": 4, "readability": "partial"}]
     urgent = survey.file("1", pages=80, damages=crumbling, box="1")
+    unreadable = [{"type": "faded", "severity": 4, "readability": "difficult"}]
+    conserve = survey.file("7", pages=5, damages=unreadable)  # conservation first: not suggested
     boxmate = survey.file("2", pages=10, box="1")
     old = survey.file("3", pages=50, start_date="1930")
     other = survey.file("4", agency=AGENCY_B, leaves=30, pages=None)  # 60 pages by its leaves
@@ -131,10 +139,11 @@ def test_suggest_writes_nothing_apply_plans_and_audits_summary_counts(survey: Su
     ]
     assert s["files"][0]["reasons"] == [
         "Rất nặng, nguy cơ mất thông tin (4/4)",
-        "Khó đọc",
+        "Đọc được một phần",
         Criterion.DAMAGED.vi,
         "từ năm 1996",
     ]
+    assert s["conservation"] == 1
     assert s["placed_files"] == 4 and s["unplaced_files"] == 0
     assert [y["new_pages"] for y in s["years"][:3]] == [90, 50, 60]
     assert _plan_rows(survey) == {}
@@ -148,10 +157,12 @@ def test_suggest_writes_nothing_apply_plans_and_audits_summary_counts(survey: Su
         old: ("planned", 2027),
         other: ("planned", 2028),
     }
-    assert not_listed not in rows
+    assert not_listed not in rows and conserve not in rows
+    added = _post(survey, "move", {"year": 2030, "ids": [conserve]})  # once conserved, by hand
+    assert added.json() == {"added": 1, "moved": 0, "unchanged": 0, "skipped": 0}
     assert survey.history(urgent)[-1]["action"] == "digitization:planned"
     again = _post(survey, "suggest", body).json()
-    assert again["files"] == [] and again["years"][0]["planned_pages"] == 90
+    assert again["files"] == [] and again["years"][0]["planned_pages"] == 90 and again["conservation"] == 0
 
     summary = survey.client.get("/api/v1/plan/summary", headers=survey.auth("admin")).json()
     assert [(y["year"], y["planned_files"], y["planned_pages"]) for y in summary["years"][:3]] == [
@@ -159,7 +170,7 @@ def test_suggest_writes_nothing_apply_plans_and_audits_summary_counts(survey: Su
         (2027, 1, 50),
         (2028, 1, 60),
     ]
-    assert len(summary["years"]) == 8 and summary["total"]["planned_files"] == 4
+    assert len(summary["years"]) == 8 and summary["total"]["planned_files"] == 5
 
 
 def test_move_files_or_a_whole_fonds_between_years_and_batches(survey: Survey) -> None:

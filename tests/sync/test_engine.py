@@ -218,3 +218,69 @@ def test_upload_held_whole_but_unrecorded_is_finished(client: TestClient, tablet
     got = client.get(f"/api/v1/photos/{photo.sha256}", headers=login(client, "reviewer"))
     assert got.status_code == 200 and hashlib.sha256(got.content).hexdigest() == photo.sha256
     assert engine.store.photos() == []
+
+
+def _photos_on_a_record(engine: SyncEngine, contents: list[bytes]) -> list[str]:
+    f = fonds(AGENCY_A)
+    engine.store.save("fonds", f)
+    refs = []
+    for content in contents:
+        photo = engine.store.add_photo(content, "image/jpeg")
+        refs.append({"sha256": photo.sha256, "size": photo.size, "mime": "image/jpeg"})
+    engine.store.save("file_record", file_record(AGENCY_A, f["id"], photos=refs))
+    return [r["sha256"] for r in refs]
+
+
+def test_photos_the_push_reported_missing_are_sent_without_asking_first(client: TestClient, tablet) -> None:  # type: ignore[no-untyped-def]
+    """The push's answer lists the photos the server lacks: no HEAD per photo before sending it."""
+    methods: list[str] = []
+
+    def plan(req: httpx.Request) -> None:
+        methods.append(req.method)
+
+    engine = tablet("surveyor_a", plan)
+    rng = random.Random(3)
+    hashes = _photos_on_a_record(engine, [noise_jpeg(rng, 100_000) for _ in range(4)])
+    engine.sync()
+    assert methods.count("HEAD") == 0
+    assert methods.count("PATCH") == 8  # two 64 KiB chunks each, nothing else
+    reviewer = login(client, "reviewer")
+    for sha in hashes:
+        got = client.get(f"/api/v1/photos/{sha}", headers=reviewer)
+        assert hashlib.sha256(got.content).hexdigest() == sha
+    assert engine.store.photos() == []
+
+
+def test_two_photos_are_uploaded_at_once(client: TestClient, tablet) -> None:  # type: ignore[no-untyped-def]
+    """While one photo's chunk waits for its answer (a round trip on a field link), another photo's
+    chunk is on its way: the first chunks of two photos meet in flight."""
+    import threading
+
+    both_in_flight = threading.Barrier(2, timeout=10)  # broken (an error) if they never meet
+    firsts = {"left": 2}
+    lock = threading.Lock()
+
+    def plan(req: httpx.Request) -> None:
+        if req.method == "PATCH" and req.headers["Upload-Offset"] == "0":
+            with lock:
+                meet = firsts["left"] > 0
+                firsts["left"] -= 1
+            if meet:
+                both_in_flight.wait()
+
+    engine = tablet("surveyor_a", plan)
+    rng = random.Random(4)
+    _photos_on_a_record(engine, [noise_jpeg(rng, 50_000) for _ in range(3)])
+    engine.sync()
+    assert firsts["left"] < 0 and not both_in_flight.broken
+    assert engine.store.photos() == []
+
+
+def test_a_photo_of_many_chunks_uploads(client: TestClient, tablet) -> None:  # type: ignore[no-untyped-def]
+    """Failures are counted, not chunks: a 2.3 MB scan in 64 KiB chunks (37 of them) goes through
+    although the retry policy allows 8 attempts."""
+    engine = tablet("surveyor_a")
+    [sha] = _photos_on_a_record(engine, [noise_jpeg(random.Random(5), 2_300_000)])
+    engine.sync()
+    got = client.get(f"/api/v1/photos/{sha}", headers=login(client, "reviewer"))
+    assert got.status_code == 200 and hashlib.sha256(got.content).hexdigest() == sha

@@ -33,3 +33,17 @@ def test_a_surveyors_pull_reads_each_kind_by_agency_and_sequence(sqlite_template
     params = {"cursor": 10, "high": 20, "limit": 501, "codes": ["000.00.01.H47", "000.00.02.H47"]}
     steps = plan(sqlite_template, pull._records_query(kind, True), params)
     assert "SEARCH" in steps and "SCAN" not in steps, steps
+
+
+@pytest.mark.parametrize("campaign", ["5a1f0e52-2026-4000-8000-000000000071", None])
+def test_files_for_conservation_are_counted_through_their_partial_index(
+    sqlite_template: Path, campaign: str | None
+) -> None:
+    """The dashboard, tracker and yearly report count hard-to-read files on every page view: only
+    those few rows are in ``ix_filerecord_conservation``, the other files are never read."""
+    from sync_server.domain import inventory, standing
+
+    steps = plan(sqlite_template, standing.conservation_query(campaign), {})
+    assert "USING INDEX ix_filerecord_conservation" in steps, steps
+    steps = plan(sqlite_template, inventory.CONSERVATION_IDS.limit(inventory.NARROW_CAP + 1), {})
+    assert "USING INDEX ix_filerecord_conservation" in steps, steps  # the inventory's filter

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from mobile_app.models.qrscan import decode_qr
 from mobile_app.store import LocalStore
 from tests.browser import artifacts_dir
+from tests.pdfs import page_texts, qr_codes, render
 from tests.tablet.conftest import jpeg_bytes
 from tests.tablet.flet_page import FletPage
 from tests.tablet.processes import Api, Proc, enroll_code, free_port, server, tablet_app
@@ -107,8 +107,11 @@ def test_survey_offline_then_sync_exactly_once_and_send_back(
     ui.click("Thêm hộp")
     assert ui.wait_text("box-code", r"H0045") == "000.00.01.H47-P12-M3-H0045"
     ui.shot("04-box-label")
-    png = ui.download("Lưu nhãn PNG", tmp_path / "label.png")
-    assert decode_qr(png.read_bytes()) == ["SAOLUU:BOX:000.00.01.H47-P12-M3-H0045"]
+    label = ui.download("Lưu nhãn (PDF)", tmp_path / "label.pdf").read_bytes()
+    assert qr_codes(render(label)) == [["SAOLUU:BOX:000.00.01.H47-P12-M3-H0045"]]
+    [text] = page_texts(label)  # names in full where they fit (a long fonds name ends in "…")
+    assert text.startswith("Sở Nội vụ Phông 12: Phông UBND tỉnh Quảng Nam") and "Mục lục 3 · Hộp 0045" in text
+    assert "000.00.01.H47-P12-M3-H0045" in text.replace("- ", "-")  # the code wraps after a hyphen
 
     # --- a file record with two damages and a photo --------------------------------------------------
     ui.click("Thêm hồ sơ")
@@ -125,9 +128,9 @@ def test_survey_offline_then_sync_exactly_once_and_send_back(
     ui.tick("Tài liệu có giá trị cao bị hư hỏng hoặc có nguy cơ hư hỏng")
     ui.tick("Mủn")
     ui.tick("Ố, ố vàng")
-    ui.choose("3 Nặng", nth=0)
-    ui.choose("Đọc được một phần", nth=0)
-    ui.choose("2 Trung bình", nth=1)
+    ui.click("3 Nặng", nth=0)
+    ui.click("Đọc được một phần", nth=0)
+    ui.click("2 Trung bình", nth=1)
     ui.pick_files("Thêm ảnh", [_photo(tmp_path, "hong.jpg", (4000, 3000), "#806040")])
     ui.wait_for(lambda: ui.label_of("photos") == "1", what="the thumbnail")
     ui.wait_text("form-status", r"Đã lưu nháp")
@@ -141,7 +144,7 @@ def test_survey_offline_then_sync_exactly_once_and_send_back(
     ui.wait_for(lambda: ui.has_text("127 – Tập công văn"), what="the saved file in the list")
 
     # --- a nil report at another agency ----------------------------------------------------------------
-    ui.click("Back")
+    ui.back()
     ui.click_text("Sở Tài chính")
     ui.click("Báo cáo không có tài liệu thuộc diện")
     ui.type("Người ký", "Trần Văn Hùng")
@@ -152,11 +155,14 @@ def test_survey_offline_then_sync_exactly_once_and_send_back(
     ui.wait_for(lambda: ui.label_of("photos") == "1", what="the scan")
     ui.shot("06-nil-report")
     ui.click("Lưu")
-    ui.wait_text("visit-status", r"Chưa bắt đầu")
+    ui.wait_text("visit-status", r"không có tài liệu thuộc diện: văn bản số 125/BC-STC ngày 15/04/2026")
+    assert ui.page.get_by_role("button", name="Bắt đầu khảo sát").count() == 0
+    assert ui.page.get_by_role("button", name="Xem báo cáo không có tài liệu").count() == 1
+    ui.shot("06b-visit-after-nil-report")
 
     # --- the server goes away; work goes on ------------------------------------------------------------
     world.server.stop()
-    ui.click("Back")
+    ui.back()
     ui.click_text("Sở Nội vụ")
     ui.type("Mã hộp", "000.00.01.h47-p12-m3-h45")  # as read off a label, typed
     ui.click("Tìm hộp theo mã")

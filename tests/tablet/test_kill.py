@@ -7,7 +7,6 @@ import hashlib
 import io
 import random
 import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -69,14 +68,17 @@ def test_kill_while_typing_loses_nothing_after_the_autosave(stack, ui: FletPage)
     photo.write_bytes(jpeg_bytes((3000, 2000)))
     ui.pick_files("Thêm ảnh", [photo])
     ui.wait_for(lambda: ui.label_of("photos") == "1", what="the thumbnail")
+    first_form = ui.location()
     ui.click("Lưu và sang hồ sơ tiếp theo trong hộp")  # a saved record, then the next file's form
-    ui.wait_for(lambda: ui.has_text("Hồ sơ mới"), what="the next file's form")
-    time.sleep(1)
+    # (both forms are titled "Hồ sơ mới": wait for the next one's route, not for the title)
+    ui.wait_for(lambda: ui.location() != first_form, what="the next file's form")
     typed = "Hồ sơ đang gõ dở: công văn về địa giới hành chính"
     ui.type("Tiêu đề hồ sơ", typed)
     ui.type("Số lượng tờ", "37")
     ui.wait_text("form-status", r"Đã lưu nháp")
-    time.sleep(0.8)  # the last debounce has run
+    store = LocalStore(root / "tablet")
+    ui.wait_for(lambda: _draft_values(store, "2") == (typed, "37"), what="the debounced draft on disk")
+    store.engine.dispose()
     ui.type("Ghi chú", "đang gõ thì máy bị tắt")
     app.kill()  # no flush, no goodbye
 
@@ -103,6 +105,15 @@ def test_kill_while_typing_loses_nothing_after_the_autosave(stack, ui: FletPage)
     typed_back = next(f for f in files if f["data"]["file_no"] == "2")["data"]
     assert (typed_back["title"], typed_back["leaves"]) == (typed, 37)
     api.close()
+
+
+def _draft_values(store: LocalStore, file_no: str) -> tuple[str, str] | None:
+    """Title and leaves of the draft of file ``file_no`` as written to the tablet's database."""
+    for draft in store.drafts("file_record"):
+        values = draft.data.get("values", {})
+        if values.get("file_no") == file_no:
+            return values.get("title"), values.get("leaves")
+    return None
 
 
 def _noise_jpeg(seed: int, size: tuple[int, int] = (1800, 1350)) -> bytes:

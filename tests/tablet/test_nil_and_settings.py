@@ -33,6 +33,27 @@ def test_nil_report_needs_signer_number_date_and_keeps_the_signed_paper(make_con
     assert {r.code: r.status for r in c.home().all_rows}[D] == "nil_report"
 
 
+def test_the_agency_screen_shows_the_nil_report_as_the_agencys_state(make_container) -> None:  # type: ignore[no-untyped-def]
+    c = make_container()
+    pull_world(c.store)
+    v = c.visit(D)
+    assert v.status_text() == "Chưa bắt đầu khảo sát tại cơ quan này" and v.can_start_visit
+    form = c.nil_form(D, v.nil_report_id())
+    form.set("signer_name", "Trần Văn Hùng")
+    form.set("signer_position", "Chủ tịch UBND huyện")
+    form.set("doc_number", "125/BC-UBND")
+    form.set("doc_date", "15/04/2026")
+    assert form.save(), form.errors.errors
+    v.refresh()
+    assert v.status_text() == (
+        "Cơ quan báo cáo không có tài liệu thuộc diện: "
+        "văn bản số 125/BC-UBND ngày 15/04/2026, Trần Văn Hùng ký"
+    )
+    assert not v.can_start_visit  # no "Start visit" once the agency reported it has nothing to list
+    c.prefs.set_lang("en")
+    assert v.status_text().startswith("Nil report filed: document 125/BC-UBND of 15/04/2026")
+
+
 def test_an_unfinished_nil_report_is_found_again_from_its_draft(make_container) -> None:  # type: ignore[no-untyped-def]
     c = make_container()
     pull_world(c.store)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ast
+import sys
 import tomllib
+from fnmatch import fnmatch
 from importlib import metadata
 from pathlib import Path
 
@@ -68,6 +70,23 @@ def test_the_tablet_dependency_set_is_small_and_android_packagable() -> None:
     assert "zxing-cpp" not in deps and "flet-web" not in deps
 
 
+def test_everything_the_app_imports_is_packaged_for_android_at_the_pins_of_the_tablet_extra() -> None:
+    deps = _closure(PYPROJECT["project"]["dependencies"] + FLET["android"]["dependencies"])
+    providers = metadata.packages_distributions()
+    optional = {"zxingcpp"}  # looked up at run time (models/qrscan.py); absent on Android
+    for path in (ROOT / "mobile_app").rglob("*.py"):
+        for name in _imports(path) - set(sys.stdlib_module_names) - {"mobile_app", "common"} - optional:
+            assert {d.lower() for d in providers[name]} & deps, (path, name)
+    extra = {
+        Requirement(r).name: str(Requirement(r).specifier)
+        for r in PYPROJECT["project"]["optional-dependencies"]["tablet"]
+    }
+    for requirement in FLET["android"]["dependencies"]:
+        req = Requirement(requirement)
+        if req.name != "saoluu":
+            assert extra[req.name] == str(req.specifier), req
+
+
 def test_models_store_and_sync_import_no_flet_and_nothing_imports_the_server() -> None:
     app = ROOT / "mobile_app"
     for path in app.rglob("*.py"):
@@ -77,3 +96,19 @@ def test_models_store_and_sync_import_no_flet_and_nothing_imports_the_server() -
             assert "flet" not in names, path
     for path in (ROOT / "common").rglob("*.py"):
         assert not _imports(path) & {"flet", "mobile_app", "sync_server"}, path
+
+
+def test_common_needs_only_the_projects_own_dependencies_and_ships_its_fonts() -> None:
+    """common/ runs on the tablet's embedded Python: the standard library and [project].dependencies."""
+    allowed = {"common"}
+    for requirement in PYPROJECT["project"]["dependencies"]:
+        name = Requirement(requirement).name
+        allowed |= set((metadata.distribution(name).read_text("top_level.txt") or name).split())
+    allowed |= {"pydantic_core"}  # pinned exactly by pydantic
+    for path in (ROOT / "common").rglob("*.py"):
+        third_party = {n for n in _imports(path) if n not in sys.stdlib_module_names}
+        assert third_party <= allowed, (path, third_party - allowed)
+    data = PYPROJECT["tool"]["setuptools"]["package-data"]["common"]
+    fonts = sorted(p.name for p in (ROOT / "common" / "fonts").iterdir())
+    assert fonts == ["DejaVuSans-Bold.ttf", "DejaVuSans.ttf", "LICENSE.txt"]
+    assert all(any(fnmatch(f"fonts/{f}", pattern) for pattern in data) for f in fonts)

@@ -167,3 +167,23 @@ def test_a_revoked_device_is_told_to_enroll_again_and_keeps_its_data(enrolled, c
     assert c.sync.failure == "unauthorized"
     assert c.sync.phase_text("vi").startswith("Máy này đã bị thu hồi hoặc hết hạn")
     assert c.store.pending_count() == 1
+
+
+def test_a_rare_file_travels_as_the_rare_criterion(enrolled, client) -> None:  # type: ignore[no-untyped-def]
+    """The tablet speaks protocol 2: what it pulls back keeps ``rare`` among the criteria."""
+    c = enrolled("surveyor_a")
+    v = c.visit(A)
+    v.fonds_form.values.update(number="12", name="Phông UBND tỉnh Quảng Nam")
+    v.add_fonds()
+    form = c.file_form(A, v.new_file())
+    form.set("file_no", "9")
+    form.set("title", "Sắc phong triều Nguyễn cho làng Phước Kiều")
+    form.toggle("criteria", "rare", True)
+    assert form.save(), form.errors.errors
+    c.sync.run()
+    assert c.sync.failure is None
+    [server] = [r for r in _server(client, "file_record") if r["id"] == form.record_id]
+    assert server["data"]["criteria"] == ["rare"]
+    local = c.store.get("file_record", form.record_id)
+    assert local.version == server["version"]
+    assert local.data["criteria"] == ["rare"] and "rare" not in local.data

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import io
-
-from mobile_app.models.qrscan import decode_qr
+from common.boxcode import label_png
+from tests.pdfs import page_sizes, page_texts, qr_codes, render
 from tests.tablet.worlds import CAMPAIGN_ID, pull_world
 
 A = "000.00.01.H47"
@@ -69,14 +68,21 @@ def test_box_gets_its_code_and_a_label_that_decodes_back(make_container) -> None
     v.box_form.values.update(box_no="4a")
     assert v.add_box() is None and v.box_form.error("box_no", "en") == "Wrong format"
 
-    path, png = v.save_label(box["id"])
-    assert path.read_bytes() == png and path.name == "000.00.01.H47-P12-M3-H0045.png"
-    assert decode_qr(png) == ["SAOLUU:BOX:000.00.01.H47-P12-M3-H0045"]
-    sheet, pdf = v.save_label_sheet()
-    assert sheet.suffix == ".pdf" and pdf.startswith(b"%PDF")
-    from PIL import Image
+    path, one = v.save_label(box["id"])
+    assert path.read_bytes() == one and path.name == "000.00.01.H47-P12-M3-H0045.pdf"
+    assert qr_codes(render(one)) == [["SAOLUU:BOX:000.00.01.H47-P12-M3-H0045"]]
+    [(width, height)] = page_sizes(one)  # a page the size of one label of the 3 × 7 sheet
+    assert (round(width / 72 * 25.4, 1), round(height / 72 * 25.4, 1)) == (70.0, 42.3)
+    [text] = page_texts(one)
+    assert text.startswith("Sở Nội vụ Phông 12: Phông UBND tỉnh Quảng Nam Mục lục 3 · Hộp 0045")
 
-    assert Image.open(io.BytesIO(png)).size[0] >= 300
+    sheet, pdf = v.save_label_sheet()  # the fonds' two boxes, on the 21-label A4 sheet
+    assert sheet.name == "000.00.01.H47-P12.pdf" and sheet.read_bytes() == pdf
+    assert sorted(qr_codes(render(pdf))[0]) == [
+        "SAOLUU:BOX:000.00.01.H47-P12-M3-H0045",
+        "SAOLUU:BOX:000.00.01.H47-P12-M3-H0046",
+    ]
+    assert page_texts(pdf)[0].count("Phông 12: Phông UBND tỉnh Quảng Nam") == 2
 
 
 def test_find_a_box_by_typed_code_or_label_image(make_container) -> None:  # type: ignore[no-untyped-def]
@@ -86,7 +92,7 @@ def test_find_a_box_by_typed_code_or_label_image(make_container) -> None:  # typ
     box = v.add_box()
     v.box_form.values.update(box_no="8")
     v.add_box()
-    _, png = v.save_label(box["id"])  # type: ignore[index]
+    png = label_png(box["code"])  # type: ignore[index]  # a photo of the label's QR
     v.select_box(None)
     assert v.find_box("000.00.01.h47-p12-m3-h7")["id"] == box["id"]  # type: ignore[index]
     assert v.selected_box_id == box["id"]  # type: ignore[index]
@@ -101,20 +107,48 @@ def test_find_a_box_by_typed_code_or_label_image(make_container) -> None:  # typ
     assert v.message == "Ảnh không có nhãn hộp SaoLuu"
 
 
-def test_new_file_in_a_box_is_a_draft_with_the_box_preset(make_container) -> None:  # type: ignore[no-untyped-def]
+def test_new_file_in_a_box_has_the_box_preset_and_is_a_draft_once_changed(make_container) -> None:  # type: ignore[no-untyped-def]
     c = make_container()
     v = _visit_with_fonds(c)
     v.start_visit()
     v.box_form.values.update(inventory_no="3", box_no="45")
     box = v.add_box()
     rid = v.new_file()
-    assert [d.key for d in v.drafts] == [f"file_record:{rid}"]
     form = c.file_form(A, rid)
     assert form.values["box_id"] == box["id"] and form.values["fonds_id"] == box["fonds_id"]  # type: ignore[index]
     assert (form.values["inventory_no"], form.values["box_no"]) == ("3", "0045")
     assert form.values["visit_id"] == v.visit["id"] and form.values["campaign_id"] == CAMPAIGN_ID  # type: ignore[index]
+    form.set("title", "Công văn đi năm 1990")
+    form.flush()
+    v.refresh()
+    assert [d.key for d in v.drafts] == [f"file_record:{rid}"]
+    assert v.drafts[0].data["values"]["box_id"] == box["id"]  # type: ignore[index]
     v.discard_draft(f"file_record:{rid}")
     assert v.drafts == []
+
+
+def test_add_file_then_back_leaves_no_empty_draft(make_container) -> None:  # type: ignore[no-untyped-def]
+    c = make_container()
+    v = _visit_with_fonds(c)
+    v.box_form.values.update(box_no="1")
+    v.add_box()
+    untouched = c.file_form(A, v.new_file())
+    untouched.flush()  # what leaving the screen does
+    v.refresh()
+    assert v.drafts == [] and c.store.drafts() == []
+    assert c.settings().unsynced() == 2  # the fonds and the box; no draft to guard at sign-out
+
+
+def test_untouched_drafts_of_earlier_versions_are_dropped(make_container) -> None:  # type: ignore[no-untyped-def]
+    c = make_container()
+    v = _visit_with_fonds(c)
+    c.store.save_draft("file_record:old", "file_record", {"values": {"fonds_id": v.selected_fonds_id}}, A)
+    touched = c.file_form(A, v.new_file())
+    touched.set("file_no", "7")
+    touched.flush()
+    v.refresh()
+    assert [v.draft_label(d) for d in v.drafts] == ["7 – (chưa có tiêu đề)"]
+    assert c.store.get_draft("file_record:old") is None
 
 
 def test_file_list_is_searched_without_accents_and_filtered_by_box(make_container) -> None:  # type: ignore[no-untyped-def]

@@ -13,9 +13,10 @@ from pydantic import ValidationError
 from common.boxcode import label_png, make_box_code, parse_box_code, qr_payload
 from common.enroll import enroll_uri, normalise_code, parse_enroll_uri
 from common.errors import field_errors
+from common.protocol import legacy_file_record
 from common.schemas import Box, FileRecord, NilReport, partial_date_bounds
 from common.text import fold
-from common.vocab import VOCABULARIES, DamageType, Severity, vocabulary_payload
+from common.vocab import VOCABULARIES, Criterion, DamageType, Severity, vocabulary_payload
 
 
 def test_every_term_has_distinct_vietnamese_and_english_labels() -> None:
@@ -93,6 +94,39 @@ def test_record_defaults_and_max_severity() -> None:
         doc_date="2026-11-20",
     )
     assert "Quyết định số 71/QĐ-TTg" in nil.statement
+
+
+def test_a_rare_file_qualifies_on_its_own() -> None:
+    rec = _record(criteria=["rare"])
+    assert rec.criteria == [Criterion.RARE]
+    assert Criterion.RARE.label() == "Tài liệu quý, hiếm"
+    assert "rare" not in rec.model_dump()
+
+
+@pytest.mark.parametrize(
+    ("sent", "read"),
+    [
+        ({"criteria": ["permanent"], "rare": True}, ["permanent", "rare"]),
+        ({"criteria": [], "rare": True}, ["rare"]),  # a rare-only file from a tablet of protocol 1
+        ({"criteria": ["collected"], "rare": False}, ["collected"]),
+    ],
+)
+def test_the_rare_flag_of_protocol_1_is_read_as_the_criterion(
+    sent: dict[str, object], read: list[str]
+) -> None:
+    rec = _record(**sent)
+    assert [c.value for c in rec.criteria] == read
+    assert "rare" not in rec.model_dump(mode="json")
+    back = legacy_file_record(rec.model_dump(mode="json"))  # what a pull gives such a tablet
+    assert back.get("rare") is (True if "rare" in read else None)
+    assert back["criteria"] == [c for c in read if c != "rare"]
+    with pytest.raises(ValidationError):
+        _record(criteria=["permanent"], rare="maybe")
+
+
+def test_hard_to_read_files_are_for_conservation_first() -> None:
+    assert not _record(damages=[{"type": "torn", "severity": 4, "readability": "partial"}]).conservation_first
+    assert _record(damages=[{"type": "mould", "severity": 2, "readability": "difficult"}]).conservation_first
 
 
 def test_box_code_round_trips_through_text_and_qr() -> None:

@@ -82,7 +82,7 @@ def test_reviewer_filters_opens_sends_back_and_the_tablet_pulls_the_comment(  # 
     page.fill("#review-text", "Bổ sung số tờ và ảnh trang bìa")
     page.get_by_role("button", name="Trả lại để sửa").click()
     page.wait_for_load_state()
-    assert "Đã ghi nhận: Trả lại để sửa." in page.get_by_role("status").inner_text()
+    assert "Đã trả lại hồ sơ để sửa" in page.get_by_role("status").inner_text()
     assert page.locator(".comment-list").inner_text().count("Bổ sung số tờ và ảnh trang bìa") == 1
     shot(page, "record-sent-back")
 

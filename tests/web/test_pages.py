@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from tests.conftest import ACCOUNTS, AGENCY_A, login
 from tests.web.conftest import csrf_of, web_login
-from tests.web.world import TITLES, World, jpeg
+from tests.web.world import TITLES, World, end_visit, jpeg
 
 STAFF_PAGES = ["/web/dashboard", "/web/compliance", "/web/nil-reports", "/web/inventory"]
 
@@ -189,7 +189,7 @@ def test_review_from_the_record_page(web, world: World) -> None:  # type: ignore
         f"/web/records/{rid}/review",
         data={"state": "rejected", "text": "Không thuộc diện", "csrf_token": token},
     )
-    assert r.status_code == 200 and "Đã ghi nhận: Không đạt." in r.text
+    assert r.status_code == 200 and "Đã ghi nhận hồ sơ không đạt." in r.text
     assert "Không thuộc diện" in r.text
 
 
@@ -266,10 +266,12 @@ def test_a_nil_report_scan_declaring_a_huge_image_is_refused_not_a_500(web, worl
     assert r.status_code == 422 and "Ảnh có kích thước (số điểm ảnh) quá lớn" in r.text
 
 
-def test_head_confirms_the_agency_list(web, world: World) -> None:  # type: ignore[no-untyped-def]
+def test_head_confirms_the_agency_list(web, client: TestClient, world: World) -> None:  # type: ignore[no-untyped-def]
     c = web("head_a")
     page = c.get("/web/agency")
     assert "Xác nhận danh mục" in page.text and "Đang khảo sát" in page.text
+    end_visit(client, world)  # an open visit holds the confirmation back (test_confirmation_rules)
+    page = c.get("/web/agency")
     r = c.post("/web/agency/confirm", data={"note": "Đủ", "csrf_token": csrf_of(page.text)})
     assert r.status_code == 200 and "Đã xác nhận danh mục 4 hồ sơ." in r.text
     assert "Đã lập danh mục" in r.text

@@ -172,7 +172,13 @@ def test_dashboard_figures(app, world: World) -> None:  # type: ignore[no-untype
     assert d.agencies == 3 and d.files == 4 and d.unassigned_files == 0
     assert d.status_counts[dashboard.ComplianceStatus.IN_PROGRESS] == 1
     assert d.status_counts[dashboard.ComplianceStatus.NOT_VISITED] == 2
-    assert d.by_criterion == {Criterion.PERMANENT: 3, Criterion.COLLECTED: 1, Criterion.DAMAGED: 2}
+    assert d.by_criterion == {
+        Criterion.PERMANENT: 3,
+        Criterion.COLLECTED: 1,
+        Criterion.DAMAGED: 2,
+        Criterion.RARE: 1,  # the genealogy, sent with the flag of protocol 1
+    }
+    assert d.conservation == 1  # the genealogy, mouldy and hard to read
     assert d.by_carrier[Carrier.PAPER] == 3 and d.by_carrier[Carrier.MAPS] == 1
     nonzero = {(t.value, int(sev)): n for (t, sev), n in d.damage.items() if n}
     assert nonzero == {("crumbling", 3): 1, ("stained", 2): 1, ("torn", 2): 1, ("mould", 4): 1}

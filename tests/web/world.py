@@ -56,6 +56,21 @@ class World:
     fonds_a: str
     records: dict[str, str] = field(default_factory=dict)
     """Record ids of agency A by key of :data:`TITLES`."""
+    visit: dict[str, Any] = field(default_factory=dict)
+    """Agency A's visit, still open (not ended on the tablet)."""
+
+
+def end_visit(client: TestClient, world: World) -> None:
+    """The surveyor ends agency A's visit on the tablet and syncs."""
+    ended = {**world.visit, "ended_at": "2026-10-05T16:45:00+07:00"}
+    change = {"type": "visit", "id": ended["id"], "rev": 2, "base_version": 1, "data": ended}
+    r = client.post(
+        "/api/v1/sync/push",
+        json={"batch_id": str(uuid.uuid4()), "changes": [change]},
+        headers=login(client, "surveyor_a"),
+    )
+    assert r.status_code == 200 and r.json()["results"][0]["status"] == "applied", r.text
+    world.visit = ended
 
 
 def build(app: Any, client: TestClient) -> World:
@@ -107,4 +122,30 @@ def build(app: Any, client: TestClient) -> World:
         "started_at": "2026-10-05T08:30:00+07:00",
     }
     assert client.post("/api/v1/records/visit", json=visit, headers=h).status_code == 201
+    world.visit = visit
     return world
+
+
+def name_people_and_edit_on_a_tablet(app: Any, client: TestClient, rid: str) -> dict[str, str]:
+    """The reviewer and surveyor A get their names; A edits file ``rid`` on a tablet called
+    "Máy tính bảng vm" and syncs. Returns the tablet's headers."""
+    from sqlmodel import select
+
+    from sync_server.models import User
+    from tests.api.test_sync_server import enroll
+
+    with Session(app.state.engine) as s:
+        for username, name in (("reviewer", "Nguyễn Thị Lan"), ("surveyor_a", "Lê Minh Tuấn")):
+            user = s.exec(select(User).where(User.username == username)).one()
+            user.full_name = name
+            s.add(user)
+        s.commit()
+    tablet = enroll(client, lambda name: login(client, name), "surveyor_a", "Máy tính bảng vm")
+    current = client.get(f"/api/v1/records/file_record/{rid}", headers=tablet).json()
+    change = {"type": "file_record", "id": rid, "rev": 2, "base_version": current["version"]}
+    change["data"] = {**current["data"], "leaves": 30}
+    r = client.post(
+        "/api/v1/sync/push", json={"batch_id": str(uuid.uuid4()), "changes": [change]}, headers=tablet
+    )
+    assert r.status_code == 200 and r.json()["results"][0]["status"] == "applied", r.text
+    return tablet

@@ -9,7 +9,7 @@ from typing import IO, Any
 
 from sqlalchemy import Connection, func, select
 
-from common.vocab import ReviewState
+from common.vocab import Criterion, Readability, ReviewState
 from sync_server.domain.exports import tables as t
 from sync_server.domain.exports.base import Progress
 from sync_server.domain.exports.catalogue import CHUNK, write_workbook
@@ -51,8 +51,8 @@ def _items(conn: Connection, number: int) -> Any:
 
 def _catalogue_row(agency: str, fonds_no: str, fonds_name: str, data: dict[str, Any]) -> tuple[Any, ...]:
     """A frozen file in the shape of the catalogue's rows (see ``catalogue._rows_query``)."""
-    severity = max((int(d.get("severity") or 0) for d in data.get("damages") or ()), default=0)
-    criteria = ",".join(sorted(data.get("criteria") or ()))
+    damages = data.get("damages") or ()
+    severity = max((int(d.get("severity") or 0) for d in damages), default=0)
     return (
         agency,
         fonds_no,
@@ -60,8 +60,8 @@ def _catalogue_row(agency: str, fonds_no: str, fonds_name: str, data: dict[str, 
         data.get("file_no"),
         data.get("title"),
         data.get("carrier"),
-        criteria,
-        bool(data.get("rare")),
+        ",".join(sorted(data.get("criteria") or ())),
+        _conservation(damages),
         data.get("leaves"),
         data.get("pages"),
         severity,
@@ -70,25 +70,32 @@ def _catalogue_row(agency: str, fonds_no: str, fonds_name: str, data: dict[str, 
     )
 
 
+def _conservation(damages: Any) -> bool:
+    """A damage leaves the file hard to read (``FileRecord.conservation_first``)."""
+    return any(d.get("readability") == Readability.DIFFICULT.value for d in damages)
+
+
 def _rows(conn: Connection, number: int) -> Iterator[tuple[Any, ...]]:
     for agency, fonds_no, fonds_name, data, _ in _items(conn, number):
         yield _catalogue_row(agency, fonds_no, fonds_name, data)
 
 
 def _summary(conn: Connection, number: int) -> list[tuple[Any, ...]]:
-    """Per agency, in the list's order: code, name, fonds, files, leaves, pages, rare, damaged,
-    approved (every file of the list was approved)."""
+    """Per agency, in the list's order, the catalogue's summary: code, name, fonds, files, leaves,
+    pages, rare, damaged, hard to read, approved (every file of the list was)."""
     per: dict[str, list[Any]] = {}
     fonds: dict[str, set[str]] = {}
     for agency, fonds_no, _, data, name in _items(conn, number):
-        row = per.setdefault(agency, [agency, name, 0, 0, 0, 0, 0, 0, 0])
+        row = per.setdefault(agency, [agency, name, 0, 0, 0, 0, 0, 0, 0, 0])
         fonds.setdefault(agency, set()).add(fonds_no)
+        damages = data.get("damages") or ()
         row[3] += 1
         row[4] += data.get("leaves") or 0
         row[5] += data.get("pages") or 0
-        row[6] += bool(data.get("rare"))
-        row[7] += bool(data.get("damages"))
-        row[8] += 1
+        row[6] += Criterion.RARE.value in (data.get("criteria") or ())
+        row[7] += bool(damages)
+        row[8] += _conservation(damages)
+        row[9] += 1
     for agency, row in per.items():
         row[2] = len(fonds[agency])
     return [tuple(r) for r in per.values()]

@@ -1,5 +1,8 @@
 """The catalogue (danh mục hồ sơ thuộc diện số hóa): a summary sheet, then one sheet per agency.
 
+A file a damage leaves hard to read is listed with what it needs first (*Xử lý*: conservation
+before digitization) and counted apart on the summary sheet.
+
 Rows are read in archival order (fonds, inventory, box, file number; numbers compared as numbers
 where they are numbers) in chunks through a streaming cursor, and written to a write-only workbook,
 so memory does not grow with the number of files.
@@ -12,6 +15,7 @@ from typing import IO, Any
 
 from sqlalchemy import ColumnElement, Connection, case, func, select
 
+from common.vocab import Criterion
 from sync_server.domain.exports import tables as t
 from sync_server.domain.exports import wording as w
 from sync_server.domain.exports.base import ExportFilters, Progress, Scope, scoped
@@ -49,7 +53,7 @@ COLUMNS = (
     Column("Tình trạng vật lý", 40),
     Column("Mức độ hư hỏng nặng nhất", 14),
     Column("Tiêu chí", 40),
-    Column("Quý, hiếm", 9),
+    Column("Xử lý", 22),
     Column("Trạng thái duyệt", 14),
     Column("Ghi chú", 30),
 )
@@ -64,6 +68,7 @@ SUMMARY_COLUMNS = (
     Column("Số trang", 10),
     Column("Hồ sơ quý, hiếm", 10),
     Column("Hồ sơ có hư hỏng", 10),
+    Column("Hồ sơ khó đọc (tu bổ trước)", 12),
     Column("Hồ sơ đã duyệt", 10),
     Column("Trang tính", 18),
 )
@@ -103,8 +108,9 @@ def _summary(conn: Connection, filters: ExportFilters, scope: Scope) -> list[tup
             func.count(),
             func.sum(func.coalesce(f.leaves, 0)),
             func.sum(func.coalesce(f.pages, 0)),
-            func.sum(case((f.rare.is_(True), 1), else_=0)),
+            func.sum(case((f.criteria.like(f"%{Criterion.RARE.value}%"), 1), else_=0)),
             func.sum(case((f.max_severity > 0, 1), else_=0)),
+            func.sum(case((f.conservation.is_(True), 1), else_=0)),
             func.sum(case((f.review_state == "approved", 1), else_=0)),
         )
         .select_from(t.file_record.join(t.agency, a.code == f.agency_code))
@@ -127,7 +133,7 @@ def _rows_query(filters: ExportFilters, scope: Scope) -> Any:
             f.title,
             f.carrier,
             f.criteria,
-            f.rare,
+            f.conservation,
             f.leaves,
             f.pages,
             f.max_severity,
@@ -165,9 +171,9 @@ def write_workbook(
     heading: tuple[str, str],
 ) -> None:
     """A catalogue-shaped workbook: the ``summary`` sheet (one row per agency: code, name, fonds,
-    files, leaves, pages, rare, damaged, approved), then one sheet per agency of ``rows`` (in the
-    order of :func:`_rows_query`'s columns, grouped by agency). ``heading``: the title and what
-    follows the agency on each sheet's second line."""
+    files, leaves, pages, rare, damaged, hard to read, approved), then one sheet per agency of
+    ``rows`` (in the order of :func:`_rows_query`'s columns, grouped by agency). ``heading``: the
+    title and what follows the agency on each sheet's second line."""
     title, subtitle = heading
     wb = new_workbook()
     taken = {SUMMARY_SHEET.lower()}
@@ -209,7 +215,7 @@ def _write_summary(
     if not summary:
         sheet.note("Không có hồ sơ nào phù hợp điều kiện lọc.")
         return
-    sheet.append_total([None, "Tổng cộng", None, *totals((r[2:] for r in summary), 7), None])
+    sheet.append_total([None, "Tổng cộng", None, *totals((r[2:] for r in summary), 8), None])
 
 
 def _cells(sheet: SheetWriter, stt: int, row: Any) -> list[Any]:
@@ -221,7 +227,7 @@ def _cells(sheet: SheetWriter, stt: int, row: Any) -> list[Any]:
         title,
         carrier,
         criteria,
-        rare,
+        conservation,
         leaves,
         pages,
         severity,
@@ -247,7 +253,7 @@ def _cells(sheet: SheetWriter, stt: int, row: Any) -> list[Any]:
         safe_text(w.damage_text(data.get("damages"))),
         w.SEVERITY.get(severity),
         w.criteria_text(criteria),
-        w.RARE if rare else None,
+        w.CONSERVATION if conservation else None,
         w.label(w.REVIEW_STATE, state),
         safe_text(data.get("notes")),
     ]

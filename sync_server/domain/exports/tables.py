@@ -1,4 +1,5 @@
-"""The columns exports read, as lightweight SQLAlchemy Core tables.
+"""The columns exports read (and the agency standing they share with the pages, in
+:mod:`sync_server.domain.standing`), as lightweight SQLAlchemy Core tables.
 
 Exports run in a worker that should stay small, so they query with Core and do not import the
 SQLModel classes of :mod:`sync_server.models`; ``tests/exports/test_tables.py`` checks that every
@@ -7,7 +8,8 @@ column named here exists there with the same name.
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, String, case, column, func, table
+from sqlalchemy import JSON, Boolean, Date, Integer, String, case, column, func, table
+from sqlmodel.sql.sqltypes import UTCDateTime
 
 from common.vocab import DigitizationState
 
@@ -54,7 +56,7 @@ file_record = table(
     column("title", String),
     column("carrier", String),
     column("criteria", String),
-    column("rare", Boolean),
+    column("conservation", Boolean),
     column("leaves", Integer),
     column("pages", Integer),
     column("max_severity", Integer),
@@ -76,6 +78,7 @@ file_damage = table(
 nil_report = table(
     "nilreport",
     column("id", String),
+    column("seq", Integer),
     column("agency_code", String),
     column("campaign_id", String),
     column("doc_number", String),
@@ -85,13 +88,41 @@ nil_report = table(
     column("data", JSON),
 )
 
+visit = table(
+    "visit",
+    column("agency_code", String),
+    column("campaign_id", String),
+    column("started_at", UTCDateTime()),
+    column("updated_by", Integer),
+    column("deleted", Boolean),
+    column("data", JSON),
+)
+
+list_confirmation = table(
+    "listconfirmation",
+    column("agency_code", String),
+    column("campaign_id", String),
+    column("at", UTCDateTime()),
+)
+
+campaign_count = table(
+    "campaigncount",
+    column("campaign_id", String),
+    column("kind", String),
+    column("key1", String),
+    column("key2", String),
+    column("n", Integer),
+)
+
+app_user = table("app_user", column("id", Integer), column("username", String), column("full_name", String))
+
 file_digitization = table(
     "filedigitization",
     column("record_id", String),
     column("state", String),
     column("master_sha256", String),
     column("accepted_on", Date),
-    column("ingested_at", DateTime),
+    column("ingested_at", UTCDateTime()),
     column("plan_year", Integer),
 )
 
@@ -138,6 +169,10 @@ ALL = (
     file_record,
     file_damage,
     nil_report,
+    visit,
+    list_confirmation,
+    campaign_count,
+    app_user,
     file_digitization,
     scan_master,
     approved_list,
@@ -146,10 +181,12 @@ ALL = (
 __all__ = [
     "ALL",
     "agency",
+    "app_user",
     "approved_list",
     "approved_list_item",
     "box",
     "campaign",
+    "campaign_count",
     "digitized",
     "digitized_pages",
     "estimated_pages",
@@ -158,6 +195,8 @@ __all__ = [
     "file_record",
     "files_with_digitization",
     "fonds",
+    "list_confirmation",
     "nil_report",
     "scan_master",
+    "visit",
 ]

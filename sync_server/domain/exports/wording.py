@@ -39,7 +39,7 @@ AGENCY_KIND = vi_labels(AgencyKind)
 AGENCY_STATUS = vi_labels(AgencyStatus)
 FONDS_KIND = vi_labels(FondsKind)
 REVIEW_STATE = vi_labels(ReviewState)
-RARE = "Quý, hiếm"
+CONSERVATION = "Ưu tiên tu bổ, bảo quản trước khi số hóa"
 
 
 def label(labels: Mapping[Any, str], code: Any) -> str | None:

@@ -1,9 +1,10 @@
 """The yearly report (báo cáo hằng năm, due before 15 December) of the Department of Home Affairs.
 
-Per agency: whether it has reported (files listed / written nil report / not yet), its fonds, shelf
-metres, files, leaves and pages, files by criterion; then the province's files by criterion, by
-carrier and by damage type and severity. Figures are cumulative to the day of the export, or for one
-campaign when a campaign is chosen. Every query aggregates in the database.
+Per agency: where it stands (:mod:`sync_server.domain.standing`, the dashboard's and tracker's
+definition), its fonds, shelf metres, files, leaves and pages, files by criterion, files for
+conservation first; then the province's files by criterion, by carrier and by damage type and
+severity. Figures are cumulative to the day of the export, or for one campaign when a campaign is
+chosen (the standing too). Every query aggregates in the database.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import IO, Any
 from sqlalchemy import Connection, case, func, or_, select
 
 from common.vocab import Criterion, DamageType, Severity
+from sync_server.domain import standing
 from sync_server.domain.exports import plan_figures
 from sync_server.domain.exports import tables as t
 from sync_server.domain.exports import wording as w
@@ -28,9 +30,6 @@ from sync_server.domain.exports.xlsx import (
     totals,
 )
 
-STATUS_LISTED = "Đã lập danh mục"
-STATUS_NIL = "Báo cáo không có tài liệu"
-STATUS_NONE = "Chưa báo cáo"
 CRITERIA = [c.value for c in Criterion]
 
 AGENCY_COLUMNS = (
@@ -47,8 +46,8 @@ AGENCY_COLUMNS = (
     Column("Số tờ", 9),
     Column("Số trang", 9),
     *(Column(f"Tiêu chí: {w.CRITERION[c]}", 16) for c in CRITERIA),
-    Column("Quý, hiếm", 9),
     Column("Hồ sơ có hư hỏng", 10),
+    Column(f"Hồ sơ khó đọc: {w.CONSERVATION.lower()}", 14),
     Column("Hồ sơ đã duyệt", 10),
     Column("Hồ sơ đã số hóa", 10),
     Column("Trang đã số hóa", 10),
@@ -81,8 +80,8 @@ def _per_agency_files(conn: Connection, filters: ExportFilters, scope: Scope) ->
         func.sum(func.coalesce(f.leaves, 0)),
         func.sum(func.coalesce(f.pages, 0)),
         *(_sum_if(_has(c)) for c in CRITERIA),
-        _sum_if(f.rare.is_(True)),
         _sum_if(f.max_severity > 0),
+        _sum_if(f.conservation.is_(True)),
         _sum_if(f.review_state == "approved"),
         _sum_if(t.digitized),
         func.sum(t.digitized_pages),
@@ -100,23 +99,18 @@ def _per_agency_fonds(conn: Connection, filters: ExportFilters, scope: Scope) ->
     return {code: (n, float(m or 0)) for code, n, m in conn.execute(query)}
 
 
-def _nil_reports(
-    conn: Connection, filters: ExportFilters, scope: Scope
-) -> dict[str, tuple[str, dt.date, str]]:
-    n = t.nil_report.c
-    query = select(n.agency_code, n.doc_number, n.doc_date, n.review_state).where(n.deleted.is_(False))
-    if filters.campaign_id:
-        query = query.where(n.campaign_id == filters.campaign_id)
-    query = scoped(query, n.agency_code, filters, scope).order_by(n.doc_date, n.id)
-    return {code: (number, date, state) for code, number, date, state in conn.execute(query)}
-
-
 def _agencies(conn: Connection, filters: ExportFilters, scope: Scope, reported: set[str]) -> list[Any]:
     a = t.agency.c
     query = select(a.code, a.name, a.kind, a.status).where(
         or_(a.in_deposit_list.is_(True), a.code.in_(sorted(reported)))
     )
     return list(conn.execute(scoped(query, a.code, filters, scope).order_by(a.code)))
+
+
+def _campaign_text(conn: Connection, campaign_id: str | None) -> str:
+    c = t.campaign.c
+    name = conn.execute(select(c.name).where(c.id == campaign_id)).scalar() if campaign_id else None
+    return f"đợt: {name}" if name else "cộng dồn mọi đợt khảo sát"
 
 
 def count(conn: Connection, filters: ExportFilters, scope: Scope) -> int:
@@ -130,17 +124,17 @@ def write(
     """Write the yearly report workbook to ``out``."""
     files = _per_agency_files(conn, filters, scope)
     fonds = _per_agency_fonds(conn, filters, scope)
-    nils = _nil_reports(conn, filters, scope)
-    agencies = _agencies(conn, filters, scope, set(files) | set(nils))
+    facts = standing.agency_facts(conn, filters.campaign_id)
+    agencies = _agencies(conn, filters, scope, set(files) | {c for c, f in facts.items() if f.nil_report_id})
     progress.set_total(len(agencies))
     year = filters.year or dt.date.today().year
     heading = (
         f"BÁO CÁO KẾT QUẢ THỐNG KÊ TÀI LIỆU THUỘC DIỆN SỐ HÓA LẬP BẢN SAO BẢO HIỂM NĂM {year}",
         f"Thực hiện Quyết định số 71/QĐ-TTg — báo cáo trước ngày 15/12/{year}"
-        f" — số liệu đến ngày {today_text()}",
+        f" — số liệu đến ngày {today_text()} — {_campaign_text(conn, filters.campaign_id)}",
     )
     wb = new_workbook()
-    _agency_sheet(wb, heading, agencies, files, fonds, nils, progress)
+    _agency_sheet(wb, heading, agencies, files, fonds, facts, progress)
     _criteria_sheet(conn, wb, heading, filters, scope)
     _carrier_sheet(conn, wb, heading, filters, scope)
     _damage_sheet(conn, wb, heading, filters, scope)
@@ -154,20 +148,24 @@ def _agency_sheet(
     agencies: list[Any],
     files: dict[str, tuple[Any, ...]],
     fonds: dict[str, tuple[int, float]],
-    nils: dict[str, tuple[str, dt.date, str]],
+    facts: dict[str, standing.AgencyFacts],
     progress: Progress,
 ) -> None:
     sheet = SheetWriter(wb, "Theo cơ quan", AGENCY_COLUMNS, heading)
     empty = (0,) * (8 + len(CRITERIA))
     sums: list[tuple[Any, ...]] = []
-    statuses = {STATUS_LISTED: 0, STATUS_NIL: 0, STATUS_NONE: 0}
+    statuses = dict.fromkeys(standing.ComplianceStatus, 0)
     for i, (code, name, kind, agency_status) in enumerate(agencies, 1):
         counts = files.get(code, empty)
-        nil = nils.get(code)
-        status = STATUS_LISTED if counts[0] else STATUS_NIL if nil else STATUS_NONE
+        agency = facts.get(code) or standing.AgencyFacts()
+        status = standing.status_of(agency)
         statuses[status] += 1
-        doc = f"Số {nil[0]} ngày {nil[1]:%d/%m/%Y} ({w.REVIEW_STATE.get(nil[2], nil[2])})" if nil else None
-        note = "Có cả báo cáo không có tài liệu" if counts[0] and nil else None
+        doc = None
+        if agency.nil_doc is not None:
+            number, date = agency.nil_doc
+            state = w.REVIEW_STATE.get(agency.nil_state, agency.nil_state)
+            doc = f"Số {number} ngày {date:%d/%m/%Y} ({state})"
+        note = "Có cả báo cáo không có tài liệu" if counts[0] and doc else None
         fonds_count, metres = fonds.get(code, (0, 0.0))
         row = (fonds_count, round(metres, 2), *counts)
         sums.append(row)
@@ -178,7 +176,7 @@ def _agency_sheet(
                 safe_text(name),
                 w.label(w.AGENCY_KIND, kind),
                 w.label(w.AGENCY_STATUS, agency_status),
-                status,
+                status.vi,
                 safe_text(doc),
                 *row,
                 note,
@@ -188,10 +186,12 @@ def _agency_sheet(
     total = totals(sums, 2 + len(empty))
     total[1] = round(total[1], 2)
     sheet.append_total([None, "Tổng cộng", None, None, None, None, None, *total, None])
+    reported = sum(n for status, n in statuses.items() if status.reported)
     sheet.note(
-        f"{STATUS_LISTED}: {statuses[STATUS_LISTED]} — {STATUS_NIL}: {statuses[STATUS_NIL]} — "
-        f"{STATUS_NONE}: {statuses[STATUS_NONE]} (trên {len(agencies)} cơ quan, đơn vị)."
+        " — ".join(f"{status.vi}: {n}" for status, n in statuses.items())
+        + f" (trên {len(agencies)} cơ quan, đơn vị; đã báo cáo: {reported})."
     )
+    sheet.note(f"Hồ sơ khó đọc được thống kê để {w.CONSERVATION.lower()}, chưa đưa vào số hóa.")
 
 
 def _count_cols() -> list[Any]:
@@ -204,9 +204,11 @@ def _criteria_sheet(conn: Connection, wb: Any, heading: Any, filters: ExportFilt
     sheet = SheetWriter(
         wb, "Theo tiêu chí", (Column("Tiêu chí", 60), *COUNT_COLUMNS), heading, landscape=False
     )
-    for code, cond in [*((c, _has(c)) for c in CRITERIA), ("rare", f.rare.is_(True))]:
+    rows = [(w.CRITERION[code], _has(code)) for code in CRITERIA]
+    rows.append((f"Trong đó: hồ sơ khó đọc, {w.CONSERVATION.lower()}", f.conservation.is_(True)))
+    for label, cond in rows:
         n, leaves, pages = conn.execute(_files(select(*_count_cols()).where(cond), filters, scope)).one()
-        sheet.append([w.CRITERION.get(code, w.RARE), n, leaves or 0, pages or 0])
+        sheet.append([label, n, leaves or 0, pages or 0])
     sheet.note("Một hồ sơ có thể đáp ứng nhiều tiêu chí nên các dòng không cộng dồn.")
 
 

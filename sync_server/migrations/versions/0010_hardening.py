@@ -1,7 +1,7 @@
 """hardening: tokens keep to their door; photo possession and claims
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-02 06:00:00.000000
 
 * ``apitoken.door``: where a token is accepted (``api``, ``device``, ``web``). Existing tablet tokens
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

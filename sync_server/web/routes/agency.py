@@ -35,7 +35,11 @@ def _agency_code(page: Page) -> str:
 
 
 def _render(
-    page: Page, status: int = 200, errors: list[FieldError] | None = None, **form: str
+    page: Page,
+    status: int = 200,
+    errors: list[FieldError] | None = None,
+    refused: bool = False,
+    **form: str,
 ) -> HTMLResponse:
     assert page.db is not None
     code = _agency_code(page)
@@ -54,6 +58,8 @@ def _render(
             line=lines[0] if lines else None,
             files=inventory.live_file_count(page.db, code, campaign.id),
             confirmation=inventory.latest_confirmation(page.db, code, campaign.id),
+            blockers=inventory.confirm_blockers(page.db, code, campaign.id),
+            refused=refused,
             report=report,
             comments=list(
                 page.db.execute(
@@ -89,9 +95,13 @@ def confirm(page: HeadPage) -> Response:
     campaign = dashboard.pick_campaign(page.db)
     if campaign is None:
         raise PageError(409, "agency.no_campaign")
-    row = inventory.confirm_list(
-        page.db, page.principal, _agency_code(page), campaign.id, page.field("note")[:2000]
-    )
+    try:
+        row = inventory.confirm_list(
+            page.db, page.principal, _agency_code(page), campaign.id, page.field("note")[:2000]
+        )
+    except inventory.ListNotReady:
+        page.db.rollback()
+        return _render(page, 409, refused=True)
     return page.redirect("/web/agency", "agency.confirmed", n=row.file_count)
 
 

@@ -43,6 +43,7 @@ def parse_filter(page: Page) -> tuple[inventory.InventoryFilter, inventory.Sort]
         carrier=_enum(Carrier, q.get("carrier")),
         state=_enum(ReviewState, q.get("state")),
         conflicted=q.get("conflicted") == "1",
+        conservation=q.get("conservation") == "1",
         q=(q.get("q") or "")[:200],
     )
     return f, sort

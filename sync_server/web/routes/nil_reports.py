@@ -79,4 +79,4 @@ def review_nil_report(rid: str, page: StaffPage) -> Response:
         page.db.rollback()
         message = exc.details[0].message.get(page.lang) if exc.details else exc.message.get(page.lang)
         return _render(page, rid, status=422, review_error=message, review_text=text)
-    return page.redirect(f"/web/nil-reports/{rid}", "rec.reviewed", state=state.label(page.lang))
+    return page.redirect(f"/web/nil-reports/{rid}", f"nil.reviewed.{state.value}")

@@ -38,7 +38,6 @@ FIELD_ORDER = (
     ("languages", "rec.languages"),
     ("carrier", "rec.carrier"),
     ("criteria", "rec.criteria"),
-    ("rare", "rec.rare"),
     ("notes", "rec.notes"),
     ("damages", "rec.damages"),
     ("photos", "rec.photos"),
@@ -63,8 +62,6 @@ def show_value(page: Page, key: str, data: dict[str, Any]) -> str:
         return ", ".join(page.label("language", v) for v in value)
     if key == "criteria":
         return "; ".join(page.label("criterion", v) for v in value)
-    if key == "rare":
-        return page.t("common.yes") if value else page.t("common.no")
     if key in ("start_date", "end_date"):
         return fmt_date(value)
     if key in ("leaves", "pages"):
@@ -101,7 +98,8 @@ def record_context(page: Page, kind: str, row: SyncedRow) -> dict[str, Any]:
             select(ReviewComment).where(ReviewComment.entity_id == row.id).order_by(ReviewComment.seq)  # type: ignore[arg-type]
         ).scalars()
     )
-    users, devices = _names(page, {h.user_id for h in trail}, {h.device_id for h in trail})
+    people = {h.user_id for h in trail} | {c.updated_by for c in comments}
+    users, devices = _names(page, people, {h.device_id for h in trail})
     campaign_id = getattr(row, "campaign_id", None)
     return {
         "row": row,
@@ -176,7 +174,7 @@ def review_record(rid: str, page: StaffPage) -> Response:
         page.db.rollback()
         message = exc.details[0].message.get(page.lang) if exc.details else exc.message.get(page.lang)
         return _render(page, rid, status=422, review_error=message, review_text=text)
-    return page.redirect(f"/web/records/{rid}", "rec.reviewed", state=state.label(page.lang))
+    return page.redirect(f"/web/records/{rid}", f"rec.reviewed.{state.value}")
 
 
 @router.post("/web/records/{rid}/digitized")

@@ -14,6 +14,10 @@ document.addEventListener("DOMContentLoaded", () => {
       for (const out of document.querySelectorAll(`[data-count-of="${master.dataset.selectAll}"]`)) {
         out.textContent = String(checked);
       }
+      // Bulk buttons wait for a selection: <button data-needs="ids">
+      for (const button of document.querySelectorAll(`button[data-needs="${master.dataset.selectAll}"]`)) {
+        button.disabled = checked === 0;
+      }
     };
     master.addEventListener("change", () => {
       for (const box of boxes()) box.checked = master.checked;
