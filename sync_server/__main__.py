@@ -363,9 +363,7 @@ def cmd_boxes_overdue(args: argparse.Namespace) -> int:
         except SaoLuuError as err:
             return _fail(err)
     for b in rows:
-        print(
-            f"{b.code}\t{b.batch_name or ''}\t{b.since:%d/%m/%Y}\t{b.days_out()} ngày / days\t{b.user or ''}"
-        )
+        print(f"{b.code}\t{b.batch_name or ''}\t{b.since:%d/%m/%Y}\t{b.days_out} ngày / days\t{b.user or ''}")
     print(f"{len(rows)} hộp giao đi quá {args.days} ngày / boxes out longer than {args.days} days")
     return 0
 

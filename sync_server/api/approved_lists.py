@@ -3,14 +3,13 @@ files, the decision's scan and the annex (.xlsx; a large one as a background exp
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections.abc import Iterator
 from typing import Annotated, BinaryIO
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response, StreamingResponse
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from common.errors import Localized, SaoLuuError, ValidationFailed, field_error, field_errors
 from common.protocol import MAX_INT64
@@ -25,78 +24,26 @@ router = APIRouter(tags=["approved lists"])
 STAFF_ONLY = allow(*STAFF)
 
 
-class AgencyCountOut(BaseModel):
-    code: str
-    name: str
-    files: int
-    pages: int
-
-
-class ListOut(BaseModel):
-    number: int
-    campaign_id: str
-    agency_codes: list[str]
-    """Empty: the whole province."""
-    supplement_to: int | None
-    supplements: list[int]
-    decision_number: str
-    decision_date: dt.date
-    signer_name: str
-    signer_position: str
-    scan_sha256: str
-    scan_size: int
-    scan_mime: str
-    files: int
-    pages: int
-    created_at: dt.datetime
-    created_by: int | None
-
-
-class ListDetailOut(ListOut):
-    agencies: list[AgencyCountOut]
-
-
-class PreviewOut(BaseModel):
-    files: int
-    pages: int
-    agencies: list[AgencyCountOut]
-
-
-class ItemOut(BaseModel):
-    n: int
-    record_id: str
-    agency_code: str
-    fonds_id: str
-    file_no: str
-    title: str
-    pages: int | None
-    version: int
-
-
-def _out(view: domain.ListView) -> ListOut:
-    data = {**view.__dict__, "agency_codes": list(view.agency_codes), "supplements": list(view.supplements)}
-    return ListOut.model_validate(data)
-
-
-@router.get("/approved-lists", response_model=list[ListOut], **STAFF_ONLY)
-def list_lists(principal: CurrentUser, session: SessionDep, campaign_id: str | None = None) -> list[ListOut]:
+@router.get("/approved-lists", response_model=list[domain.ListView], **STAFF_ONLY)
+def list_lists(
+    principal: CurrentUser, session: SessionDep, campaign_id: str | None = None
+) -> list[domain.ListView]:
     """Every approved list (of a campaign), by number."""
-    return [_out(v) for v in domain.lists(session, principal, campaign_id)]
+    return domain.lists(session, principal, campaign_id)
 
 
-@router.get("/approved-lists/preview", response_model=PreviewOut, **STAFF_ONLY)
+@router.get("/approved-lists/preview", response_model=domain.Preview, **STAFF_ONLY)
 def preview(
     principal: CurrentUser,
     session: SessionDep,
     campaign_id: str,
     agency_code: Annotated[list[AgencyCode], Query(max_length=5000)] = [],  # noqa: B006 (FastAPI reads it)
-) -> PreviewOut:
+) -> domain.Preview:
     """The approved files a freeze of this scope (no agency: the whole province) would take now."""
-    found = domain.preview(session, principal, campaign_id, list(agency_code))
-    return PreviewOut(files=found.files, pages=found.pages, agencies=[a.__dict__ for a in found.agencies])
+    return domain.preview(session, principal, campaign_id, list(agency_code))
 
 
-@router.post("/approved-lists", response_model=ListOut, status_code=201, **STAFF_ONLY)
+@router.post("/approved-lists", response_model=domain.ListView, status_code=201, **STAFF_ONLY)
 def freeze(
     principal: CurrentUser,
     session: SessionDep,
@@ -110,7 +57,7 @@ def freeze(
     signer_position: Annotated[str, Form()],
     agency_codes: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI reads it)
     supplement_to: Annotated[int | None, Form()] = None,
-) -> ListOut:
+) -> domain.ListView:
     """Freeze the approved files of the scope (no agency: the whole province) that are in no list
     yet into the next numbered list, with the approving decision and its signed scan."""
     if scan.size is not None and scan.size > settings.max_decision_scan_bytes:
@@ -131,26 +78,25 @@ def freeze(
         )
     except ValidationError as exc:
         raise ValidationFailed(field_errors(exc)) from None
-    return _out(domain.freeze(session, store, principal, spec, scan.file))
+    return domain.freeze(session, store, principal, spec, scan.file)
 
 
-@router.get("/approved-lists/{number}", response_model=ListDetailOut, **STAFF_ONLY)
-def get_list(number: int, principal: CurrentUser, session: SessionDep) -> ListDetailOut:
+@router.get("/approved-lists/{number}", response_model=domain.ListDetail, **STAFF_ONLY)
+def get_list(number: int, principal: CurrentUser, session: SessionDep) -> domain.ListDetail:
     """A list's header and its files and pages per agency."""
-    found = domain.get_list(session, principal, number)
-    return ListDetailOut(**_out(found.list).model_dump(), agencies=[a.__dict__ for a in found.agencies])
+    return domain.get_list(session, principal, number)
 
 
-@router.get("/approved-lists/{number}/items", response_model=list[ItemOut], **STAFF_ONLY)
+@router.get("/approved-lists/{number}/items", response_model=list[domain.ListItemView], **STAFF_ONLY)
 def list_items(
     number: int,
     principal: CurrentUser,
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_INT64)] = 0,
-) -> list[ItemOut]:
+) -> list[domain.ListItemView]:
     """The files of a list in its order, as they were when it was frozen."""
-    return [ItemOut(**i.__dict__) for i in domain.items(session, principal, number, limit, offset)]
+    return domain.items(session, principal, number, limit, offset)
 
 
 @router.get(

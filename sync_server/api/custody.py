@@ -3,11 +3,10 @@ in by the code on its label, where every box is, one box's state and register, b
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from common.protocol import MAX_INT64
 from common.schemas import AgencyCode, NoNul
@@ -31,64 +30,22 @@ class CheckOut(CheckIn):
     batch_id: int = Field(ge=1, le=2**31 - 1)
 
 
-class MovementOut(BaseModel):
-    id: int
-    code: str
-    at: dt.datetime
-    user: str | None
-    from_place: BoxPlace
-    to_place: BoxPlace
-    batch_id: int | None
-    batch_name: str | None
-    counterpart: str
-    note: str
-    files: int
-    """Planned files that went out with the box (check-out)."""
-
-
-class BoxOut(BaseModel):
-    code: str
-    agency_code: str
-    agency_name: str
-    place: BoxPlace
-    batch_id: int | None
-    batch_name: str | None
-    since: dt.datetime | None
-    user: str | None
-    counterpart: str
-    days_out: int | None
-
-
-class BoxStatusOut(BaseModel):
-    box: BoxOut
-    files: int
-    by_state: dict[str, int]
-    """Files of the box per digitization state (``""``: not in digitization)."""
-    movements: list[MovementOut]
-
-
-def _box(b: domain.BoxWhere) -> BoxOut:
-    return BoxOut(**b.__dict__, days_out=b.days_out())
-
-
-@router.post("/custody/check-out", response_model=MovementOut, **KEEPERS)
-def check_out(body: CheckOut, principal: CurrentUser, session: SessionDep) -> MovementOut:
-    """The box leaves the repository for a batch; its planned files go out with it. An unknown code
-    answers 404, a box already out 409, each with a message that says so."""
-    found = domain.check_out(
+@router.post("/custody/check-out", response_model=domain.Movement, **KEEPERS)
+def check_out(body: CheckOut, principal: CurrentUser, session: SessionDep) -> domain.Movement:
+    """The box leaves the repository for a batch; its planned files go out with it (``files``). An
+    unknown code answers 404, a box already out 409, each with a message that says so."""
+    return domain.check_out(
         session, principal, body.code, body.batch_id, counterpart=body.counterpart, note=body.note
     )
-    return MovementOut(**found.__dict__)
 
 
-@router.post("/custody/check-in", response_model=MovementOut, **KEEPERS)
-def check_in(body: CheckIn, principal: CurrentUser, session: SessionDep) -> MovementOut:
+@router.post("/custody/check-in", response_model=domain.Movement, **KEEPERS)
+def check_in(body: CheckIn, principal: CurrentUser, session: SessionDep) -> domain.Movement:
     """The box is back in the repository (409 if it was not out)."""
-    found = domain.check_in(session, principal, body.code, counterpart=body.counterpart, note=body.note)
-    return MovementOut(**found.__dict__)
+    return domain.check_in(session, principal, body.code, counterpart=body.counterpart, note=body.note)
 
 
-@router.get("/custody/boxes", response_model=list[BoxOut], **KEEPERS)
+@router.get("/custody/boxes", response_model=list[domain.BoxWhere], **KEEPERS)
 def where(
     principal: CurrentUser,
     session: SessionDep,
@@ -97,9 +54,9 @@ def where(
     batch_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_INT64)] = 0,
-) -> list[BoxOut]:
+) -> list[domain.BoxWhere]:
     """Where every box is, by code."""
-    rows = domain.where(
+    return domain.where(
         session,
         principal,
         place=place,
@@ -108,26 +65,20 @@ def where(
         limit=limit,
         offset=offset,
     )
-    return [_box(b) for b in rows]
 
 
-@router.get("/custody/overdue", response_model=list[BoxOut], **KEEPERS)
+@router.get("/custody/overdue", response_model=list[domain.BoxWhere], **KEEPERS)
 def overdue(
     principal: CurrentUser,
     session: SessionDep,
     days: Annotated[int, Query(ge=0, le=36500)] = domain.OVERDUE_DAYS,
-) -> list[BoxOut]:
+) -> list[domain.BoxWhere]:
     """Boxes out for longer than ``days``, the longest out first."""
-    return [_box(b) for b in domain.overdue(session, principal, days)]
+    return domain.overdue(session, principal, days)
 
 
-@router.get("/custody/boxes/{code}", response_model=BoxStatusOut, **KEEPERS)
-def box_status(code: str, principal: CurrentUser, session: SessionDep) -> BoxStatusOut:
-    """One box: where it is, its files by digitization state, its last movements."""
-    found = domain.status(session, principal, code)
-    return BoxStatusOut(
-        box=_box(found.box),
-        files=found.files,
-        by_state=found.by_state,
-        movements=[MovementOut(**m.__dict__) for m in found.movements],
-    )
+@router.get("/custody/boxes/{code}", response_model=domain.BoxStatus, **KEEPERS)
+def box_status(code: str, principal: CurrentUser, session: SessionDep) -> domain.BoxStatus:
+    """One box: where it is, its files by digitization state (``""``: not in digitization), its last
+    movements."""
+    return domain.status(session, principal, code)

@@ -3,7 +3,6 @@ applying it, moving files or whole fonds between years, and the plan against wha
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Annotated
 
@@ -29,16 +28,6 @@ class BatchIn(NoNul):
     note: str = Field(default="", max_length=2000)
 
 
-class BatchOut(BaseModel):
-    id: int
-    year: int
-    name: str
-    note: str
-    files: int
-    boxes_out: int
-    created_at: dt.datetime
-
-
 class SuggestIn(NoNul):
     model_config = ConfigDict(extra="forbid")
 
@@ -50,15 +39,6 @@ class SuggestIn(NoNul):
     """The first year to fill (default: this year, at least 2026)."""
     limit: int = Field(default=100, ge=0, le=1000)
     """How many files of the risk order to show (the most urgent first)."""
-
-
-class YearLoadOut(BaseModel):
-    year: int
-    capacity: int
-    planned_files: int
-    planned_pages: int
-    new_files: int
-    new_pages: int
 
 
 class SuggestedFileOut(BaseModel):
@@ -74,7 +54,7 @@ class SuggestedFileOut(BaseModel):
 
 
 class SuggestionOut(BaseModel):
-    years: list[YearLoadOut]
+    years: list[domain.YearLoad]
     placed_files: int
     unplaced_files: int
     unplaced_pages: int
@@ -97,32 +77,9 @@ class MoveIn(NoNul):
     batch_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
-class MoveOut(BaseModel):
-    added: int
-    moved: int
-    unchanged: int
-    skipped: int
-
-
-class ProgressOut(BaseModel):
-    year: int | None
-    """None: the total of every year."""
-    planned_files: int
-    planned_pages: int
-    scanned_files: int
-    scanned_pages: int
-    accepted_files: int
-    accepted_pages: int
-
-
-class SummaryOut(BaseModel):
-    years: list[ProgressOut]
-    total: ProgressOut
-
-
 def _suggestion(found: domain.Suggestion, limit: int) -> SuggestionOut:
     return SuggestionOut(
-        years=[YearLoadOut(**y.__dict__) for y in found.years],
+        years=found.years,
         placed_files=len(found.placed),
         unplaced_files=found.unplaced_files,
         unplaced_pages=found.unplaced_pages,
@@ -145,15 +102,19 @@ def _suggestion(found: domain.Suggestion, limit: int) -> SuggestionOut:
     )
 
 
-@router.get("/plan/batches", response_model=list[BatchOut], **allow(*STAFF, Role.DIGITIZATION_OPERATOR))
-def list_batches(principal: CurrentUser, session: SessionDep, year: int | None = None) -> list[BatchOut]:
+@router.get(
+    "/plan/batches", response_model=list[domain.BatchView], **allow(*STAFF, Role.DIGITIZATION_OPERATOR)
+)
+def list_batches(
+    principal: CurrentUser, session: SessionDep, year: int | None = None
+) -> list[domain.BatchView]:
     """The batches (of a year): what boxes are checked out to."""
-    return [BatchOut(**b.__dict__) for b in domain.batches(session, principal, year)]
+    return domain.batches(session, principal, year)
 
 
-@router.post("/plan/batches", response_model=BatchOut, status_code=201, **STAFF_ONLY)
-def create_batch(body: BatchIn, principal: CurrentUser, session: SessionDep) -> BatchOut:
-    return BatchOut(**domain.create_batch(session, principal, body.year, body.name, body.note).__dict__)
+@router.post("/plan/batches", response_model=domain.BatchView, status_code=201, **STAFF_ONLY)
+def create_batch(body: BatchIn, principal: CurrentUser, session: SessionDep) -> domain.BatchView:
+    return domain.create_batch(session, principal, body.year, body.name, body.note)
 
 
 @router.post("/plan/suggest", response_model=SuggestionOut, **STAFF_ONLY)
@@ -174,10 +135,10 @@ def apply(body: SuggestIn, principal: CurrentUser, session: SessionDep) -> Sugge
     return _suggestion(found, body.limit)
 
 
-@router.post("/plan/move", response_model=MoveOut, **STAFF_ONLY)
-def move(body: MoveIn, principal: CurrentUser, session: SessionDep) -> MoveOut:
+@router.post("/plan/move", response_model=domain.MoveResult, **STAFF_ONLY)
+def move(body: MoveIn, principal: CurrentUser, session: SessionDep) -> domain.MoveResult:
     """Put files (``ids``) or every listed file of a fonds (``fonds_id``) in a plan year and batch."""
-    result = domain.move(
+    return domain.move(
         session,
         principal,
         body.year,
@@ -185,13 +146,10 @@ def move(body: MoveIn, principal: CurrentUser, session: SessionDep) -> MoveOut:
         fonds_id=str(body.fonds_id) if body.fonds_id else None,
         batch_id=body.batch_id,
     )
-    return MoveOut(**result.__dict__)
 
 
-@router.get("/plan/summary", response_model=SummaryOut, **STAFF_ONLY)
-def summary(principal: CurrentUser, session: SessionDep) -> SummaryOut:
-    """Files and pages planned, scanned and accepted per year 2026–2033, and in total."""
-    found = domain.progress(session, principal)
-    return SummaryOut(
-        years=[ProgressOut(**p.__dict__) for p in found.years], total=ProgressOut(**found.total.__dict__)
-    )
+@router.get("/plan/summary", response_model=domain.PlanProgress, **STAFF_ONLY)
+def summary(principal: CurrentUser, session: SessionDep) -> domain.PlanProgress:
+    """Files and pages planned, scanned and accepted per year 2026–2033 (``year`` null: the total
+    of every year)."""
+    return domain.progress(session, principal)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import IO, Annotated, Any, BinaryIO
 
 from pydantic import ConfigDict, Field
-from sqlalchemy import Select, exists, func, insert, select
+from sqlalchemy import Select, exists, func, select
 from sqlmodel import Session
 
 from common.errors import SaoLuuError, ValidationFailed, field_error
@@ -24,6 +24,7 @@ from common.schemas import AgencyCode, Day, Name, NoNul
 from sync_server.auth import Principal
 from sync_server.domain import photos
 from sync_server.domain.audit import audit
+from sync_server.domain.bulk import bulk_insert
 from sync_server.domain.digitization import STAFF
 from sync_server.domain.exports import annex
 from sync_server.domain.exports import tables as t
@@ -36,7 +37,6 @@ from sync_server.models import Agency, ApprovedList, ApprovedListItem, Campaign
 from sync_server.storage.base import PhotoStore
 
 PDF_MAGIC = b"%PDF-"
-INSERT_CHUNK = 2000
 
 
 class ListIn(NoNul):
@@ -87,7 +87,7 @@ class AgencyCount:
 
 @dataclass(frozen=True)
 class ListDetail:
-    list: ListView
+    header: ListView
     agencies: list[AgencyCount]
 
 
@@ -259,8 +259,7 @@ def freeze(
         }
         for n, r in enumerate(files, 1)
     ]
-    for start in range(0, len(items), INSERT_CHUNK):
-        session.execute(insert(ApprovedListItem), items[start : start + INSERT_CHUNK])
+    bulk_insert(session.connection(), ApprovedListItem.__table__, items)  # type: ignore[attr-defined]
     audit(
         session,
         principal,
@@ -278,7 +277,7 @@ def freeze(
         },
     )
     session.commit()
-    return get_list(session, principal, number).list
+    return get_list(session, principal, number).header
 
 
 def lists(session: Session, principal: Principal, campaign_id: str | None = None) -> list[ListView]:

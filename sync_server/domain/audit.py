@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from sync_server.auth import Principal
+from sync_server.domain.bulk import bulk_insert
 from sync_server.models import AuditLog, utcnow
 
 
@@ -45,19 +45,18 @@ def audit_many(
     action: str,
     rows: Iterable[tuple[str, int | None, dict[str, Any] | None]],
 ) -> None:
-    """One history row per ``(entity id, version, detail)``, the version unchanged (a bulk act
-    such as a plan applied to many files), written with one statement per thousand rows."""
+    """One history row per ``(entity id, version, detail)``, the version unchanged (a bulk act such
+    as a plan applied to many files), written with one ``executemany``."""
+    user, device = (actor.user_id, actor.device_id) if actor else (None, None)
     at = utcnow()
-    base = {
-        "at": at,
-        "user_id": actor.user_id if actor else None,
-        "device_id": actor.device_id if actor else None,
-    }
-    batch: list[dict[str, Any]] = []
-    for entity_id, version, detail in rows:
-        batch.append(
+    bulk_insert(
+        session.connection(),
+        AuditLog.__table__,  # type: ignore[attr-defined]
+        [
             {
-                **base,
+                "at": at,
+                "user_id": user,
+                "device_id": device,
                 "entity_type": entity_type,
                 "entity_id": entity_id,
                 "action": action,
@@ -66,12 +65,9 @@ def audit_many(
                 "rev": None,
                 "detail": detail,
             }
-        )
-        if len(batch) == 1000:
-            session.execute(insert(AuditLog), batch)
-            batch = []
-    if batch:
-        session.execute(insert(AuditLog), batch)
+            for entity_id, version, detail in rows
+        ],
+    )
 
 
 def history(session: Session, entity_type: str, entity_id: str) -> list[AuditLog]:

@@ -81,11 +81,8 @@ class BoxWhere:
     """When it went where it is (None: it never moved)."""
     user: str | None
     counterpart: str
-
-    def days_out(self, now: dt.datetime | None = None) -> int | None:
-        if self.place != BoxPlace.OUT or self.since is None:
-            return None
-        return ((now or utcnow()) - self.since).days
+    days_out: int | None
+    """Whole days out of the repository (None when in it)."""
 
 
 @dataclass(frozen=True)
@@ -313,8 +310,9 @@ def _where_query() -> Any:
     )
 
 
-def _where_rows(session: Session, query: Any) -> list[BoxWhere]:
+def _where_rows(session: Session, query: Any, now: dt.datetime | None = None) -> list[BoxWhere]:
     rows = session.execute(query).all()
+    now = now or utcnow()
     users = _names(session, User.id, User.username, {r.user_id for r in rows})
     batches = _names(session, PlanBatch.id, PlanBatch.name, {r.batch_id for r in rows})
     return [
@@ -328,6 +326,7 @@ def _where_rows(session: Session, query: Any) -> list[BoxWhere]:
             since=r.since,
             user=users.get(r.user_id),
             counterpart=r.counterpart or "",
+            days_out=(now - r.since).days if r.place == BoxPlace.OUT.value else None,
         )
         for r in rows
     ]
@@ -363,9 +362,9 @@ def overdue(
     """Boxes out for longer than ``days``, the longest out first."""
     principal.require_role(CUSTODY_ROLES)
     query, boxes, c = _where_query()
-    limit = (now or utcnow()) - dt.timedelta(days=days)
-    query = query.where(c.place == BoxPlace.OUT.value, c.since < limit)
-    return _where_rows(session, query.order_by(c.since, boxes.c.code))
+    now = now or utcnow()
+    query = query.where(c.place == BoxPlace.OUT.value, c.since < now - dt.timedelta(days=days))
+    return _where_rows(session, query.order_by(c.since, boxes.c.code), now)
 
 
 def status(session: Session, principal: Principal, code: str) -> BoxStatus:

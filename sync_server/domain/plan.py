@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, func, insert, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -37,6 +37,7 @@ from common.errors import SaoLuuError, ValidationFailed, field_error
 from common.vocab import BoxPlace, Criterion, DigitizationState, Lang, Readability, Role, Severity
 from sync_server.auth import Principal
 from sync_server.domain.audit import audit, audit_many
+from sync_server.domain.bulk import bulk_insert
 from sync_server.domain.digitization import STAFF
 from sync_server.domain.exports import tables as t
 from sync_server.domain.exports.plan_figures import (
@@ -52,7 +53,6 @@ from sync_server.models import ApprovedListItem, BoxCustody, FileDigitization, F
 BATCH_READERS = STAFF | {Role.DIGITIZATION_OPERATOR}
 """Who sees the batches (the scan station checks boxes out to them)."""
 MAX_IDS = 1000
-INSERT_CHUNK = 2000
 READABILITY_RANK = {Readability.FULL.value: 0, Readability.PARTIAL.value: 1, Readability.DIFFICULT.value: 2}
 READABILITY_BY_RANK = {rank: Readability(code) for code, rank in READABILITY_RANK.items()}
 UNKNOWN_AGE = 10_000
@@ -372,8 +372,7 @@ def apply(
         }
         for f in result.placed
     ]
-    for start in range(0, len(rows), INSERT_CHUNK):
-        session.execute(insert(FileDigitization), rows[start : start + INSERT_CHUNK])
+    bulk_insert(session.connection(), FileDigitization.__table__, rows)  # type: ignore[attr-defined]
     audit_many(
         session,
         principal,
