@@ -207,6 +207,48 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Hồ sơ vừa thay đổi trong lúc nhận (trạng thái {input}); chạy lại lệnh",
         "The file record changed during the run (state {input}); run the command again",
     ),
+    # approved lists, the digitization plan, custody of the originals
+    "list_nothing_to_freeze": (
+        "Không còn hồ sơ đã duyệt nào chưa thuộc một danh mục được phê duyệt trong phạm vi này",
+        "No approved file in this scope is left outside an approved list",
+    ),
+    "list_not_main": (
+        "Danh mục số {input} là danh mục bổ sung; danh mục bổ sung phải bổ sung cho một danh mục chính",
+        "List {input} is itself a supplement; a supplement supplements a main list",
+    ),
+    "list_other_campaign": (
+        "Danh mục bổ sung phải cùng đợt khảo sát với danh mục số {input}",
+        "A supplement belongs to the campaign of list {input}",
+    ),
+    "not_a_decision_scan": (
+        "Bản quét văn bản phê duyệt phải là tệp PDF, JPEG hoặc PNG",
+        "The scan of the signed decision must be a PDF, JPEG or PNG file",
+    ),
+    "not_in_approved_list": (
+        "Hồ sơ chưa thuộc danh mục được phê duyệt nào: {input}",
+        "The file is in no approved list: {input}",
+    ),
+    "plan_year": (
+        "Năm kế hoạch phải trong các năm {ge}–{le}",
+        "The plan year must fall in the years {ge}–{le}",
+    ),
+    "batch_other_year": (
+        "Đợt số hóa {input} thuộc năm {year}, không phải năm đã chọn",
+        "Batch {input} belongs to {year}, not to the year chosen",
+    ),
+    "batch_taken": ("Năm {year} đã có đợt tên {input}", "{year} already has a batch named {input}"),
+    "box_unknown": (
+        "Không có hộp mã {input}: mã chưa có trong dữ liệu khảo sát (kiểm tra nhãn hoặc gõ lại)",
+        "No box has the code {input}: it is not in the survey data (check the label or type it again)",
+    ),
+    "box_already_out": (
+        "Hộp {input} đã được giao đi số hóa (đợt {batch}, từ {since}); nhận hộp về trước khi giao lại",
+        "Box {input} is already out for scanning (batch {batch}, since {since}); check it in first",
+    ),
+    "box_not_out": (
+        "Hộp {input} đang ở trong kho, chưa được giao đi nên không nhận về được",
+        "Box {input} is in the repository: it was not checked out, so it cannot be checked in",
+    ),
 }
 
 # error code -> (Vietnamese, English) for the top-level message

@@ -176,6 +176,21 @@ class Role(Vocab):
     REVIEWER = ("reviewer", "Cán bộ Trung tâm Lưu trữ", "Archive centre reviewer")
     AGENCY_HEAD = ("agency_head", "Thủ trưởng cơ quan", "Agency head")
     SURVEYOR = ("surveyor", "Cán bộ khảo sát", "Field surveyor")
+    DIGITIZATION_OPERATOR = (
+        "digitizer",
+        "Cán bộ số hóa (đơn vị thực hiện)",
+        "Digitization operator (contractor)",
+    )
+    """Contractor staff of the scanning room: the scan station (boxes out and in) and the ingest of
+    masters; never the survey, the approved lists, the plan or the quality check. (The code is short:
+    ``app_user.role`` holds 20 characters.)"""
+
+
+class BoxPlace(Vocab):
+    """Where a box of originals is (the scan station moves it)."""
+
+    REPOSITORY = ("repository", "Trong kho lưu trữ", "In the repository")
+    OUT = ("out", "Đã giao đi số hóa", "Out for scanning")
 
 
 VOCABULARIES: dict[str, type[Enum]] = {
@@ -194,6 +209,7 @@ VOCABULARIES: dict[str, type[Enum]] = {
     "role": Role,
     "digitization_state": DigitizationState,
     "ingest_outcome": IngestOutcome,
+    "box_place": BoxPlace,
 }
 
 

@@ -12,7 +12,21 @@ from fastapi.responses import RedirectResponse
 
 from common.errors import ErrorResponse
 from sync_server import __version__, web
-from sync_server.api import agencies, auth, campaigns, devices, exports, meta, photos, records, sync, users
+from sync_server.api import (
+    agencies,
+    approved_lists,
+    auth,
+    campaigns,
+    custody,
+    devices,
+    exports,
+    meta,
+    photos,
+    plan,
+    records,
+    sync,
+    users,
+)
 from sync_server.api import docs as api_docs
 from sync_server.api.guards import RequestGuard
 from sync_server.auth import PrincipalCache
@@ -20,7 +34,7 @@ from sync_server.checkpoint import Checkpointer
 from sync_server.config import Settings, get_settings
 from sync_server.db import make_engine, migrate
 from sync_server.errors import install_error_handlers
-from sync_server.storage import make_photo_store
+from sync_server.storage import make_master_store, make_photo_store
 from sync_server.web import admin as web_admin
 from sync_server.web import exports as web_exports
 from sync_server.web.deps import error_page
@@ -58,11 +72,14 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     app.state.settings = settings
     app.state.engine = engine
     app.state.photos = make_photo_store(settings)
+    app.state.masters = make_master_store(settings)
     app.state.principals = PrincipalCache(settings.auth_cache_seconds)
     app.state.principals.install(engine)
     install_error_handlers(app)
 
     for module in (meta, auth, devices, agencies, users, campaigns, records, sync, photos, exports):
+        app.include_router(module.router, prefix=API_PREFIX)
+    for module in (approved_lists, plan, custody):  # the digitization phase (#16)
         app.include_router(module.router, prefix=API_PREFIX)
     # before the pages' middleware, which so wraps it: a refused page also gets their headers
     app.add_middleware(

@@ -14,6 +14,7 @@ import re
 import secrets
 import threading
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -99,6 +100,10 @@ class Principal:
         if not self.can_access(agency_code):
             raise SaoLuuError("forbidden", 403)
 
+    def require_role(self, roles: Collection[Role]) -> None:
+        if self.role not in roles:
+            raise SaoLuuError("forbidden", 403)
+
 
 def agency_scope(
     session: Session, role: Role, user_id: int, agency_code: str | None
@@ -108,6 +113,8 @@ def agency_scope(
         return None
     if role == Role.AGENCY_HEAD:
         return frozenset([agency_code] if agency_code else [])
+    if role == Role.DIGITIZATION_OPERATOR:
+        return frozenset()  # boxes and masters, never the survey's records
     a = SurveyorAssignment.__table__.c  # type: ignore[attr-defined]
     return frozenset(session.execute(select(a.agency_code).where(a.user_id == user_id)).scalars())
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, text
+from sqlalchemy import JSON, BigInteger, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -362,8 +362,17 @@ class FileDigitization(SQLModel, table=True):
     check_reason: str | None = Field(default=None, max_length=2000)
     """Why the master was sent back for rescanning."""
     updated_at: dt.datetime = Field(default_factory=utcnow)
+    plan_year: int | None = None
+    """The year of the digitization plan (2026–2033) the file is planned for."""
+    batch_id: int | None = Field(default=None, foreign_key="planbatch.id")
+    """The batch the file went out with (or is meant to)."""
+    planned_at: dt.datetime | None = None
+    planned_by: int | None = None
 
-    __table_args__ = (Index("ix_filedigitization_state", "state", "agency_code"),)
+    __table_args__ = (
+        Index("ix_filedigitization_state", "state", "agency_code"),
+        Index("ix_filedigitization_plan", "plan_year", "state"),
+    )
 
 
 class IngestRun(SQLModel, table=True):
@@ -398,3 +407,89 @@ class IngestItem(SQLModel, table=True):
     pages: int | None = None
     min_ppi: int | None = None
     at: dt.datetime = Field(default_factory=utcnow)
+
+
+class ApprovedList(SQLModel, table=True):
+    """A numbered list of approved files frozen by a signed decision (*danh mục tài liệu được phê
+    duyệt*). It never changes (database triggers refuse updates and deletes, migration 0012); files
+    approved later go into a supplement (``supplement_to``)."""
+
+    number: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    campaign_id: str = Field(foreign_key="campaign.id", max_length=36, index=True)
+    agency_codes: list[str] = Field(default_factory=list, sa_type=JSON, nullable=False)
+    """The agencies it covers; empty: the whole province."""
+    supplement_to: int | None = Field(default=None, foreign_key="approvedlist.number")
+    decision_number: str = Field(max_length=50)
+    decision_date: dt.date
+    signer_name: str = Field(max_length=200)
+    signer_position: str = Field(max_length=200)
+    scan_sha256: str = Field(max_length=64)
+    """The scan of the signed decision, in the master store."""
+    scan_size: int = Field(sa_type=BigInteger)
+    scan_mime: str = Field(max_length=40)
+    files: int
+    pages: int
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    created_by: int | None = None
+
+
+class ApprovedListItem(SQLModel, table=True):
+    """A file of an approved list, as it was when the list was frozen. A file is in one list only."""
+
+    record_id: str = Field(primary_key=True, foreign_key="filerecord.id", max_length=36)
+    list_number: int = Field(foreign_key="approvedlist.number")
+    n: int
+    """Its row in the annex (archival order within the list)."""
+    agency_code: str = Field(max_length=40)
+    fonds_id: str = Field(max_length=36, index=True)
+    version: int
+    data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+
+    __table_args__ = (Index("ix_approvedlistitem_list", "list_number", "n"),)
+
+
+class PlanBatch(SQLModel, table=True):
+    """A batch of the digitization plan: files (and their boxes) scanned together in a plan year."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    year: int
+    name: str = Field(max_length=100)
+    note: str = Field(default="", max_length=2000)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    created_by: int | None = None
+
+    __table_args__ = (UniqueConstraint("year", "name", name="uq_planbatch_year_name"),)
+
+
+class BoxCustody(SQLModel, table=True):
+    """Where a box of originals is now, by the code on its label. A box without a row has never left
+    the repository."""
+
+    code: str = Field(primary_key=True, max_length=80)
+    place: str = Field(max_length=20)
+    batch_id: int | None = Field(default=None, foreign_key="planbatch.id")
+    since: dt.datetime = Field(default_factory=utcnow)
+    user_id: int | None = None
+    counterpart: str = Field(default="", max_length=200)
+
+    __table_args__ = (Index("ix_boxcustody_place", "place", "since"),)
+
+
+class BoxMovement(SQLModel, table=True):
+    """One check-out or check-in of a box (*sổ giao nhận*): append-only (database triggers refuse
+    updates and deletes, migration 0012)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=80)
+    at: dt.datetime = Field(default_factory=utcnow)
+    user_id: int | None = None
+    from_place: str = Field(max_length=20)
+    to_place: str = Field(max_length=20)
+    batch_id: int | None = Field(default=None, foreign_key="planbatch.id")
+    counterpart: str = Field(default="", max_length=200)
+    """Who handed the box over or took it (the other signature of the register)."""
+    note: str = Field(default="", max_length=2000)
+    files: int = 0
+    """Planned files of the box that went out with it (check-out)."""
+
+    __table_args__ = (Index("ix_boxmovement_code", "code", "id"),)

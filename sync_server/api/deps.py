@@ -55,6 +55,11 @@ async def get_photo_store(request: Request) -> PhotoStore:
     return request.app.state.photos  # type: ignore[no-any-return]
 
 
+async def get_master_store(request: Request) -> PhotoStore:
+    """The store of scanned masters and of signed decisions' scans."""
+    return request.app.state.masters  # type: ignore[no-any-return]
+
+
 SESSION_SLOTS = get_settings().db_sessions
 """Requests that may hold a database session at once (``SAOLUU_DB_SESSIONS``, default 1): fewer than
 the connection pool (40) and the worker threads (40). More requests wait for a slot without a thread,
@@ -70,6 +75,7 @@ _session = Depends(get_session, scope="function", max_concurrency=SESSION_SLOTS)
 SessionDep = Annotated[Session, _session]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 PhotoStoreDep = Annotated[PhotoStore, Depends(get_photo_store)]
+MasterStoreDep = Annotated[PhotoStore, Depends(get_master_store)]
 
 
 def _resolve(session: Session, token: str) -> Principal | None:

@@ -116,7 +116,7 @@ def _stamp(seconds: float | None) -> dt.datetime | None:
     return dt.datetime.fromtimestamp(seconds, dt.UTC) if seconds is not None else None
 
 
-def _job_out(job: Job) -> JobOut:
+def job_out(job: Job) -> JobOut:
     return JobOut(
         id=job.id,
         kind=job.kind,
@@ -164,13 +164,13 @@ def label_layouts() -> list[LayoutOut]:
 @router.get("/exports/jobs", response_model=list[JobOut], **EXPORTERS)
 def list_jobs(request: Request, principal: CurrentUser) -> list[JobOut]:
     """The caller's export jobs in this server process, newest first."""
-    return [_job_out(j) for j in jobs(request).for_owner(principal.user_id)]
+    return [job_out(j) for j in jobs(request).for_owner(principal.user_id)]
 
 
 @router.get("/exports/jobs/{job_id}", response_model=JobOut, **EXPORTERS)
 def get_job(job_id: str, request: Request, principal: CurrentUser) -> JobOut:
     """Progress of one of the caller's jobs; ``download_url`` once it is done."""
-    return _job_out(_own_job(request, principal, job_id))
+    return job_out(_own_job(request, principal, job_id))
 
 
 @router.get(
@@ -197,7 +197,7 @@ def start_job(
     job = exports.start_job(
         jobs(request), session.get_bind(), principal.user_id, principal.agency_codes, export, filters
     )
-    return _job_out(job)
+    return job_out(job)
 
 
 @router.get(

@@ -58,6 +58,9 @@ ROUTE_LIMITS = (
     ),
     _Route("POST", re.compile(r"/web/admin/agencies/import"), lambda s: s.max_import_bytes + MULTIPART_SLACK),
     _Route("POST", re.compile(r"/web/agency/nil-report"), lambda s: s.max_photo_bytes + MULTIPART_SLACK),
+    _Route(
+        "POST", re.compile(r"/api/v1/approved-lists"), lambda s: s.max_decision_scan_bytes + MULTIPART_SLACK
+    ),
 )
 
 

@@ -298,5 +298,7 @@ def error_page(
 STAFF = (Role.ADMIN, Role.REVIEWER)
 StaffPage = Annotated[Page, Depends(page_user(*STAFF))]
 AnyUserPage = Annotated[Page, Depends(page_user())]
+SurveyPage = Annotated[Page, Depends(page_user(*STAFF, Role.SURVEYOR, Role.AGENCY_HEAD))]
+"""The survey's pages: everyone but the digitization operators, who have no business there."""
 HeadPage = Annotated[Page, Depends(page_user(Role.AGENCY_HEAD))]
 PublicPage = Annotated[Page, Depends(public_page())]

@@ -31,6 +31,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.agency": ("Cơ quan của tôi", "My agency"),
     "nav.exports": ("Xuất báo cáo", "Exports"),
     "nav.admin": ("Quản trị", "Administration"),
+    "nav.scan_station": ("Giao nhận hộp", "Scan station"),
     "nav.soon": ("sắp có", "coming soon"),
     "nav.language": ("Ngôn ngữ", "Language"),
     "nav.signed_in_as": ("Đăng nhập:", "Signed in:"),

@@ -41,6 +41,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/web/inventory", "nav.inventory", frozenset({Role.AGENCY_HEAD})),
     NavItem("/web/exports", "nav.exports", frozenset({*STAFF, Role.AGENCY_HEAD})),
     NavItem("/web/admin", "nav.admin", frozenset({Role.ADMIN})),
+    NavItem("/web/scan-station", "nav.scan_station", frozenset({*STAFF, Role.DIGITIZATION_OPERATOR})),
 )
 
 

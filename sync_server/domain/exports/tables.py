@@ -63,6 +63,7 @@ file_record = table(
     column("review_state", String),
     column("deleted", Boolean),
     column("data", JSON),
+    column("version", Integer),
 )
 
 file_damage = table(
@@ -121,6 +122,8 @@ file_digitization = table(
     column("state", String),
     column("master_sha256", String),
     column("accepted_on", Date),
+    column("ingested_at", UTCDateTime()),
+    column("plan_year", Integer),
 )
 
 scan_master = table("scanmaster", column("sha256", String), column("pages", Integer))
@@ -133,6 +136,30 @@ digitized = file_digitization.c.state == DigitizationState.ACCEPTED.value
 """A file counts as digitized once accepted (needs :data:`files_with_digitization`)."""
 digitized_pages = case((digitized, func.coalesce(scan_master.c.pages, file_record.c.pages, 0)), else_=0)
 """Pages of a digitized file: its master's, or the record's for a file accepted without one."""
+
+estimated_pages = func.coalesce(file_record.c.pages, 2 * file_record.c.leaves, 0)
+"""Pages the plan counts for a file: its pages, else two per leaf, else none known."""
+
+approved_list = table(
+    "approvedlist",
+    column("number", Integer),
+    column("campaign_id", String),
+    column("supplement_to", Integer),
+    column("decision_number", String),
+    column("decision_date", Date),
+    column("signer_name", String),
+    column("signer_position", String),
+)
+
+approved_list_item = table(
+    "approvedlistitem",
+    column("record_id", String),
+    column("list_number", Integer),
+    column("n", Integer),
+    column("agency_code", String),
+    column("fonds_id", String),
+    column("data", JSON),
+)
 
 ALL = (
     agency,
@@ -148,16 +175,21 @@ ALL = (
     app_user,
     file_digitization,
     scan_master,
+    approved_list,
+    approved_list_item,
 )
 __all__ = [
     "ALL",
     "agency",
     "app_user",
+    "approved_list",
+    "approved_list_item",
     "box",
     "campaign",
     "campaign_count",
     "digitized",
     "digitized_pages",
+    "estimated_pages",
     "file_damage",
     "file_digitization",
     "file_record",

@@ -38,7 +38,7 @@ from sync_server.domain.sequence import lock_changes
 from sync_server.models import FileDigitization, FileRecord, IngestItem, IngestRun, ScanMaster, utcnow
 from sync_server.storage.base import PhotoStore, StorageUnavailable, sha256_of
 
-INGEST_ROLES = frozenset({Role.ADMIN, Role.REVIEWER})
+INGEST_ROLES = frozenset({Role.ADMIN, Role.REVIEWER, Role.DIGITIZATION_OPERATOR})
 NAME_MAX = 1000
 INCOMING_MAX_AGE = dt.timedelta(days=1)
 """Incoming copies older than this are a killed run's leftovers, swept when a run starts."""

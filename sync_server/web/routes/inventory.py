@@ -14,7 +14,7 @@ from sqlalchemy import false, select
 from common.vocab import Carrier, Criterion, DamageType, ReviewState, Severity
 from sync_server.domain import dashboard, digitization, inventory
 from sync_server.models import Agency, Fonds
-from sync_server.web.deps import AnyUserPage, Page, StaffPage, local_path
+from sync_server.web.deps import Page, StaffPage, SurveyPage, local_path
 
 router = APIRouter(include_in_schema=False)
 E = TypeVar("E", bound=Enum)
@@ -50,7 +50,7 @@ def parse_filter(page: Page) -> tuple[inventory.InventoryFilter, inventory.Sort]
 
 
 @router.get("/web/inventory")
-def inventory_page(page: AnyUserPage) -> HTMLResponse:
+def inventory_page(page: SurveyPage) -> HTMLResponse:
     assert page.db is not None and page.principal is not None
     f, sort = parse_filter(page)
     params = page.request.query_params
