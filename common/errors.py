@@ -281,10 +281,10 @@ ERROR_CODES: dict[str, tuple[str, str]] = {
         "Photo storage is temporarily unavailable, try again later",
     ),
     "handover_incomplete": (
-        "Không bàn giao được: phông còn hồ sơ chưa nghiệm thu bản số hóa (xem danh sách) — hoặc chọn bàn giao "
-        "một phần",
-        "Cannot hand over: the fonds still has files not accepted as digitized (see the list) — or choose a "
-        "partial handover",
+        "Không bàn giao được: phông còn hồ sơ chưa nghiệm thu bản số hóa (xem danh sách); "
+        "hoặc chọn bàn giao một phần",
+        "Cannot hand over: the fonds still has files not accepted as digitized (see the list); "
+        "or choose a partial handover",
     ),
     "storage_full": (
         "Kho lưu ảnh trên máy chủ đã đầy; ảnh sẽ được gửi lại khi có chỗ trống",

@@ -26,7 +26,9 @@ class Masters:
     delivery: Path
     store: PhotoStore
 
-    def add(self, *file_nos: str, accept: bool = True, fonds: str = "12", pages: int = 2, **extra: Any) -> list[str]:
+    def add(
+        self, *file_nos: str, accept: bool = True, fonds: str = "12", pages: int = 2, **extra: Any
+    ) -> list[str]:
         """File records with a master each; returns their ids."""
         ids = []
         for n in file_nos:
@@ -49,12 +51,14 @@ class Masters:
 
 
 @pytest.fixture
-def masters(archive: Archive, delivery: Path, store: PhotoStore) -> Masters:
+def masters(archive: Archive, delivery: Path, store: PhotoStore) -> Masters:  # noqa: F811
     return Masters(archive, delivery, store)
 
 
-def add_set(archive: Archive, number: int, medium: CopyMedium = CopyMedium.HDD) -> None:
-    with archive.session() as s:
+def add_set(owner: Archive, number: int, medium: CopyMedium = CopyMedium.HDD) -> None:
+    with owner.session() as s:
         register_set(
-            s, None, CopySetIn(number=number, name=f"Bộ {number} — {medium.vi}", medium=medium, location="Kho A")
+            s,
+            None,
+            CopySetIn(number=number, name=f"Bộ {number} — {medium.vi}", medium=medium, location="Kho A"),
         )

@@ -43,7 +43,10 @@ def test_a_copy_is_a_valid_bag_of_the_accepted_masters_named_by_file_code_and_ve
     assert (written.state, written.files) == (CopyState.WRITTEN.value, 2)
     bagit.Bag(str(target)).validate()  # bagit's own validator: structure, oxum, every checksum
     names = sorted(p.relative_to(target).as_posix() for p in (target / "data").rglob("*.pdf"))
-    assert names == [f"data/{AGENCY_A}.12/{AGENCY_A}.12.3.45.pdf", f"data/{AGENCY_A}.12/{AGENCY_A}.12.3.46.pdf"]
+    assert names == [
+        f"data/{AGENCY_A}.12/{AGENCY_A}.12.3.45.pdf",
+        f"data/{AGENCY_A}.12/{AGENCY_A}.12.3.46.pdf",
+    ]
     info = bagit.Bag(str(target)).info
     assert info["Source-Organization"] == "TTLT" and info["SaoLuu-Copy-Write"] == str(written.id)
     with masters.archive.session() as s:
@@ -58,7 +61,9 @@ def test_a_copy_is_a_valid_bag_of_the_accepted_masters_named_by_file_code_and_ve
     assert (check.result, check.files) == (CheckResult.OK.value, 7)  # 2 masters, 2 metadata, 3 tag files
     with masters.archive.session() as s:
         assert {i.result for i in s.execute(select(CopyItem)).scalars()} == {"ok"}
-        actions = s.execute(select(AuditLog.action).where(AuditLog.entity_type == "copy_write")).scalars().all()
+        actions = (
+            s.execute(select(AuditLog.action).where(AuditLog.entity_type == "copy_write")).scalars().all()
+        )
         assert actions == ["write:start", "write", "verify"]
 
 
@@ -85,7 +90,9 @@ def test_a_flipped_bit_a_missing_file_and_an_interrupted_copy_are_each_reported(
     assert missing.result == CheckResult.INCOMPLETE.value
     assert "copy_file_missing" in [p["reason"] for p in missing.problems or []]
     with masters.archive.session() as s:
-        results = {(i.write_id, i.path.rsplit(".", 2)[-2]): i.result for i in s.execute(select(CopyItem)).scalars()}
+        results = {
+            (i.write_id, i.path.rsplit(".", 2)[-2]): i.result for i in s.execute(select(CopyItem)).scalars()
+        }
     assert sorted(results.values()) == ["mismatch", "missing", "ok", "ok"]
 
     # interrupted: the tags were never written (a killed process leaves the row "running")
@@ -104,7 +111,9 @@ def test_a_flipped_bit_a_missing_file_and_an_interrupted_copy_are_each_reported(
     assert [p["reason"] for p in interrupted.problems or []] == ["copy_interrupted"]
 
 
-def test_a_copy_needs_an_empty_folder_a_known_set_and_accepted_masters(masters: Masters, tmp_path: Path) -> None:
+def test_a_copy_needs_an_empty_folder_a_known_set_and_accepted_masters(
+    masters: Masters, tmp_path: Path
+) -> None:
     masters.add("45", accept=False)
     add_set(masters.archive, 1)
     with pytest.raises(ValidationFailed) as nothing:
