@@ -284,6 +284,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user", help="người nhận (ghi vào lịch sử) / who takes the delivery in (audit)")
     p.set_defaults(func=cmd_ingest_scans)
 
+    from sync_server.preservation_cli import add_commands
+
+    add_commands(sub, common)  # copy sets, write-copy, verify-copy, fixity, handover
+
     p = sub.add_parser("backup", parents=[common], help="sao lưu cơ sở dữ liệu / back up the database")
     p.add_argument("file", type=Path)
     p.set_defaults(func=cmd_backup)

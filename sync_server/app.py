@@ -14,6 +14,7 @@ from common.errors import ErrorResponse
 from sync_server import __version__, web
 from sync_server.api import agencies, auth, campaigns, devices, exports, meta, photos, records, sync, users
 from sync_server.api import docs as api_docs
+from sync_server.api import preservation as api_preservation
 from sync_server.api.guards import RequestGuard
 from sync_server.auth import PrincipalCache
 from sync_server.checkpoint import Checkpointer
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
 
     for module in (meta, auth, devices, agencies, users, campaigns, records, sync, photos, exports):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(api_preservation.router, prefix=API_PREFIX)
     # before the pages' middleware, which so wraps it: a refused page also gets their headers
     app.add_middleware(
         RequestGuard, settings=settings, engine=engine, principals=app.state.principals, web_error=error_page
