@@ -36,7 +36,7 @@ from sync_server.models import FileMetadata, FileRecord, Fonds, utcnow
 
 STAFF = frozenset({Role.ADMIN, Role.REVIEWER})
 _NOT_CODE = re.compile(r"[^0-9A-Z-]+")
-CODE_PATTERN = r"^[0-9A-Z][0-9A-Z._-]*$"
+CODE_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z._-]*$"
 MAX_DOCUMENTS = 1_000_000
 
 

@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 
 from common.vocab import CopyMedium
+from sync_server.config import Settings
 from sync_server.domain.preservation.sets import CopySetIn, register_set
-from sync_server.storage import PhotoStore
+from sync_server.storage import LocalPhotoStore, PhotoStore
 from tests.conftest import AGENCY_A
 from tests.scans import pdfs
-from tests.scans.conftest import Archive, archive, delivery, store  # noqa: F401  (shared fixtures)
+from tests.scans.conftest import Archive, archive, delivery  # noqa: F401  (shared fixtures)
 from tests.storage.conftest import s3_bucket, s3_client, s3_endpoint  # noqa: F401  (moto for S3 tests)
 
 
@@ -51,8 +52,10 @@ class Masters:
 
 
 @pytest.fixture
-def masters(archive: Archive, delivery: Path, store: PhotoStore) -> Masters:  # noqa: F811
-    return Masters(archive, delivery, store)
+def masters(archive: Archive, delivery: Path, settings: Settings) -> Masters:  # noqa: F811
+    """Masters in the app's own master store (``settings.master_dir``)."""
+    assert settings.master_dir is not None
+    return Masters(archive, delivery, LocalPhotoStore(settings.master_dir))
 
 
 def add_set(owner: Archive, number: int, medium: CopyMedium = CopyMedium.HDD) -> None:
