@@ -22,6 +22,7 @@ from sqlalchemy import Row, Select, delete, false, func, select, text, true
 from sqlmodel import Session
 
 from common.vocab import Carrier, Criterion, DamageType, ReviewState, Severity, Vocab
+from sync_server.domain.preservation.figures import Figures, figures
 from sync_server.models import (
     Agency,
     AuditLog,
@@ -219,6 +220,8 @@ class Dashboard:
     by_carrier: dict[Carrier, int]
     damage: dict[tuple[DamageType, Severity], int]
     activity: list[ActivityLine]
+    preservation: Figures | None = None
+    """Insurance copies, fixity and handovers (not per campaign)."""
 
 
 def dashboard(session: Session, campaign: Campaign | None) -> Dashboard:
@@ -228,7 +231,7 @@ def dashboard(session: Session, campaign: Campaign | None) -> Dashboard:
     recent = activity(session)
     if campaign is None:
         status_counts[ComplianceStatus.NOT_VISITED] = len(agencies)
-        return Dashboard(None, status_counts, len(agencies), 0, 0, {}, {}, {}, recent)
+        return Dashboard(None, status_counts, len(agencies), 0, 0, {}, {}, {}, recent, figures(session))
     counts = _counts(session, campaign.id)
     facts = _facts(agencies, counts)
     _side_facts(session, campaign.id, facts)
@@ -260,6 +263,7 @@ def dashboard(session: Session, campaign: Campaign | None) -> Dashboard:
         by_carrier=by_carrier,
         damage=damage,
         activity=recent,
+        preservation=figures(session),
     )
 
 

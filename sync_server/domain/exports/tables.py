@@ -7,9 +7,11 @@ column named here exists there with the same name.
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Date, Integer, String, case, column, func, table
+from typing import Any
 
-from common.vocab import DigitizationState
+from sqlalchemy import JSON, Boolean, Date, Integer, String, case, column, func, select, table
+
+from common.vocab import CheckResult, DigitizationState
 
 agency = table(
     "agency",
@@ -103,12 +105,48 @@ digitized = file_digitization.c.state == DigitizationState.ACCEPTED.value
 digitized_pages = case((digitized, func.coalesce(scan_master.c.pages, file_record.c.pages, 0)), else_=0)
 """Pages of a digitized file: its master's, or the record's for a file accepted without one."""
 
-ALL = (agency, campaign, fonds, box, file_record, file_damage, nil_report, file_digitization, scan_master)
+copy_set = table("copyset", column("id", Integer), column("number", Integer), column("name", String))
+copy_write = table("copywrite", column("id", Integer), column("set_id", Integer), column("state", String))
+copy_item = table("copyitem", column("write_id", Integer), column("sha256", String), column("result", String))
+handover = table("handover", column("id", Integer), column("package_sha256", String))
+handover_item = table("handoveritem", column("handover_id", Integer), column("record_id", String))
+
+
+def verified_sets(sha256: Any) -> Any:
+    """How many copy sets hold the master ``sha256`` verified intact (a correlated count)."""
+    i, w = copy_item.c, copy_write.c
+    return (
+        select(func.count(func.distinct(w.set_id)))
+        .select_from(copy_item.join(copy_write, w.id == i.write_id))
+        .where(i.sha256 == sha256, i.result == CheckResult.OK.value)
+        .scalar_subquery()
+    )
+
+
+ALL = (
+    agency,
+    campaign,
+    fonds,
+    box,
+    file_record,
+    file_damage,
+    nil_report,
+    file_digitization,
+    scan_master,
+    copy_set,
+    copy_write,
+    copy_item,
+    handover,
+    handover_item,
+)
 __all__ = [
     "ALL",
     "agency",
     "box",
     "campaign",
+    "copy_item",
+    "copy_set",
+    "copy_write",
     "digitized",
     "digitized_pages",
     "file_damage",
@@ -116,6 +154,9 @@ __all__ = [
     "file_record",
     "files_with_digitization",
     "fonds",
+    "handover",
+    "handover_item",
     "nil_report",
     "scan_master",
+    "verified_sets",
 ]

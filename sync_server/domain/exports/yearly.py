@@ -14,6 +14,7 @@ from typing import IO, Any
 from sqlalchemy import Connection, case, func, or_, select
 
 from common.vocab import Criterion, DamageType, Severity
+from sync_server.domain.exports import copies_sheet
 from sync_server.domain.exports import tables as t
 from sync_server.domain.exports import wording as w
 from sync_server.domain.exports.base import ExportFilters, Progress, Scope, scoped
@@ -143,6 +144,7 @@ def write(
     _criteria_sheet(conn, wb, heading, filters, scope)
     _carrier_sheet(conn, wb, heading, filters, scope)
     _damage_sheet(conn, wb, heading, filters, scope)
+    copies_sheet.write_sheet(conn, wb, heading, filters, scope)
     save(wb, out)
 
 

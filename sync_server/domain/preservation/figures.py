@@ -16,10 +16,10 @@ from sqlalchemy import Select, case, func, select
 from sqlmodel import Session
 
 from common.vocab import CheckResult, CopyState, DigitizationState
+from sync_server.domain.exports.tables import verified_sets
 from sync_server.domain.preservation import fixity
 from sync_server.models import (
     CopyCheck,
-    CopyItem,
     CopySet,
     CopyWrite,
     FileDigitization,
@@ -63,21 +63,10 @@ def _accepted() -> Select[Any]:
     )
 
 
-def _verified_sets(sha256: Any) -> Any:
-    """How many sets hold ``sha256`` verified intact (a correlated count)."""
-    i, w = CopyItem.__table__.c, CopyWrite.__table__.c  # type: ignore[attr-defined]
-    return (
-        select(func.count(func.distinct(w.set_id)))
-        .join_from(CopyItem.__table__, CopyWrite.__table__, w.id == i.write_id)  # type: ignore[attr-defined]
-        .where(i.sha256 == sha256, i.result == CheckResult.OK.value)
-        .scalar_subquery()
-    )
-
-
 def unprotected_files(session: Session, limit: int = 100) -> list[tuple[str, int]]:
     """Files accepted with a master verified on fewer than two sets: (record id, sets), fewest first."""
     accepted = _accepted().subquery()
-    sets = _verified_sets(accepted.c.master_sha256).label("sets")
+    sets = verified_sets(accepted.c.master_sha256).label("sets")
     query = select(accepted.c.record_id, sets).where(sets < SETS_WANTED).order_by(sets, accepted.c.record_id)
     return [(rid, n) for rid, n in session.execute(query.limit(limit))]
 
@@ -95,7 +84,7 @@ def _copies_verified(session: Session) -> int:
 def _masters(session: Session) -> tuple[int, int]:
     """Files accepted with a master, and how many of them are verified on two sets or more."""
     accepted = _accepted().subquery()
-    per_file = select(_verified_sets(accepted.c.master_sha256).label("sets")).select_from(accepted).subquery()
+    per_file = select(verified_sets(accepted.c.master_sha256).label("sets")).select_from(accepted).subquery()
     protected = func.sum(case((per_file.c.sets >= SETS_WANTED, 1), else_=0))
     masters, n = session.execute(
         select(func.count(), func.coalesce(protected, 0)).select_from(per_file)
