@@ -187,7 +187,6 @@ def _write_package(
     session: Session, settings: Any, actor: Any, handover_id: int, args: argparse.Namespace
 ) -> None:
     from sync_server.domain.preservation.handover import get_handover, package
-    from sync_server.domain.preservation.minutes import write_minutes
     from sync_server.storage import make_master_store
 
     if args.out:
@@ -205,6 +204,8 @@ def _write_package(
         print(f"Gói / package: {args.out} ({pkg.size:,} bytes)", file=sys.stderr)
     row = get_handover(session, handover_id)
     if args.minutes:
+        from sync_server.domain.preservation.minutes import write_minutes  # openpyxl only when asked
+
         write_minutes(row, settings.organization, args.minutes)
         print(f"Biên bản / minutes: {args.minutes}", file=sys.stderr)
     if row.package_sha256:

@@ -27,6 +27,7 @@ from sync_server.storage import PhotoStore, make_master_store
 router = APIRouter(tags=["preservation"])
 STAFF_ONLY = allow(*STAFF)
 HandoverId = Annotated[int, Path(ge=1, le=MAX_INT64)]
+SetNumber = Annotated[int, Path(ge=1, le=999)]
 
 
 def masters_of(request: Request) -> PhotoStore:

@@ -135,3 +135,14 @@ def test_handover_is_refused_listing_what_is_missing_or_partial_with_its_package
     bagit.Bag(str(tmp_path / "x" / "02-BB")).validate()
     rows = list(load_workbook(minutes).active.iter_rows(values_only=True))
     assert rows[0][0].startswith("BIÊN BẢN BÀN GIAO") and any("một phần" in str(r[0]) for r in rows)
+
+
+def test_the_fixity_timer_runs_a_command_this_version_has() -> None:
+    from sync_server.__main__ import build_parser
+
+    unit = (Path(__file__).parents[2] / "build" / "deploy" / "saoluu-fixity.service").read_text()
+    (command,) = [line for line in unit.splitlines() if line.startswith("ExecStart=")]
+    args = command.split(" -m sync_server ", 1)[1].split()
+    assert build_parser().parse_args(args).func.__name__ == "cmd_fixity"
+    timer = (Path(__file__).parents[2] / "build" / "deploy" / "saoluu-fixity.timer").read_text()
+    assert "OnCalendar=" in timer and "Persistent=true" in timer

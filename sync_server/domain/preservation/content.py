@@ -21,6 +21,10 @@ from sync_server.domain.file_metadata import FileFacts, code_part
 from sync_server.domain.preservation.bag import PAYLOAD
 from sync_server.models import FileDigitization, FileMetadata, FileRecord, Fonds, ScanMaster
 
+CATALOGUE = "danh-muc-ho-so.xlsx"
+"""The catalogue in a package's payload (:mod:`.metadata` writes it)."""
+JSON_LINES = "ho-so.jsonl"
+"""The catalogue's JSON Lines copy in a package's payload."""
 MAX_LISTED = 1000
 """At most this many problems are listed in one refusal (the count says how many there are)."""
 

@@ -29,8 +29,15 @@ from sync_server import __version__
 from sync_server.auth import Principal
 from sync_server.domain.audit import audit
 from sync_server.domain.preservation import bag
-from sync_server.domain.preservation.content import Packed, find_fonds, fonds_with_masters, select_files
-from sync_server.domain.preservation.metadata import CATALOGUE, JSON_LINES, write_metadata
+from sync_server.domain.preservation.content import (
+    CATALOGUE,
+    JSON_LINES,
+    Packed,
+    find_fonds,
+    fonds_with_masters,
+    select_files,
+)
+from sync_server.domain.preservation.metadata import write_metadata
 from sync_server.domain.preservation.sets import get_set, require_staff
 from sync_server.models import CopyItem, CopySet, CopyWrite, Fonds, utcnow
 from sync_server.storage.base import PhotoStore, StorageUnavailable, sha256_of

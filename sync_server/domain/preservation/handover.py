@@ -36,8 +36,7 @@ from sync_server import __version__
 from sync_server.auth import Principal
 from sync_server.domain.audit import audit
 from sync_server.domain.preservation import bag, tarstream
-from sync_server.domain.preservation.content import Selection, find_fonds, select_files
-from sync_server.domain.preservation.metadata import CATALOGUE, JSON_LINES, write_metadata
+from sync_server.domain.preservation.content import CATALOGUE, JSON_LINES, Selection, find_fonds, select_files
 from sync_server.domain.preservation.sets import require_staff
 from sync_server.models import Fonds, Handover, HandoverItem, utcnow
 from sync_server.storage.base import PhotoStore, StoredBlob
@@ -83,6 +82,8 @@ def _next_number(session: Session, day: dt.date) -> str:
 
 
 def _store_metadata(session: Session, store: PhotoStore, fonds: list[Fonds]) -> tuple[StoredBlob, StoredBlob]:
+    from sync_server.domain.preservation.metadata import write_metadata  # openpyxl: not to send a package
+
     with tempfile.TemporaryFile() as catalogue, tempfile.TemporaryFile() as lines:
         write_metadata(session, fonds, HANDOVER_TITLE, catalogue, lines)
         session.rollback()

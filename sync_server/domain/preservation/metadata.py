@@ -22,8 +22,6 @@ from sync_server.domain.exports.xlsx import Column, SheetWriter, new_workbook, s
 from sync_server.domain.preservation.content import file_rows, folders_of, packed
 from sync_server.models import Fonds
 
-CATALOGUE = "danh-muc-ho-so.xlsx"
-JSON_LINES = "ho-so.jsonl"
 WIDTHS = {c02.TITLE: 60, c02.ANNOTATION: 40, c02.CONDITION: 40, c02.MASTER_FILE: 44, c02.MASTER_SHA256: 30}
 
 
