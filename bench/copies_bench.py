@@ -28,6 +28,7 @@ import datetime as dt
 import hashlib
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -133,7 +134,16 @@ def timed(settings: Settings, work) -> float:  # type: ignore[no-untyped-def]
     return seconds
 
 
-def one_round(work: Path, files: int, size: int, fast: Path | None) -> dict[str, float]:
+def paired(paths: list[Path], work) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """Seconds of ``work()`` and of a raw read + SHA-256 of ``paths`` (the mean of one just before
+    and one just after: the machine's speed drifts)."""
+    before = raw_read(paths)
+    seconds = work()
+    return seconds, (before + raw_read(paths)) / 2
+
+
+def one_round(work: Path, files: int, size: int, fast: Path | None) -> dict[str, tuple[float, float]]:
+    """(seconds, raw seconds) of fixity, write-copy, verify-copy, a raw copy, write-copy to tmpfs."""
     from sync_server.domain.preservation.copies import write_copy
     from sync_server.domain.preservation.fixity import run_fixity
     from sync_server.domain.preservation.sets import CopySetIn, register_set
@@ -143,51 +153,62 @@ def one_round(work: Path, files: int, size: int, fast: Path | None) -> dict[str,
     paths = stock(settings, files, size)
     assert settings.master_dir is not None
     store = LocalPhotoStore(settings.master_dir)
-    timed(
-        settings,
-        lambda s: register_set(
-            s, None, CopySetIn(number=1, name="Bộ 1", medium=CopyMedium.HDD, location="A")
+    one = CopySetIn(number=1, name="Bộ 1", medium=CopyMedium.HDD, location="A")
+    timed(settings, lambda s: register_set(s, None, one))
+    fonds, copied = [f"{AGENCY}/{FONDS}"], work / "copy"
+    out = {
+        "fixity": paired(paths, lambda: timed(settings, lambda s: run_fixity(s, store, None))),
+        "write": paired(
+            paths,
+            lambda: timed(
+                settings, lambda s: write_copy(s, store, None, 1, fonds, copied, organization="bench")
+            ),
         ),
-    )
-    fonds = [f"{AGENCY}/{FONDS}"]
-    before = raw_read(paths)
-    fixity = timed(settings, lambda s: run_fixity(s, store, None))
-    copied = work / "copy"
-    write = timed(settings, lambda s: write_copy(s, store, None, 1, fonds, copied, organization="bench"))
-    verify = timed(settings, lambda s: verify_copy(s, None, copied))
-    after = raw_read(paths)
-    plain = raw_copy(paths, work / "raw-copy")
-    out = {"raw": (before + after) / 2, "fixity": fixity, "write": write, "verify": verify, "raw_copy": plain}
+    }
+    in_copy = sorted((copied / "data").rglob("*.pdf"))
+    out["verify"] = paired(in_copy, lambda: timed(settings, lambda s: verify_copy(s, None, copied)))
+    out["raw_copy"] = paired(paths, lambda: raw_copy(paths, work / "raw-copy"))
     if fast is not None:
         target = Path(tempfile.mkdtemp(dir=fast)) / "copy"
         try:
-            out["write_fast"] = timed(
-                settings, lambda s: write_copy(s, store, None, 1, fonds, target, organization="bench")
+            out["write_fast"] = paired(
+                paths,
+                lambda: timed(
+                    settings, lambda s: write_copy(s, store, None, 1, fonds, target, organization="b")
+                ),
             )
         finally:
             shutil.rmtree(target.parent)
     return out
 
 
+NAMES = {
+    "fixity": "fixity",
+    "write": "write-copy",
+    "verify": "verify-copy",
+    "raw_copy": "raw copy (read+SHA+write+fsync)",
+    "write_fast": "write-copy to tmpfs",
+}
+
+
 def ratios(work: Path, files: int, mb: int, rounds: int, fast: Path | None) -> None:
     total = files * mb * 1024 * 1024
-    print(f"{files} masters of {mb} MiB ({total / MB:,.0f} MB), {rounds} round(s)")
+    print(f"{files} masters of {mb} MiB ({total / MB:,.0f} MB), {rounds} round(s); MB/s (÷ raw read+SHA-256)")
+    seen: dict[str, list[float]] = {}
     for r in range(1, rounds + 1):
         folder = work / f"round-{r}"
         folder.mkdir()
-        t = one_round(folder, files, mb * 1024 * 1024, fast)
-        rate = {k: total / MB / v for k, v in t.items()}
-        line = f"round {r}: raw read+SHA-256 {rate['raw']:,.0f} MB/s"
-        for key, name in (("fixity", "fixity"), ("write", "write-copy"), ("verify", "verify-copy")):
-            line += f" | {name} {rate[key]:,.0f} MB/s ({rate[key] / rate['raw']:.2f})"
-        print(line)
-        extra = f"         raw copy (read+SHA+write+fsync) {rate['raw_copy']:,.0f} MB/s;"
-        extra += f" write-copy ÷ raw copy {rate['write'] / rate['raw_copy']:.2f}"
-        if "write_fast" in rate:
-            fast_rate = rate["write_fast"]
-            extra += f"; write-copy to tmpfs {fast_rate:,.0f} MB/s ({fast_rate / rate['raw']:.2f})"
-        print(extra, flush=True)
+        timings = one_round(folder, files, mb * 1024 * 1024, fast)
+        parts = []
+        for key, (seconds, raw) in timings.items():
+            seen.setdefault(key, []).append(raw / seconds)
+            parts.append(
+                f"{NAMES[key]} {total / MB / seconds:,.0f} ({raw / seconds:.2f}, raw {total / MB / raw:,.0f})"
+            )
+        print(f"round {r}: " + " | ".join(parts), flush=True)
         shutil.rmtree(folder)
+    summary = ", ".join(f"{NAMES[k]} {statistics.median(v):.2f}" for k, v in seen.items())
+    print(f"median ratio to a raw read + SHA-256 of the same files: {summary}")
 
 
 def sample(proc: subprocess.Popen, pid: int | None = None) -> int:  # type: ignore[type-arg]

@@ -15,12 +15,12 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel
 
-from common.errors import Localized
 from common.protocol import MAX_INT64
 from sync_server.api.deps import STAFF, CurrentUser, SessionDep, SettingsDep, allow
 from sync_server.api.responses import content_disposition
 from sync_server.domain import file_metadata
 from sync_server.domain.exports.registry import XLSX
+from sync_server.domain.file_metadata import MetadataView
 from sync_server.domain.preservation import figures, fixity, handover, minutes, sets
 from sync_server.storage import PhotoStore, make_master_store
 
@@ -39,32 +39,18 @@ def masters_of(request: Request) -> PhotoStore:
     return store
 
 
-class MetadataOut(BaseModel):
-    record_id: str
-    file_code: str
-    rule_code: str
-    staff: dict[str, Any]
-    condition: Localized
-    values: dict[str, Any]
-    updated_at: dt.datetime | None
-    updated_by: int | None
-
-
-@router.get("/records/file_record/{record_id}/metadata", response_model=MetadataOut, **STAFF_ONLY)
-def read_metadata(record_id: str, principal: CurrentUser, session: SessionDep) -> MetadataOut:
+@router.get("/records/file_record/{record_id}/metadata", response_model=MetadataView, **STAFF_ONLY)
+def read_metadata(record_id: str, principal: CurrentUser, session: SessionDep) -> MetadataView:
     """A file's metadata after Circular 02/2019: the staff fields, the file code, every field by key."""
-    return MetadataOut.model_validate(
-        file_metadata.read_metadata(session, principal, record_id), from_attributes=True
-    )
+    return file_metadata.read_metadata(session, principal, record_id)
 
 
-@router.put("/records/file_record/{record_id}/metadata", response_model=MetadataOut, **STAFF_ONLY)
+@router.put("/records/file_record/{record_id}/metadata", response_model=MetadataView, **STAFF_ONLY)
 def edit_metadata(
     record_id: str, body: file_metadata.MetadataIn, principal: CurrentUser, session: SessionDep
-) -> MetadataOut:
+) -> MetadataView:
     """Set the staff fields (all replaced; null clears); the record and its version do not change."""
-    view = file_metadata.edit_metadata(session, principal, record_id, body)
-    return MetadataOut.model_validate(view, from_attributes=True)
+    return file_metadata.edit_metadata(session, principal, record_id, body)
 
 
 class CopySetOut(BaseModel):

@@ -17,11 +17,12 @@ other than the agency code are written in capitals without diacritics, every oth
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from pydantic import Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 from sqlmodel import Session
 
 from common import circular02 as c02
@@ -131,8 +132,7 @@ class FileFacts:
         }
 
 
-@dataclass(frozen=True)
-class MetadataView:
+class MetadataView(BaseModel):
     """A file's metadata as a page or the API shows it."""
 
     record_id: str
@@ -144,7 +144,7 @@ class MetadataView:
     condition: Localized
     values: dict[str, Any]
     """Every circular field by key, as the handover package writes it."""
-    updated_at: Any = None
+    updated_at: dt.datetime | None = None
     updated_by: int | None = None
 
 

@@ -42,7 +42,7 @@ from sync_server.models import Fonds, Handover, HandoverItem, utcnow
 from sync_server.storage.base import PhotoStore, StoredBlob
 
 log = logging.getLogger("saoluu.handover")
-CHUNK = 1024 * 1024
+CHUNK = 4 * 1024 * 1024
 """Bytes read from a master and sent at a time."""
 HANDOVER_TITLE = "DANH MỤC HỒ SƠ SỐ HÓA BÀN GIAO"
 NUMBER_PATTERN = r"^[0-9A-Za-zÀ-ỹĐđ][0-9A-Za-zÀ-ỹĐđ./_ -]*$"
@@ -236,13 +236,10 @@ class Package:
     def _blob(self, m: _Member) -> Iterator[bytes]:
         assert m.sha256 is not None
         digest, sent = hashlib.sha256(), 0
-        buf = bytearray(CHUNK)
         with self.store.open(m.sha256) as source:
-            while sent < m.size and (n := source.readinto(buf)):
-                n = min(n, m.size - sent)
-                chunk = bytes(memoryview(buf)[:n])
+            while sent < m.size and (chunk := source.read(min(CHUNK, m.size - sent))):
                 digest.update(chunk)
-                sent += n
+                sent += len(chunk)
                 yield chunk
         if sent != m.size or digest.hexdigest() != m.sha256:
             log.error(
