@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+import bagit
 import boto3
 import pytest
 from sqlalchemy import select
@@ -15,10 +16,12 @@ from common.vocab import CheckResult
 from sync_server.__main__ import main
 from sync_server.config import Settings
 from sync_server.domain.preservation import figures, fixity
+from sync_server.domain.preservation.copies import write_copy
 from sync_server.models import FixityCheck, FixityRun
 from sync_server.storage import LocalPhotoStore
 from sync_server.storage.s3 import S3PhotoStore
-from tests.copies.conftest import Masters
+from tests.conftest import AGENCY_A
+from tests.copies.conftest import Masters, add_set
 from tests.scans.conftest import Archive
 
 
@@ -70,9 +73,10 @@ def test_a_bit_flipped_in_a_stored_master_is_reported_by_the_next_fixity_run(
         assert s.execute(select(FixityCheck).where(FixityCheck.result != "ok")).scalars().one().sha256 == sha
 
 
-def test_a_missing_s3_object_is_reported(
+def test_a_copy_reads_masters_from_s3_and_a_missing_s3_object_is_reported(
     archive: Archive,
     delivery: Path,
+    tmp_path: Path,
     s3_endpoint: str,
     s3_bucket: str,
     s3_client: Any,
@@ -83,6 +87,11 @@ def test_a_missing_s3_object_is_reported(
     )
     a, b = Masters(archive, delivery, store).add("45", "46")
     sha_a, sha_b = (archive.state(r).master_sha256 for r in (a, b))  # type: ignore[union-attr]
+    add_set(archive, 1)
+    with archive.session() as s:  # a copy read from the bucket is a valid bag of the same bytes
+        copy = write_copy(s, store, None, 1, [f"{AGENCY_A}/12"], tmp_path / "bo-1", organization="TTLT")
+    assert copy.state == "written"
+    bagit.Bag(str(tmp_path / "bo-1")).validate()
     s3_client.delete_object(Bucket=s3_bucket, Key=f"masters/{sha_b[:2]}/{sha_b}")  # type: ignore[index]
     with archive.session() as s:
         run = fixity.run_fixity(s, store, None)
