@@ -249,6 +249,59 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Hộp {input} đang ở trong kho, chưa được giao đi nên không nhận về được",
         "Box {input} is in the repository: it was not checked out, so it cannot be checked in",
     ),
+    # insurance copies, fixity, handovers
+    "duplicate_file_code": (
+        "Mã hồ sơ {input} trùng ở {n} hồ sơ; sửa mã hồ sơ trước khi ghi bản sao hoặc bàn giao",
+        "File code {input} is shared by {n} files; correct it before a copy or a handover",
+    ),
+    "copy_nothing": (
+        "Không có hồ sơ nào đã nghiệm thu bản số hóa trong các phông đã chọn",
+        "No file of the chosen fonds is accepted with a master",
+    ),
+    "copy_target_not_empty": (
+        "Thư mục {input} đã có dữ liệu; bản sao mới cần một thư mục trống",
+        "Folder {input} is not empty; a new copy needs an empty folder",
+    ),
+    "copy_set_taken": ("Đã có bộ sao số {input}", "There is already a copy set number {input}"),
+    "not_a_copy": (
+        "Thư mục {input} không phải bản sao do SaoLuu ghi",
+        "Folder {input} is not a copy SaoLuu wrote",
+    ),
+    "copy_interrupted": (
+        "Bản sao bị dừng giữa chừng khi đang ghi (chưa có bagit.txt)",
+        "The copy was interrupted while being written (no bagit.txt)",
+    ),
+    "copy_no_bagit": ("Thiếu tệp bagit.txt: bản sao chưa ghi xong", "No bagit.txt: the copy is not complete"),
+    "copy_bad_bag": ("Không đọc được túi BagIt: {input}", "The BagIt bag cannot be read: {input}"),
+    "copy_file_missing": ("Thiếu tệp có trong danh sách (manifest)", "A file of the manifest is missing"),
+    "copy_unexpected_file": ("Tệp không có trong danh sách (manifest)", "A file not in the manifest"),
+    "copy_oxum": (
+        "Số tệp hoặc dung lượng khác Payload-Oxum: {input}",
+        "File count or size differs from Payload-Oxum: {input}",
+    ),
+    "copy_file_mismatch": (
+        "Tệp đã bị thay đổi: mã băm SHA-256 không khớp (nay là {input})",
+        "The file changed: its SHA-256 does not match (now {input})",
+    ),
+    "copy_manifest_differs": (
+        "Danh sách (manifest) khác với bản đã ghi (SHA-256 {input})",
+        "The manifest differs from what was written (SHA-256 {input})",
+    ),
+    "copy_unreadable_file": ("Không đọc được tệp: {input}", "Cannot read the file: {input}"),
+    "handover_not_accepted": (
+        "Hồ sơ {input} chưa nghiệm thu bản số hóa (đang: {state})",
+        "File {input} is not accepted as digitized (now: {state})",
+    ),
+    "handover_no_master": (
+        "Hồ sơ {input} đã nghiệm thu nhưng kho chưa có bản số hóa (PDF)",
+        "File {input} is accepted but no master (PDF) is stored",
+    ),
+    "handover_more_missing": ("… và {n} hồ sơ khác", "… and {n} more files"),
+    "handover_empty": (
+        "Không có hồ sơ nào đã nghiệm thu bản số hóa để bàn giao",
+        "No file accepted with a master to hand over",
+    ),
+    "handover_number_taken": ("Số bàn giao {input} đã dùng", "Handover number {input} is already used"),
 }
 
 # error code -> (Vietnamese, English) for the top-level message
@@ -268,6 +321,12 @@ ERROR_CODES: dict[str, tuple[str, str]] = {
     "storage_unavailable": (
         "Kho lưu ảnh tạm thời không truy cập được, vui lòng thử lại sau",
         "Photo storage is temporarily unavailable, try again later",
+    ),
+    "handover_incomplete": (
+        "Không bàn giao được: phông còn hồ sơ chưa nghiệm thu bản số hóa (xem danh sách); "
+        "hoặc chọn bàn giao một phần",
+        "Cannot hand over: the fonds still has files not accepted as digitized (see the list); "
+        "or choose a partial handover",
     ),
     "storage_full": (
         "Kho lưu ảnh trên máy chủ đã đầy; ảnh sẽ được gửi lại khi có chỗ trống",

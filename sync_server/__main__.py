@@ -453,6 +453,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--days", type=int, default=30)
     p.set_defaults(func=cmd_boxes_overdue)
+    from sync_server.preservation_cli import add_commands
+
+    add_commands(sub, common)  # copy sets, write-copy, verify-copy, fixity, handover
 
     p = sub.add_parser("backup", parents=[common], help="sao lưu cơ sở dữ liệu / back up the database")
     p.add_argument("file", type=Path)

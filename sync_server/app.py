@@ -28,6 +28,7 @@ from sync_server.api import (
     users,
 )
 from sync_server.api import docs as api_docs
+from sync_server.api import preservation as api_preservation
 from sync_server.api.guards import RequestGuard
 from sync_server.auth import PrincipalCache
 from sync_server.checkpoint import Checkpointer
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         app.include_router(module.router, prefix=API_PREFIX)
     for module in (approved_lists, plan, custody):  # the digitization phase (#16)
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(api_preservation.router, prefix=API_PREFIX)
     # before the pages' middleware, which so wraps it: a refused page also gets their headers
     app.add_middleware(
         RequestGuard, settings=settings, engine=engine, principals=app.state.principals, web_error=error_page

@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     """Where scanned masters (PDF) live with the local store; default ``<data_dir>/masters``."""
     s3_master_prefix: str = "masters/"
     """Key prefix of scanned masters in the bucket when ``photo_store`` is ``s3``."""
+    organization: str = Field(default="Trung tâm Lưu trữ lịch sử", max_length=200)
+    """The archive's name: ``Source-Organization`` of copies and handover packages, the giving side
+    of a handover's minutes (``SAOLUU_ORGANIZATION``)."""
 
     @model_validator(mode="after")
     def _resolve(self) -> Settings:

@@ -493,3 +493,146 @@ class BoxMovement(SQLModel, table=True):
     """Planned files of the box that went out with it (check-out)."""
 
     __table_args__ = (Index("ix_boxmovement_code", "code", "id"),)
+
+
+class FileMetadata(SQLModel, table=True):
+    """The archive centre's metadata of a file after Circular 02/2019 that the survey lacks
+    (:data:`common.circular02.STAFF_FIELDS`): beside the synced record, like its digitization, so
+    it never changes the record's version or travels to tablets."""
+
+    record_id: str = Field(primary_key=True, foreign_key="filerecord.id", max_length=36)
+    agency_code: str = Field(max_length=40)
+    file_code: str | None = Field(default=None, max_length=30)
+    """A code given by staff; None: the rule's (:func:`sync_server.domain.file_metadata.file_code`)."""
+    info_sign: str | None = Field(default=None, max_length=30)
+    keywords: str | None = Field(default=None, max_length=100)
+    documents: int | None = None
+    annotation: str | None = Field(default=None, max_length=2000)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+    updated_by: int | None = None
+
+
+class CopySet(SQLModel, table=True):
+    """An insurance copy set (*bộ sao bảo hiểm*): a medium kept at a place, written copy by copy."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: int = Field(unique=True)
+    name: str = Field(max_length=200)
+    medium: str = Field(max_length=20)
+    location: str = Field(max_length=300)
+    note: str | None = Field(default=None, max_length=2000)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    created_by: int | None = None
+
+
+class CopyWrite(SQLModel, table=True):
+    """One copy written to a set: a BagIt bag in a folder (:class:`common.vocab.CopyState`)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    set_id: int = Field(foreign_key="copyset.id", index=True)
+    target: str = Field(max_length=1000)
+    fonds: list[str] = Field(default_factory=list, sa_type=JSON, nullable=False)
+    state: str = Field(max_length=20)
+    files: int = 0
+    bytes: int = Field(default=0, sa_type=BigInteger)
+    error: str | None = Field(default=None, max_length=2000)
+    started_at: dt.datetime = Field(default_factory=utcnow)
+    finished_at: dt.datetime | None = None
+    user_id: int | None = None
+
+
+class CopyItem(SQLModel, table=True):
+    """A master written in a copy, and what the latest verification of that copy found of it."""
+
+    write_id: int = Field(foreign_key="copywrite.id", primary_key=True)
+    sha256: str = Field(primary_key=True, max_length=64, index=True)
+    record_id: str = Field(max_length=36)
+    path: str = Field(max_length=1000)
+    size: int = Field(sa_type=BigInteger)
+    result: str | None = Field(default=None, max_length=20)
+    """:class:`common.vocab.CheckResult` of the latest verification; None until verified."""
+    checked_at: dt.datetime | None = None
+
+
+class CopyCheck(SQLModel, table=True):
+    """One verification of a copy against its manifest (``verify-copy``)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    write_id: int = Field(foreign_key="copywrite.id", index=True)
+    result: str = Field(max_length=20)
+    files: int = 0
+    bytes: int = Field(default=0, sa_type=BigInteger)
+    problems: list[dict[str, Any]] | None = Field(default=None, sa_type=JSON)
+    at: dt.datetime = Field(default_factory=utcnow)
+    user_id: int | None = None
+
+
+class FixityRun(SQLModel, table=True):
+    """One pass of ``fixity`` over the stored masters."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    started_at: dt.datetime = Field(default_factory=utcnow)
+    finished_at: dt.datetime | None = None
+    total: int = 0
+    ok: int = 0
+    problems: int = 0
+    bytes: int = Field(default=0, sa_type=BigInteger)
+    user_id: int | None = None
+
+
+class FixityCheck(SQLModel, table=True):
+    """One stored master re-hashed: intact, changed (``found``), missing or unreadable."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="fixityrun.id")
+    sha256: str = Field(max_length=64)
+    result: str = Field(max_length=20)
+    found: str | None = Field(default=None, max_length=64)
+    size: int | None = Field(default=None, sa_type=BigInteger)
+    detail: str | None = Field(default=None, max_length=300)
+    at: dt.datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (
+        Index("ix_fixitycheck_sha256", "sha256", "id"),
+        Index("ix_fixitycheck_run", "run_id", "result"),
+    )
+
+
+class Handover(SQLModel, table=True):
+    """A handover of the digitized database by fonds / work / collection (*bàn giao*): what was in
+    its package, to whom, and the package's SHA-256 once it has been produced."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(max_length=50, unique=True)
+    handed_on: dt.date
+    recipient: str = Field(max_length=300)
+    note: str | None = Field(default=None, max_length=2000)
+    partial: bool = False
+    fonds: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON, nullable=False)
+    """Per fonds: id, agency, number, name, kind and its counts (files, documents, pages, missing)."""
+    files: int = 0
+    documents: int = 0
+    pages: int = 0
+    bytes: int = Field(default=0, sa_type=BigInteger)
+    missing: int = 0
+    """Files of the fonds left out because not accepted with a master (a partial handover)."""
+    catalogue_sha256: str = Field(max_length=64)
+    catalogue_size: int = Field(sa_type=BigInteger)
+    metadata_sha256: str = Field(max_length=64)
+    metadata_size: int = Field(sa_type=BigInteger)
+    package_sha256: str | None = Field(default=None, max_length=64)
+    package_size: int | None = Field(default=None, sa_type=BigInteger)
+    packaged_at: dt.datetime | None = None
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    created_by: int | None = None
+
+
+class HandoverItem(SQLModel, table=True):
+    """A file handed over, with its master and its name in the package."""
+
+    handover_id: int = Field(foreign_key="handover.id", primary_key=True)
+    record_id: str = Field(primary_key=True, max_length=36, index=True)
+    sha256: str = Field(max_length=64)
+    path: str = Field(max_length=1000)
+    size: int = Field(sa_type=BigInteger)
+    pages: int = 0

@@ -29,7 +29,6 @@ from sync_server.domain.digitization import STAFF
 from sync_server.domain.exports import annex
 from sync_server.domain.exports import tables as t
 from sync_server.domain.exports.base import NoProgress, Progress
-from sync_server.domain.exports.catalogue import natural
 from sync_server.domain.exports.registry import XLSX
 from sync_server.domain.jobs import Job, JobRegistry
 from sync_server.domain.sequence import lock_changes
@@ -150,11 +149,7 @@ def _eligible(campaign_id: str, agency_codes: list[str], *columns: Any) -> Selec
 
 
 def _ordered(query: Select[Any]) -> Select[Any]:
-    f, fo = t.file_record.c, t.fonds.c
-    inventory, box_no = f.data["inventory_no"].as_string(), f.data["box_no"].as_string()
-    return query.order_by(
-        f.agency_code, *natural(fo.number), *natural(inventory), *natural(box_no), *natural(f.file_no), f.id
-    )
+    return query.order_by(*t.archival_order(t.file_record.c, t.fonds.c))
 
 
 def _per_agency(session: Session, query: Select[Any]) -> list[AgencyCount]:

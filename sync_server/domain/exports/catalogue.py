@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import IO, Any
 
-from sqlalchemy import ColumnElement, Connection, case, func, select
+from sqlalchemy import Connection, case, func, select
 
 from common.vocab import Criterion
 from sync_server.domain.exports import tables as t
@@ -74,12 +74,6 @@ SUMMARY_COLUMNS = (
 )
 
 
-def natural(expr: ColumnElement[Any]) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
-    """Order keys that put ``"9"`` before ``"10"`` on every database: length, then text."""
-    text = func.coalesce(expr, "")
-    return func.length(text), text
-
-
 def _filtered(query: Any, filters: ExportFilters, scope: Scope) -> Any:
     f = t.file_record.c
     query = scoped(query.where(f.deleted.is_(False)), f.agency_code, filters, scope)
@@ -122,8 +116,6 @@ def _summary(conn: Connection, filters: ExportFilters, scope: Scope) -> list[tup
 
 def _rows_query(filters: ExportFilters, scope: Scope) -> Any:
     f, fo = t.file_record.c, t.fonds.c
-    inventory = f.data["inventory_no"].as_string()
-    box_no = f.data["box_no"].as_string()
     query = (
         select(
             f.agency_code,
@@ -141,14 +133,7 @@ def _rows_query(filters: ExportFilters, scope: Scope) -> Any:
             f.data,
         )
         .select_from(t.file_record.join(t.fonds, fo.id == f.fonds_id))
-        .order_by(
-            f.agency_code,
-            *natural(fo.number),
-            *natural(inventory),
-            *natural(box_no),
-            *natural(f.file_no),
-            f.id,
-        )
+        .order_by(*t.archival_order(f, fo))
     )
     return _filtered(query, filters, scope)
 

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, case, func, or_, select
 
 from common.vocab import Criterion, DamageType, Severity
 from sync_server.domain import standing
-from sync_server.domain.exports import plan_figures
+from sync_server.domain.exports import copies_sheet, plan_figures
 from sync_server.domain.exports import tables as t
 from sync_server.domain.exports import wording as w
 from sync_server.domain.exports.base import ExportFilters, Progress, Scope, scoped
@@ -139,6 +139,7 @@ def write(
     _carrier_sheet(conn, wb, heading, filters, scope)
     _damage_sheet(conn, wb, heading, filters, scope)
     plan_figures.write_sheets(conn, wb, heading, filters, scope, year)
+    copies_sheet.write_sheet(conn, wb, heading, filters, scope)
     save(wb, out)
 
 
