@@ -24,7 +24,7 @@ from sqlalchemy import Engine, bindparam, event
 from sqlmodel import Session, col, select
 from zxcvbn import zxcvbn
 
-from common.errors import SaoLuuError
+from common.errors import NotAllowed
 from common.vocab import Role
 from sync_server.models import ApiToken, Device, SurveyorAssignment, User, utcnow
 
@@ -97,7 +97,7 @@ class Principal:
 
     def require_agency(self, agency_code: str) -> None:
         if not self.can_access(agency_code):
-            raise SaoLuuError("forbidden", 403)
+            raise NotAllowed()
 
 
 def agency_scope(

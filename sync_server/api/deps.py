@@ -15,7 +15,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordBearer
 from sqlmodel import Session
 
-from common.errors import SaoLuuError
+from common.errors import NotAllowed, NotAuthenticated
 from common.vocab import Role
 from sync_server.auth import Principal, PrincipalCache, resolve_token
 from sync_server.config import Settings, get_settings
@@ -85,17 +85,17 @@ async def get_principal(
 ) -> Principal:
     """The caller, from the process's recent principals or else read in a worker thread."""
     if not token:
-        raise SaoLuuError("not_authenticated", 401)
+        raise NotAuthenticated()
     cache: PrincipalCache = request.app.state.principals
     principal = cache.get(token)
     if principal is None:
         generation = cache.generation
         principal = await run_in_threadpool(_resolve, session, token)
         if principal is None:
-            raise SaoLuuError("not_authenticated", 401)
+            raise NotAuthenticated()
         cache.put(token, principal, generation)
     if principal.door not in API_DOORS:  # a web session's cookie secret is no bearer token
-        raise SaoLuuError("not_authenticated", 401)
+        raise NotAuthenticated()
     return principal
 
 
@@ -105,7 +105,7 @@ CurrentUser = Annotated[Principal, Depends(get_principal)]
 def _role_checker(roles: frozenset[Role]) -> Callable[[Principal], Coroutine[Any, Any, None]]:
     async def check(principal: CurrentUser) -> None:
         if roles and principal.role not in roles:
-            raise SaoLuuError("forbidden", 403)
+            raise NotAllowed()
 
     return check
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from common import schemas as s
-from common.errors import SaoLuuError
+from common.errors import NotFound
 from sync_server.auth import Principal
 from sync_server.domain.audit import audit
 from sync_server.domain.sequence import next_seq
@@ -37,5 +37,5 @@ def list_campaigns(session: Session) -> list[Campaign]:
 def get_campaign(session: Session, campaign_id: str) -> Campaign:
     row = session.get(Campaign, campaign_id)
     if row is None:
-        raise SaoLuuError("not_found", 404)
+        raise NotFound()
     return row

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from common.errors import SaoLuuError, ValidationFailed, field_error
+from common.errors import NotAllowed, ValidationFailed, field_error
 from common.vocab import DigitizationState, Role
 from sync_server.auth import Principal
 from sync_server.domain.audit import audit
@@ -33,7 +33,7 @@ S = DigitizationState
 
 def _staff(principal: Principal) -> None:
     if principal.role not in STAFF:
-        raise SaoLuuError("forbidden", 403)
+        raise NotAllowed()
 
 
 def state_of(session: Session, record_id: str) -> FileDigitization | None:

@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
-from common.errors import SaoLuuError
+from common.errors import NotAllowed
 from common.vocab import IngestOutcome, ReviewState, Role
 from sync_server.auth import Principal
 from sync_server.domain import digitization
@@ -122,7 +122,7 @@ def ingest(
     finished run, whose items are the report. ``actor`` None is the server itself (the command line
     without ``--user``). An upload takes in its completed files the same way."""
     if actor is not None and actor.role not in INGEST_ROLES:
-        raise SaoLuuError("forbidden", 403)
+        raise NotAllowed()
     with reader or PdfReader() as pdfs:
         pdfs.start()  # the reader process starts while the names are matched
         store.sweep_incoming(INCOMING_MAX_AGE)
