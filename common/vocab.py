@@ -178,6 +178,10 @@ class Role(Vocab):
     SURVEYOR = ("surveyor", "Cán bộ khảo sát", "Field surveyor")
 
 
+STAFF: frozenset[Role] = frozenset({Role.ADMIN, Role.REVIEWER})
+"""The archive centre's staff: they see every agency, review records and take in scanned masters."""
+
+
 VOCABULARIES: dict[str, type[Enum]] = {
     "criterion": Criterion,
     "damage_type": DamageType,

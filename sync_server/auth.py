@@ -25,7 +25,7 @@ from sqlmodel import Session, col, select
 from zxcvbn import zxcvbn
 
 from common.errors import NotAllowed
-from common.vocab import Role
+from common.vocab import STAFF, Role
 from sync_server.models import ApiToken, Device, SurveyorAssignment, User, utcnow
 
 _hasher = PasswordHasher()  # argon2id, memory-hard
@@ -104,7 +104,7 @@ def agency_scope(
     session: Session, role: Role, user_id: int, agency_code: str | None
 ) -> frozenset[str] | None:
     """The agencies a user may read and write: all for staff, own for heads, assigned for surveyors."""
-    if role in (Role.ADMIN, Role.REVIEWER):
+    if role in STAFF:
         return None
     if role == Role.AGENCY_HEAD:
         return frozenset([agency_code] if agency_code else [])

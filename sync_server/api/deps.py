@@ -112,7 +112,7 @@ def _role_checker(roles: frozenset[Role]) -> Callable[[Principal], Coroutine[Any
 
 def allow(*roles: Role) -> dict[str, Any]:
     """Route keyword arguments: only signed-in users with one of ``roles`` (any role if none)."""
-    declared = [r.value for r in roles] or [AUTHENTICATED]
+    declared = sorted(r.value for r in roles) or [AUTHENTICATED]
     return {
         "dependencies": [Depends(_role_checker(frozenset(roles)))],
         "openapi_extra": {ROLES_KEY: declared},
@@ -124,5 +124,4 @@ def public() -> dict[str, Any]:
     return {"openapi_extra": {ROLES_KEY: [PUBLIC]}}
 
 
-STAFF = (Role.ADMIN, Role.REVIEWER)
 FIELD = (Role.ADMIN, Role.SURVEYOR, Role.AGENCY_HEAD)

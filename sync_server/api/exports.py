@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from common.errors import Conflict, Localized, NotFound, field_error
 from common.labels import LAYOUTS, LayoutName
 from common.schemas import AgencyCode, NoNul
-from common.vocab import ReviewState, Role
+from common.vocab import STAFF, ReviewState, Role
 from sync_server.api.deps import CurrentUser, SessionDep, allow
 from sync_server.api.responses import content_disposition
 from sync_server.auth import Principal
@@ -37,7 +37,7 @@ from sync_server.domain.exports.registry import (
 from sync_server.domain.jobs import Job, JobRegistry
 
 router = APIRouter(tags=["exports"])
-EXPORTERS = allow(Role.ADMIN, Role.REVIEWER, Role.AGENCY_HEAD)
+EXPORTERS = allow(*STAFF, Role.AGENCY_HEAD)
 _registry_lock = threading.Lock()
 
 

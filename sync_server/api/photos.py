@@ -9,7 +9,8 @@ from fastapi import APIRouter, Depends, Header, Request, Response
 
 from common.errors import ErrorResponse, NotFound, Refused, field_error
 from common.protocol import MAX_INT64
-from sync_server.api.deps import FIELD, STAFF, CurrentUser, PhotoStoreDep, SessionDep, SettingsDep, allow
+from common.vocab import STAFF
+from sync_server.api.deps import FIELD, CurrentUser, PhotoStoreDep, SessionDep, SettingsDep, allow
 from sync_server.api.responses import DeferredResponse
 from sync_server.domain import photos as domain
 from sync_server.errors import error_response

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from common import schemas as s
 from common.errors import NotAllowed, NotFound, ValidationFailed, field_error, field_errors
 from common.text import fold
-from common.vocab import ReviewState, Role
+from common.vocab import STAFF, ReviewState, Role
 from sync_server.auth import Principal
 from sync_server.models import (
     Box,
@@ -31,7 +31,6 @@ from sync_server.models import (
 )
 
 FIELD_ROLES = frozenset({Role.ADMIN, Role.SURVEYOR, Role.AGENCY_HEAD})
-REVIEW_ROLES = frozenset({Role.ADMIN, Role.REVIEWER})
 
 
 @dataclass(frozen=True)
@@ -100,7 +99,7 @@ KINDS: dict[str, EntityKind] = {
         EntityKind("box", s.Box, Box, _box_cols),
         EntityKind("file_record", s.FileRecord, FileRecord, _file_cols),
         EntityKind("nil_report", s.NilReport, NilReport, _nil_cols),
-        EntityKind("review_comment", s.ReviewComment, ReviewComment, _comment_cols, REVIEW_ROLES),
+        EntityKind("review_comment", s.ReviewComment, ReviewComment, _comment_cols, STAFF),
     )
 }
 

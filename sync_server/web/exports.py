@@ -17,7 +17,7 @@ from sqlalchemy import select
 from common.boxcode import make_box_code, parse_box_code
 from common.errors import FieldError, NotFound, SaoLuuError, field_error, field_errors
 from common.labels import DEFAULT_LAYOUT, LAYOUTS
-from common.vocab import ReviewState, Role
+from common.vocab import STAFF, ReviewState, Role
 from sync_server.api.exports import ExportParams, registry_of
 from sync_server.domain.exports import registry as exports
 from sync_server.domain.jobs import Job
@@ -27,7 +27,7 @@ from sync_server.web.deps import Page, PageError, PublicPage, page_user
 from sync_server.web.i18n import MESSAGES
 
 router = APIRouter(include_in_schema=False)
-ExportPage = Annotated[Page, Depends(page_user(Role.ADMIN, Role.REVIEWER, Role.AGENCY_HEAD))]
+ExportPage = Annotated[Page, Depends(page_user(*STAFF, Role.AGENCY_HEAD))]
 REFRESH_SECONDS = 2
 MAX_BOX_CODES = 2000
 

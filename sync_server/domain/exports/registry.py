@@ -15,14 +15,13 @@ from typing import IO
 from sqlalchemy import Connection, Engine
 
 from common.errors import NotAllowed, NotFound, field_error
-from common.vocab import Role
+from common.vocab import STAFF, Role
 from sync_server.domain.exports.base import ExportFilters, NoProgress, Progress, Scope, check_scope
 from sync_server.domain.jobs import Job, JobRegistry
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
-STAFF = frozenset({Role.ADMIN, Role.REVIEWER})
-STAFF_AND_HEADS = frozenset({Role.ADMIN, Role.REVIEWER, Role.AGENCY_HEAD})
+STAFF_AND_HEADS = frozenset({*STAFF, Role.AGENCY_HEAD})
 
 Counter = Callable[[Connection, ExportFilters, Scope], int]
 Writer = Callable[[Connection, ExportFilters, Scope, IO[bytes], Progress], None]

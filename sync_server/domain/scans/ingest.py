@@ -27,7 +27,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from common.errors import NotAllowed
-from common.vocab import IngestOutcome, ReviewState, Role
+from common.vocab import STAFF, IngestOutcome, ReviewState
 from sync_server.auth import Principal
 from sync_server.domain import digitization
 from sync_server.domain.audit import audit
@@ -38,7 +38,6 @@ from sync_server.domain.sequence import lock_changes
 from sync_server.models import FileDigitization, FileRecord, IngestItem, IngestRun, ScanMaster, utcnow
 from sync_server.storage.base import PhotoStore, StorageUnavailable, sha256_of
 
-INGEST_ROLES = frozenset({Role.ADMIN, Role.REVIEWER})
 NAME_MAX = 1000
 INCOMING_MAX_AGE = dt.timedelta(days=1)
 """Incoming copies older than this are a killed run's leftovers, swept when a run starts."""
@@ -121,7 +120,7 @@ def ingest(
     """Take in delivered PDFs (named by the naming rule) as one run from ``source``; returns the
     finished run, whose items are the report. ``actor`` None is the server itself (the command line
     without ``--user``). An upload takes in its completed files the same way."""
-    if actor is not None and actor.role not in INGEST_ROLES:
+    if actor is not None and actor.role not in STAFF:
         raise NotAllowed()
     with reader or PdfReader() as pdfs:
         pdfs.start()  # the reader process starts while the names are matched
