@@ -221,7 +221,7 @@ async def submitted_form(request: Request) -> FormData | None:
 
 FormDep = Annotated[FormData | None, Depends(submitted_form)]
 """Declared before the session in page dependencies: an upload (a nil report's scan) arrives before
-the request takes one of the limited database sessions (see ``api.deps.SESSION_SLOTS``)."""
+the request takes one of the limited database sessions (see :mod:`sync_server.session_slots`)."""
 
 
 def _page(request: Request, db: Session | None, principal: Principal | None, form: FormData | None) -> Page:
