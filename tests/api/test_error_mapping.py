@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import inspect
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -118,21 +119,26 @@ def test_each_kind_and_code_has_its_status_and_headers(
     } == {k.lower(): v for k, v in headers.items()}
 
 
+@dataclass
+class Probe:
+    """The real app with two routes raising :attr:`error`: one in the API, one in the web pages."""
+
+    client: TestClient
+    error: SaoLuuError = field(default_factory=SaoLuuError)
+
+
 @pytest.fixture
-def probed(tmp_path: Path) -> Iterator[TestClient]:
-    """The real app with two routes raising the error a test hands them: one in the API, one in
-    the web pages."""
+def probe(tmp_path: Path) -> Iterator[Probe]:
     app: FastAPI = create_app(Settings(data_dir=tmp_path))
-    raised: list[SaoLuuError] = []
-
-    def probe() -> None:
-        raise raised[0]
-
-    app.add_api_route("/api/v1/probe", probe)
-    app.add_api_route("/web/probe", probe)
     with TestClient(app) as client:
-        client.raised = raised  # type: ignore[attr-defined]
-        yield client
+        probe = Probe(client)
+
+        def fail() -> None:
+            raise probe.error
+
+        app.add_api_route("/api/v1/probe", fail)
+        app.add_api_route("/web/probe", fail)
+        yield probe
     app.state.engine.dispose()
 
 
@@ -146,11 +152,11 @@ def probed(tmp_path: Path) -> Iterator[TestClient]:
     ],
 )
 def test_the_api_and_the_pages_answer_an_error_with_the_same_status(
-    probed: TestClient, error: SaoLuuError, status: int
+    probe: Probe, error: SaoLuuError, status: int
 ) -> None:
-    probed.raised[:] = [error]  # type: ignore[attr-defined]
-    api = probed.get("/api/v1/probe")
-    page = probed.get("/web/probe")
+    probe.error = error
+    api = probe.client.get("/api/v1/probe")
+    page = probe.client.get("/web/probe")
     assert api.status_code == page.status_code == status
     assert api.json()["error"]["code"] == error.code
     assert page.headers["content-type"].startswith("text/html")
