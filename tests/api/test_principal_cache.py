@@ -28,6 +28,7 @@ from sqlmodel import Session, SQLModel
 from sync_server.auth import PRINCIPAL_TABLES, PrincipalCache, issue_token, principal_for, resolve_token
 from sync_server.config import Settings
 from sync_server.db import make_engine
+from sync_server.domain.bulk import bulk_update
 from sync_server.models import AFFECTS_PRINCIPAL, User
 from tests.conftest import ACCOUNTS
 
@@ -80,10 +81,14 @@ def test_resolving_a_principal_reads_only_tables_marked_as_affecting_it(engine: 
 
 
 def _empties(engine: Engine, cache: PrincipalCache, statement: Any) -> bool:
-    """Whether running ``statement`` in a committed transaction empties ``cache``."""
+    """Whether running ``statement`` (or calling it with a connection) in a committed transaction
+    empties ``cache``."""
     before = cache.generation
     with Session(engine) as session:
-        session.execute(statement)
+        if callable(statement):
+            statement(session.connection())
+        else:
+            session.execute(statement)
         session.commit()
     return cache.generation != before
 
@@ -106,6 +111,10 @@ def test_a_write_empties_the_cache_exactly_when_its_table_affects_a_principal(en
     led_by_with = update(users).where(users.c.id.in_(select(nobody.c.id))).values(active=users.c.active)
     assert str(led_by_with.compile(engine)).lstrip().startswith("WITH")
     assert _empties(engine, cache, led_by_with)
-    assert _empties(
-        engine, cache, text("UPDATE app_user SET active = active WHERE 1 = 0")
-    )  # text: can't tell
+    text_write = text("UPDATE app_user SET active = active WHERE 1 = 0")
+    assert _empties(engine, cache, text_write)  # SQL text: its tables can't be told, so it counts
+
+    # the sync ingest's driver-level statements carry the tables they were compiled from
+    audit = SQLModel.metadata.tables["auditlog"]
+    assert not _empties(engine, cache, lambda conn: bulk_update(conn, audit, [{"id": -1, "action": "x"}]))
+    assert _empties(engine, cache, lambda conn: bulk_update(conn, users, [{"id": -1, "active": True}]))
