@@ -308,14 +308,6 @@ class LocalStore:
             q = select(LocalRecord).where(LocalRecord.type == type_, flagged)
             return list(s.exec(q.order_by(col(LocalRecord.updated_at).desc())).all())
 
-    def count_records(self, type_: str, agency_code: str | None = None) -> int:
-        with self.session() as s:
-            q = select(func.count()).select_from(LocalRecord)
-            q = q.where(LocalRecord.type == type_, col(LocalRecord.deleted).is_(False))
-            if agency_code is not None:
-                q = q.where(LocalRecord.agency_code == agency_code)
-            return int(s.exec(q).one())
-
     def agency_summary(
         self, types: Sequence[str], campaign_id: str | None = None
     ) -> dict[str, dict[str, tuple[int, int]]]:

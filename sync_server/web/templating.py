@@ -19,8 +19,6 @@ TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 STATIC_PREFIX = "/web/static"
 
-EVERYONE = frozenset(Role)
-
 
 @dataclass(frozen=True)
 class NavItem:
