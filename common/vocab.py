@@ -228,6 +228,10 @@ class BoxPlace(Vocab):
     OUT = ("out", "Đã giao đi số hóa", "Out for scanning")
 
 
+STAFF: frozenset[Role] = frozenset({Role.ADMIN, Role.REVIEWER})
+"""The archive centre's staff: they see every agency, review records and take in scanned masters."""
+
+
 VOCABULARIES: dict[str, type[Enum]] = {
     "criterion": Criterion,
     "damage_type": DamageType,

@@ -35,6 +35,7 @@ from sync_server.checkpoint import Checkpointer
 from sync_server.config import Settings, get_settings
 from sync_server.db import make_engine, migrate
 from sync_server.errors import install_error_handlers
+from sync_server.session_slots import SessionSlots
 from sync_server.storage import make_master_store, make_photo_store
 from sync_server.web import admin as web_admin
 from sync_server.web import exports as web_exports
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     app.state.engine = engine
     app.state.photos = make_photo_store(settings)
     app.state.masters = make_master_store(settings)
+    app.state.session_slots = SessionSlots(settings.db_sessions)
     app.state.principals = PrincipalCache(settings.auth_cache_seconds)
     app.state.principals.install(engine)
     install_error_handlers(app)

@@ -38,8 +38,8 @@ class Settings(BaseSettings):
     """The largest push (a batch of up to 1,000 records as JSON) the server reads."""
     db_echo: bool = False
     db_sessions: int = Field(default=1, ge=1, le=30)
-    """Requests of one server process that may use the database at once (``SAOLUU_DB_SESSIONS``),
-    read when the process starts. Python runs one thread at a time per process: with more, the thread
+    """Requests of one server process that may use the database at once (``SAOLUU_DB_SESSIONS``;
+    see :mod:`sync_server.session_slots`). Python runs one thread at a time per process: with more, the thread
     holding the write lock waits for the interpreter behind the others, so run one process per core
     (``SAOLUU_WORKERS``) instead; raise it when requests wait on a database or S3 across a network."""
     auth_cache_seconds: float = Field(default=5.0, ge=0, le=300)

@@ -20,6 +20,19 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+AFFECTS_PRINCIPAL = "affects_principal"
+"""Key of a table's ``info``: True when who a token belongs to (the token, its device, the user,
+their role and agencies) is read from the table, so a write to it empties the server's sign-in
+cache (:class:`sync_server.auth.PrincipalCache`); False for a table that refers to those tables but
+shapes no principal. Every table referring to a table marked True must say which
+(tests/api/test_principal_cache.py)."""
+
+
+def principal_info(affects: bool) -> dict[str, Any]:
+    """``__table_args__`` entry saying whether the table affects a principal (see above)."""
+    return {"info": {AFFECTS_PRINCIPAL: affects}}
+
+
 class Agency(SQLModel, table=True):
     code: str = Field(primary_key=True, max_length=40)
     name: str = Field(max_length=300)
@@ -34,6 +47,7 @@ class Agency(SQLModel, table=True):
 
 class User(SQLModel, table=True):
     __tablename__ = "app_user"
+    __table_args__ = principal_info(True)
 
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=80, unique=True)
@@ -48,12 +62,16 @@ class User(SQLModel, table=True):
 class SurveyorAssignment(SQLModel, table=True):
     """Which agencies a surveyor may visit and list."""
 
+    __table_args__ = principal_info(True)
+
     user_id: int = Field(foreign_key="app_user.id", primary_key=True)
     agency_code: str = Field(foreign_key="agency.code", primary_key=True, max_length=40)
     seq: int = Field(default=0, sa_type=BigInteger)
 
 
 class Device(SQLModel, table=True):
+    __table_args__ = principal_info(True)
+
     id: str = Field(primary_key=True, max_length=36)
     user_id: int = Field(foreign_key="app_user.id", index=True)
     name: str = Field(max_length=120)
@@ -64,6 +82,8 @@ class Device(SQLModel, table=True):
 
 class ApiToken(SQLModel, table=True):
     """A bearer token; only its SHA-256 is stored, so a database leak reveals no token."""
+
+    __table_args__ = principal_info(True)
 
     id: int | None = Field(default=None, primary_key=True)
     token_hash: str = Field(max_length=64, unique=True)
@@ -79,6 +99,8 @@ class ApiToken(SQLModel, table=True):
 
 class EnrollCode(SQLModel, table=True):
     """A one-time code that turns into a device token (hash stored, like tokens)."""
+
+    __table_args__ = principal_info(False)
 
     code_hash: str = Field(primary_key=True, max_length=64)
     user_id: int = Field(foreign_key="app_user.id", index=True)
@@ -307,7 +329,10 @@ class ListConfirmation(SQLModel, table=True):
     note: str = Field(default="", max_length=2000)
     at: dt.datetime = Field(default_factory=utcnow)
 
-    __table_args__ = (Index("ix_listconfirmation_campaign", "campaign_id", "agency_code"),)
+    __table_args__ = (
+        Index("ix_listconfirmation_campaign", "campaign_id", "agency_code"),
+        principal_info(False),
+    )
 
 
 class CampaignCount(SQLModel, table=True):

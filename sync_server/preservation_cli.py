@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from common.errors import SaoLuuError, ValidationFailed, field_error, field_errors
+from common.errors import NotFound, SaoLuuError, ValidationFailed, field_error, field_errors
 from common.vocab import CheckResult, CopyMedium, CopyState
 
 Command = Callable[[argparse.Namespace], int]
@@ -249,9 +249,7 @@ def cmd_handover_package(args: argparse.Namespace) -> int:
     def work(session: Session, settings: Any, actor: Any) -> int:
         found = session.execute(select(Handover.id).where(Handover.number == args.number)).scalar()
         if found is None:
-            raise SaoLuuError(
-                "not_found", 404, [field_error("number", "unknown_reference", input=args.number)]
-            )
+            raise NotFound(details=[field_error("number", "unknown_reference", input=args.number)])
         _write_package(session, settings, actor, found, args)
         return 0
 

@@ -11,10 +11,18 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response, StreamingResponse
 from pydantic import ValidationError
 
-from common.errors import Localized, SaoLuuError, ValidationFailed, field_error, field_errors
+from common.errors import (
+    Conflict,
+    Localized,
+    Refused,
+    ValidationFailed,
+    field_error,
+    field_errors,
+)
 from common.protocol import MAX_INT64
 from common.schemas import AgencyCode
-from sync_server.api.deps import STAFF, CurrentUser, MasterStoreDep, SessionDep, SettingsDep, allow
+from common.vocab import STAFF
+from sync_server.api.deps import CurrentUser, MasterStoreDep, SessionDep, SettingsDep, allow
 from sync_server.api.exports import JobOut, job_out, registry_of
 from sync_server.api.responses import content_disposition
 from sync_server.domain import approved_lists as domain
@@ -61,9 +69,8 @@ def freeze(
     """Freeze the approved files of the scope (no agency: the whole province) that are in no list
     yet into the next numbered list, with the approving decision and its signed scan."""
     if scan.size is not None and scan.size > settings.max_decision_scan_bytes:
-        raise SaoLuuError(
+        raise Refused(
             "payload_too_large",
-            413,
             [field_error("scan", "body_too_large", max_bytes=settings.max_decision_scan_bytes)],
         )
     try:
@@ -137,9 +144,8 @@ def annex(number: int, principal: CurrentUser, session: SessionDep) -> Response:
     more than 5,000 files answers 409 ``use_job``."""
     rows = domain.annex_rows(session, principal, number)
     if rows > DIRECT_LIMIT:
-        raise SaoLuuError(
+        raise Conflict(
             "use_job",
-            409,
             [field_error("rows", "too_large", le=DIRECT_LIMIT)],
             message=Localized(
                 vi=f"Phụ lục có {rows} hồ sơ, cần chạy nền: tạo tác vụ rồi tải tệp khi xong",

@@ -10,8 +10,8 @@ from pydantic import ConfigDict, Field
 
 from common.protocol import MAX_INT64
 from common.schemas import AgencyCode, NoNul
-from common.vocab import BoxPlace, Role
-from sync_server.api.deps import STAFF, CurrentUser, SessionDep, allow
+from common.vocab import STAFF, BoxPlace, Role
+from sync_server.api.deps import CurrentUser, SessionDep, allow
 from sync_server.domain import custody as domain
 
 router = APIRouter(tags=["custody"])

@@ -15,10 +15,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordBearer
 from sqlmodel import Session
 
-from common.errors import SaoLuuError
+from common.errors import NotAllowed, NotAuthenticated
 from common.vocab import Role
 from sync_server.auth import Principal, PrincipalCache, resolve_token
-from sync_server.config import Settings, get_settings
+from sync_server.config import Settings
+from sync_server.session_slots import SessionSlots
 from sync_server.storage.base import PhotoStore
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -30,19 +31,23 @@ API_DOORS = frozenset({"api", "device"})
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
-    """A session per request, without a worker-thread hop of its own (each costs more than a small
-    request's work). Opening one does no I/O: it connects on first use, in the route's thread. Closing
-    one whose transaction the route ended, or a SQLite one (a rollback there touches no disk or
-    network), is done on the event loop; a PostgreSQL session still in a transaction is rolled back in
-    a thread of its own, never waiting for a worker thread (that deadlocks once the pool runs dry)."""
-    session = Session(request.app.state.engine)
-    try:
-        yield session
-    finally:
-        if session.in_transaction() and not request.app.state.settings.is_sqlite:
-            await anyio.to_thread.run_sync(session.close, limiter=anyio.CapacityLimiter(1))
-        else:
-            session.close()
+    """A session per request, once one of the app's session slots is free (``SAOLUU_DB_SESSIONS``,
+    see :mod:`sync_server.session_slots`), without a worker-thread hop of its own (each costs more
+    than a small request's work). Opening one does no I/O: it connects on first use, in the route's
+    thread. Closing one whose transaction the route ended, or a SQLite one (a rollback there touches
+    no disk or network), is done on the event loop; a PostgreSQL session still in a transaction is
+    rolled back in a thread of its own, never waiting for a worker thread (that deadlocks once the
+    pool runs dry)."""
+    slots: SessionSlots = request.app.state.session_slots
+    async with slots.held():
+        session = Session(request.app.state.engine)
+        try:
+            yield session
+        finally:
+            if session.in_transaction() and not request.app.state.settings.is_sqlite:
+                await anyio.to_thread.run_sync(session.close, limiter=anyio.CapacityLimiter(1))
+            else:
+                session.close()
 
 
 # Dependencies that do no I/O are ``async``: FastAPI runs sync ones in a worker thread, and each such
@@ -60,18 +65,10 @@ async def get_master_store(request: Request) -> PhotoStore:
     return request.app.state.masters  # type: ignore[no-any-return]
 
 
-SESSION_SLOTS = get_settings().db_sessions
-"""Requests that may hold a database session at once (``SAOLUU_DB_SESSIONS``, default 1): fewer than
-the connection pool (40) and the worker threads (40). More requests wait for a slot without a thread,
-so a request always finds a connection and a session's teardown always finds a thread. One slot
-keeps the thread that holds the write lock from queueing for the interpreter behind others: a
-200-tablet burst on two cores and two processes (bench/load_bench.py) ran 357 requests/s with 1,
-293 with 2 and 274 with 4 on SQLite, 261 / 165 / 179 on PostgreSQL; with 30, 30-40 % slower still."""
-
-# One Depends object for every route, so the slots are shared. ``scope="function"``: the session
-# closes (its connection goes back to the pool) as soon as the route returns, before the answer is
-# sent to a client that may be slow to take it.
-_session = Depends(get_session, scope="function", max_concurrency=SESSION_SLOTS)
+# ``scope="function"``: the session closes (its connection goes back to the pool, its slot to the
+# next request) as soon as the route returns, before the answer is sent to a client that may be slow
+# to take it.
+_session = Depends(get_session, scope="function")
 SessionDep = Annotated[Session, _session]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 PhotoStoreDep = Annotated[PhotoStore, Depends(get_photo_store)]
@@ -91,17 +88,17 @@ async def get_principal(
 ) -> Principal:
     """The caller, from the process's recent principals or else read in a worker thread."""
     if not token:
-        raise SaoLuuError("not_authenticated", 401)
+        raise NotAuthenticated()
     cache: PrincipalCache = request.app.state.principals
     principal = cache.get(token)
     if principal is None:
         generation = cache.generation
         principal = await run_in_threadpool(_resolve, session, token)
         if principal is None:
-            raise SaoLuuError("not_authenticated", 401)
+            raise NotAuthenticated()
         cache.put(token, principal, generation)
     if principal.door not in API_DOORS:  # a web session's cookie secret is no bearer token
-        raise SaoLuuError("not_authenticated", 401)
+        raise NotAuthenticated()
     return principal
 
 
@@ -111,14 +108,14 @@ CurrentUser = Annotated[Principal, Depends(get_principal)]
 def _role_checker(roles: frozenset[Role]) -> Callable[[Principal], Coroutine[Any, Any, None]]:
     async def check(principal: CurrentUser) -> None:
         if roles and principal.role not in roles:
-            raise SaoLuuError("forbidden", 403)
+            raise NotAllowed()
 
     return check
 
 
 def allow(*roles: Role) -> dict[str, Any]:
     """Route keyword arguments: only signed-in users with one of ``roles`` (any role if none)."""
-    declared = [r.value for r in roles] or [AUTHENTICATED]
+    declared = sorted(r.value for r in roles) or [AUTHENTICATED]
     return {
         "dependencies": [Depends(_role_checker(frozenset(roles)))],
         "openapi_extra": {ROLES_KEY: declared},
@@ -130,5 +127,4 @@ def public() -> dict[str, Any]:
     return {"openapi_extra": {ROLES_KEY: [PUBLIC]}}
 
 
-STAFF = (Role.ADMIN, Role.REVIEWER)
 FIELD = (Role.ADMIN, Role.SURVEYOR, Role.AGENCY_HEAD)

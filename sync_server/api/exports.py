@@ -18,10 +18,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from common.errors import Localized, SaoLuuError, field_error
+from common.errors import Conflict, Localized, NotFound, field_error
 from common.labels import LAYOUTS, LayoutName
 from common.schemas import AgencyCode, NoNul
-from common.vocab import ReviewState, Role
+from common.vocab import STAFF, ReviewState, Role
 from sync_server.api.deps import CurrentUser, SessionDep, allow
 from sync_server.api.responses import content_disposition
 from sync_server.auth import Principal
@@ -37,7 +37,7 @@ from sync_server.domain.exports.registry import (
 from sync_server.domain.jobs import Job, JobRegistry
 
 router = APIRouter(tags=["exports"])
-EXPORTERS = allow(Role.ADMIN, Role.REVIEWER, Role.AGENCY_HEAD)
+EXPORTERS = allow(*STAFF, Role.AGENCY_HEAD)
 _registry_lock = threading.Lock()
 
 
@@ -134,7 +134,7 @@ def job_out(job: Job) -> JobOut:
 def _own_job(request: Request, principal: Principal, job_id: str) -> Job:
     job = jobs(request).get(job_id)
     if job is None or job.owner_id != principal.user_id:
-        raise SaoLuuError("not_found", 404)
+        raise NotFound()
     return job
 
 
@@ -184,7 +184,7 @@ def download_job(job_id: str, request: Request, principal: CurrentUser) -> FileR
     job = _own_job(request, principal, job_id)
     path = jobs(request).result_path(job)
     if job.status != "done" or not path.is_file():
-        raise SaoLuuError("not_found", 404)
+        raise NotFound()
     return FileResponse(path, media_type=job.media_type, filename=job.filename)
 
 
@@ -217,9 +217,8 @@ def download_now(
     conn = session.connection()
     rows = export.count(conn, filters, principal.agency_codes)
     if rows > export.direct_limit:
-        raise SaoLuuError(
+        raise Conflict(
             "use_job",
-            409,
             [field_error("rows", "too_large", le=export.direct_limit)],
             message=Localized(
                 vi=f"Bản xuất có {rows} dòng, cần chạy nền: tạo tác vụ rồi tải tệp khi xong",

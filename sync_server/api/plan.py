@@ -10,8 +10,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.schemas import NoNul
-from common.vocab import Role
-from sync_server.api.deps import STAFF, CurrentUser, SessionDep, allow
+from common.vocab import STAFF, Role
+from sync_server.api.deps import CurrentUser, SessionDep, allow
 from sync_server.domain import plan as domain
 
 router = APIRouter(tags=["digitization plan"])

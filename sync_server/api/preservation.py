@@ -16,7 +16,8 @@ from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel
 
 from common.protocol import MAX_INT64
-from sync_server.api.deps import STAFF, CurrentUser, SessionDep, SettingsDep, allow
+from common.vocab import STAFF
+from sync_server.api.deps import CurrentUser, SessionDep, SettingsDep, allow
 from sync_server.api.responses import content_disposition
 from sync_server.domain import file_metadata
 from sync_server.domain.exports.registry import XLSX

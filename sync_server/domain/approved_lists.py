@@ -19,13 +19,13 @@ from pydantic import ConfigDict, Field
 from sqlalchemy import Select, exists, func, select
 from sqlmodel import Session
 
-from common.errors import SaoLuuError, ValidationFailed, field_error
+from common.errors import NotFound, ValidationFailed, field_error
 from common.schemas import AgencyCode, Day, Name, NoNul
+from common.vocab import STAFF
 from sync_server.auth import Principal
 from sync_server.domain import photos
 from sync_server.domain.audit import audit
 from sync_server.domain.bulk import bulk_insert
-from sync_server.domain.digitization import STAFF
 from sync_server.domain.exports import annex
 from sync_server.domain.exports import tables as t
 from sync_server.domain.exports.base import NoProgress, Progress
@@ -292,7 +292,7 @@ def lists(session: Session, principal: Principal, campaign_id: str | None = None
 def _row(session: Session, number: int) -> ApprovedList:
     row = session.get(ApprovedList, number)
     if row is None:
-        raise SaoLuuError("not_found", 404)
+        raise NotFound()
     return row
 
 
@@ -350,7 +350,7 @@ def open_scan(
     try:
         return row, store.open(row.scan_sha256)
     except FileNotFoundError:
-        raise SaoLuuError("not_found", 404) from None
+        raise NotFound() from None
 
 
 def list_of(session: Session, record_id: str) -> int | None:

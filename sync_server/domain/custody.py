@@ -23,11 +23,10 @@ from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 from common.boxcode import parse_box_code
-from common.errors import SaoLuuError, ValidationFailed, field_error
-from common.vocab import BoxPlace, DigitizationState, Role
+from common.errors import Conflict, NotFound, ValidationFailed, field_error
+from common.vocab import STAFF, BoxPlace, DigitizationState, Role
 from sync_server.auth import Principal
 from sync_server.domain.audit import audit, audit_many
-from sync_server.domain.digitization import STAFF
 from sync_server.domain.plan import get_batch
 from sync_server.domain.sequence import lock_changes
 from sync_server.models import (
@@ -111,7 +110,7 @@ def _boxes(session: Session, code: str) -> list[Box]:
     ).scalars()  # type: ignore[attr-defined]
     boxes = list(rows)
     if not boxes:
-        raise SaoLuuError("not_found", 404, [field_error("code", "box_unknown", input=code)])
+        raise NotFound(details=[field_error("code", "box_unknown", input=code)])
     return boxes
 
 
@@ -188,7 +187,7 @@ def check_out(
         detail = field_error(
             "code", "box_already_out", input=box_code, batch=held.name if held else "?", since=since
         )
-        raise SaoLuuError("conflict", 409, [detail])
+        raise Conflict(details=[detail])
     f, d = FileRecord.__table__.c, FileDigitization.__table__.c  # type: ignore[attr-defined]
     planned = session.execute(
         select(f.id, f.version)
@@ -237,7 +236,7 @@ def check_in(
     boxes = _boxes(session, box_code)
     custody = session.get(BoxCustody, box_code)
     if custody is None or custody.place != BoxPlace.OUT:
-        raise SaoLuuError("conflict", 409, [field_error("code", "box_not_out", input=box_code)])
+        raise Conflict(details=[field_error("code", "box_not_out", input=box_code)])
     batch = session.get(PlanBatch, custody.batch_id) if custody.batch_id else None
     return _move(
         session,

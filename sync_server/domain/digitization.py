@@ -19,21 +19,20 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from common.errors import SaoLuuError, ValidationFailed, field_error
-from common.vocab import DigitizationState, Role
+from common.errors import NotAllowed, ValidationFailed, field_error
+from common.vocab import STAFF, DigitizationState
 from sync_server.auth import Principal
 from sync_server.domain.audit import audit
 from sync_server.domain.sequence import lock_changes
 from sync_server.models import FileDigitization, FileRecord, utcnow
 
 MAX_IDS = 1000
-STAFF = frozenset({Role.ADMIN, Role.REVIEWER})
 S = DigitizationState
 
 
 def _staff(principal: Principal) -> None:
     if principal.role not in STAFF:
-        raise SaoLuuError("forbidden", 403)
+        raise NotAllowed()
 
 
 def state_of(session: Session, record_id: str) -> FileDigitization | None:

@@ -26,16 +26,15 @@ from pydantic import BaseModel, Field, StringConstraints
 from sqlmodel import Session
 
 from common import circular02 as c02
-from common.errors import Localized, SaoLuuError, field_error
+from common.errors import Localized, NotAllowed, NotFound, field_error
 from common.schemas import NoNul
 from common.text import fold
-from common.vocab import Condition, Role
+from common.vocab import STAFF, Condition
 from sync_server.auth import Principal
 from sync_server.domain.audit import audit
 from sync_server.domain.exports import wording
 from sync_server.models import FileMetadata, FileRecord, Fonds, utcnow
 
-STAFF = frozenset({Role.ADMIN, Role.REVIEWER})
 _NOT_CODE = re.compile(r"[^0-9A-Z-]+")
 CODE_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z._-]*$"
 MAX_DOCUMENTS = 1_000_000
@@ -150,13 +149,13 @@ class MetadataView(BaseModel):
 
 def _staff(principal: Principal) -> None:
     if principal.role not in STAFF:
-        raise SaoLuuError("forbidden", 403)
+        raise NotAllowed()
 
 
 def _record(session: Session, record_id: str) -> tuple[FileRecord, Fonds | None]:
     record = session.get(FileRecord, record_id)
     if record is None or record.deleted:
-        raise SaoLuuError("not_found", 404, [field_error("id", "unknown_reference", input=record_id)])
+        raise NotFound(details=[field_error("id", "unknown_reference", input=record_id)])
     return record, session.get(Fonds, record.fonds_id)
 
 

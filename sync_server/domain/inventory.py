@@ -29,7 +29,14 @@ from sqlalchemy import ColumnElement, Select, exists, false, func, literal, sele
 from sqlmodel import Session
 
 from common import schemas as s
-from common.errors import SaoLuuError, ValidationFailed, field_error, field_errors
+from common.errors import (
+    NotAllowed,
+    NotFound,
+    Refused,
+    ValidationFailed,
+    field_error,
+    field_errors,
+)
 from common.protocol import MAX_INT64, Change, ChangeStatus, PushRequest
 from common.text import fold
 from common.vocab import Carrier, Criterion, DamageType, ReviewState, Role
@@ -322,9 +329,7 @@ def approve_many(session: Session, principal: Principal, ids: list[str]) -> tupl
     for rid in dict.fromkeys(ids):
         try:
             review.review(session, principal, "file_record", rid, ReviewState.APPROVED, "")
-        except SaoLuuError as exc:
-            if exc.status != 404:
-                raise
+        except NotFound:
             session.rollback()
             missing.append(rid)
         else:
@@ -399,7 +404,7 @@ def confirm_list(
     """The agency head confirms the agency's list of files for the campaign as complete; refused
     (:class:`ListNotReady`) while a file is sent back, a visit is open or a conflict is unresolved."""
     if principal.role not in (Role.AGENCY_HEAD, Role.ADMIN):
-        raise SaoLuuError("forbidden", 403)
+        raise NotAllowed()
     principal.require_agency(agency_code)
     count = live_file_count(session, agency_code, campaign_id)
     if count == 0:
@@ -462,9 +467,9 @@ def store_scan(
     mime = photos.sniff_mime(content[:16])
     reason = "not_an_image" if mime is None else photos.inspect_image(content)
     if reason is not None:
-        raise SaoLuuError("unsupported_media_type", 415, [field_error("scan", reason)])
+        raise Refused("unsupported_media_type", [field_error("scan", reason)])
     if len(content) > max_bytes:
-        raise SaoLuuError("payload_too_large", 413, [field_error("scan", "too_big", max_bytes=max_bytes)])
+        raise Refused("payload_too_large", [field_error("scan", "too_big", max_bytes=max_bytes)])
     sha = hashlib.sha256(content).hexdigest()
     photos.append_chunk(session, store, principal, sha, 0, len(content), content, max_bytes)
     return s.PhotoRef(sha256=sha, size=len(content), mime=mime)  # type: ignore[arg-type]

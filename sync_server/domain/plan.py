@@ -33,12 +33,11 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from common.errors import SaoLuuError, ValidationFailed, field_error
-from common.vocab import BoxPlace, Criterion, DigitizationState, Lang, Readability, Role, Severity
+from common.errors import NotFound, ValidationFailed, field_error
+from common.vocab import STAFF, BoxPlace, Criterion, DigitizationState, Lang, Readability, Role, Severity
 from sync_server.auth import Principal
 from sync_server.domain.audit import audit, audit_many
 from sync_server.domain.bulk import bulk_insert
-from sync_server.domain.digitization import STAFF
 from sync_server.domain.exports import tables as t
 from sync_server.domain.exports.plan_figures import (
     FIRST_YEAR,
@@ -534,7 +533,7 @@ def batches(session: Session, principal: Principal, year: int | None = None) -> 
 def get_batch(session: Session, batch_id: int) -> PlanBatch:
     batch = session.get(PlanBatch, batch_id)
     if batch is None:
-        raise SaoLuuError("not_found", 404, [field_error("batch_id", "unknown_reference", input=batch_id)])
+        raise NotFound(details=[field_error("batch_id", "unknown_reference", input=batch_id)])
     return batch
 
 

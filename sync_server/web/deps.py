@@ -3,7 +3,7 @@
 A page route declares who may open it with one parameter::
 
     @router.get("/web/things")
-    def things(page: Annotated[Page, Depends(page_user(Role.ADMIN, Role.REVIEWER))]) -> Response:
+    def things(page: Annotated[Page, Depends(page_user(*STAFF))]) -> Response:
         return page.render("things.html", things=...)
 
 :func:`page_user` sends visitors who are not signed in to the sign-in page (and back afterwards),
@@ -32,7 +32,7 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from common.schemas import has_nul
-from common.vocab import Lang, Role
+from common.vocab import STAFF, Lang, Role
 from sync_server.api.deps import SessionDep
 from sync_server.auth import Principal
 from sync_server.models import User
@@ -118,7 +118,7 @@ class Page:
 
     @property
     def is_staff(self) -> bool:
-        return self.role in (Role.ADMIN, Role.REVIEWER)
+        return self.role in STAFF
 
     @property
     def csrf(self) -> str:
@@ -221,7 +221,7 @@ async def submitted_form(request: Request) -> FormData | None:
 
 FormDep = Annotated[FormData | None, Depends(submitted_form)]
 """Declared before the session in page dependencies: an upload (a nil report's scan) arrives before
-the request takes one of the limited database sessions (see ``api.deps.SESSION_SLOTS``)."""
+the request takes one of the limited database sessions (see :mod:`sync_server.session_slots`)."""
 
 
 def _page(request: Request, db: Session | None, principal: Principal | None, form: FormData | None) -> Page:
@@ -295,7 +295,6 @@ def error_page(
     return page.render("error.html", status=status, message_key=message_key, details=details or [])
 
 
-STAFF = (Role.ADMIN, Role.REVIEWER)
 StaffPage = Annotated[Page, Depends(page_user(*STAFF))]
 AnyUserPage = Annotated[Page, Depends(page_user())]
 SurveyPage = Annotated[Page, Depends(page_user(*STAFF, Role.SURVEYOR, Role.AGENCY_HEAD))]

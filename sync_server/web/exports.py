@@ -15,18 +15,19 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from common.boxcode import make_box_code, parse_box_code
-from common.errors import FieldError, SaoLuuError, field_error, field_errors
+from common.errors import FieldError, NotFound, SaoLuuError, field_error, field_errors
 from common.labels import DEFAULT_LAYOUT, LAYOUTS
-from common.vocab import ReviewState, Role
+from common.vocab import STAFF, ReviewState, Role
 from sync_server.api.exports import ExportParams, registry_of
 from sync_server.domain.exports import registry as exports
 from sync_server.domain.jobs import Job
+from sync_server.errors import http_status
 from sync_server.models import Agency, Box, Campaign, Fonds
 from sync_server.web.deps import Page, PageError, PublicPage, page_user
 from sync_server.web.i18n import MESSAGES
 
 router = APIRouter(include_in_schema=False)
-ExportPage = Annotated[Page, Depends(page_user(Role.ADMIN, Role.REVIEWER, Role.AGENCY_HEAD))]
+ExportPage = Annotated[Page, Depends(page_user(*STAFF, Role.AGENCY_HEAD))]
 REFRESH_SECONDS = 2
 MAX_BOX_CODES = 2000
 
@@ -227,9 +228,9 @@ def start_export(page: ExportPage) -> Response:
         filters = export_params.filters()
         exports.authorize(kind, page.principal.role, filters, page.principal.agency_codes)
     except SaoLuuError as exc:
-        if exc.status == 404:
+        if isinstance(exc, NotFound):
             return _render(page, 422, [field_error("kind", "invalid").message.get(page.lang)], **form)
-        raise PageError(exc.status, "error.403") from None
+        raise PageError(http_status(exc), "error.403") from None
     job = exports.start_job(
         registry_of(page.request.app),
         page.db.get_bind(),

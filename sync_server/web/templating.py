@@ -11,16 +11,13 @@ from typing import Any
 from fastapi.routing import iter_route_contexts
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from common.vocab import VOCABULARIES, Lang, Role
+from common.vocab import STAFF, VOCABULARIES, Lang, Role
 from sync_server.web.i18n import fmt_date, fmt_datetime, fmt_number
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 STATIC_PREFIX = "/web/static"
-
-STAFF = frozenset({Role.ADMIN, Role.REVIEWER})
-EVERYONE = frozenset(Role)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from pydantic import Field, StringConstraints
 from sqlalchemy import Engine, select
 from sqlmodel import Session
 
-from common.errors import SaoLuuError, ValidationFailed, field_error
+from common.errors import NotFound, Refused, ValidationFailed, field_error
 from common.schemas import NoNul
 from common.text import fold
 from sync_server import __version__
@@ -123,7 +123,7 @@ def create_handover(
     selection = select_files(session, fonds)
     selection.check_codes()
     if selection.missing and not data.partial:
-        raise SaoLuuError("handover_incomplete", 422, selection.missing_errors())
+        raise Refused("handover_incomplete", selection.missing_errors())
     if not selection.packed:
         raise ValidationFailed([field_error("fonds", "handover_empty")])
     day = data.handed_on or dt.date.today()
@@ -174,9 +174,7 @@ def create_handover(
 def get_handover(session: Session, handover_id: int) -> Handover:
     row = session.get(Handover, handover_id)
     if row is None:
-        raise SaoLuuError(
-            "not_found", 404, [field_error("handover", "unknown_reference", input=str(handover_id))]
-        )
+        raise NotFound(details=[field_error("handover", "unknown_reference", input=str(handover_id))])
     return row
 
 

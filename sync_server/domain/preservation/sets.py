@@ -11,14 +11,13 @@ from pydantic import Field, StringConstraints
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from common.errors import SaoLuuError, ValidationFailed, field_error
+from common.errors import NotAllowed, NotFound, ValidationFailed, field_error
 from common.schemas import NoNul
-from common.vocab import CheckResult, CopyMedium, CopyState, Role
+from common.vocab import STAFF, CheckResult, CopyMedium, CopyState
 from sync_server.auth import Principal
 from sync_server.domain.audit import audit
 from sync_server.models import CopyItem, CopySet, CopyWrite
 
-STAFF = frozenset({Role.ADMIN, Role.REVIEWER})
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Place = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 
@@ -26,7 +25,7 @@ Place = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 def require_staff(principal: Principal | None) -> None:
     """The command line (None) and staff may act on copies and handovers."""
     if principal is not None and principal.role not in STAFF:
-        raise SaoLuuError("forbidden", 403)
+        raise NotAllowed()
 
 
 class CopySetIn(NoNul):
@@ -55,7 +54,7 @@ class SetLine:
 def get_set(session: Session, number: int) -> CopySet:
     found = session.execute(select(CopySet).where(CopySet.number == number)).scalars().first()
     if found is None:
-        raise SaoLuuError("not_found", 404, [field_error("set", "unknown_reference", input=str(number))])
+        raise NotFound(details=[field_error("set", "unknown_reference", input=str(number))])
     return found
 
 

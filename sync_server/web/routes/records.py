@@ -18,6 +18,7 @@ from sync_server.domain import conflicts, digitization, review, thumbnails
 from sync_server.domain import photos as photo_domain
 from sync_server.domain import records as record_domain
 from sync_server.domain.audit import history
+from sync_server.errors import http_status
 from sync_server.models import Agency, Campaign, Device, Fonds, Photo, ReviewComment, SyncedRow, User
 from sync_server.web.deps import AnyUserPage, Page, PageError, StaffPage, error_page
 from sync_server.web.i18n import fmt_date
@@ -221,7 +222,7 @@ def photo(sha256: str, page: AnyUserPage) -> Response:
     store, request = page.request.app.state.photos, page.request
 
     def failed(exc: SaoLuuError) -> Response:
-        return error_page(request, exc.status, "error.title", [exc.message.get(page.lang)])
+        return error_page(request, http_status(exc), "error.title", [exc.message.get(page.lang)])
 
     if page.request.query_params.get("size") == "thumb":
         return DeferredResponse(lambda: thumbnails.thumbnail(store, sha256), "image/jpeg", failed, IMMUTABLE)
