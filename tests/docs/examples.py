@@ -98,5 +98,12 @@ def rewrite(markdown: str, produced: dict[str, str]) -> str:
     return "".join(out)
 
 
+def section(markdown: str, title: str) -> str:
+    """The section of ``markdown`` under the level-2 heading that starts with ``title``."""
+    start = markdown.index(f"\n## {title}")
+    end = markdown.find("\n## ", start + 1)
+    return markdown[start : end if end != -1 else len(markdown)]
+
+
 def _line(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1

@@ -28,7 +28,7 @@ from sync_server.api.guards import DEFAULT_BODY
 from sync_server.api.sync import pull as pull_route
 from sync_server.config import Settings
 from sync_server.domain.photos import MAX_PIXELS
-from tests.docs.examples import REGENERATE, drift, rewrite, unmarked_blocks
+from tests.docs.examples import REGENERATE, drift, rewrite, section, unmarked_blocks
 from tests.docs.protocol_exchange import run
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,16 +68,10 @@ def test_every_example_in_the_protocol_doc_is_generated() -> None:
 
 
 def test_error_table_names_every_error_code_and_only_those() -> None:
-    section = _section(DOC.read_text(encoding="utf-8"), "8. Errors")
-    listed = set(re.findall(r"^\| \d{3} \| `([a-z_]+)`", section, re.MULTILINE))
-    listed |= set(re.findall(r"^\| \d{3} \| `[a-z_]+` / `([a-z_]+)`", section, re.MULTILINE))
+    errors = section(DOC.read_text(encoding="utf-8"), "8. Errors")
+    listed = set(re.findall(r"^\| \d{3} \| `([a-z_]+)`", errors, re.MULTILINE))
+    listed |= set(re.findall(r"^\| \d{3} \| `[a-z_]+` / `([a-z_]+)`", errors, re.MULTILINE))
     assert listed == set(ERROR_CODES)
-
-
-def _section(text: str, title: str) -> str:
-    start = text.index(f"\n## {title}")
-    end = text.find("\n## ", start + 1)
-    return text[start : end if end != -1 else len(text)]
 
 
 def _table(section: str) -> dict[str, str]:
@@ -122,7 +116,7 @@ def test_limits_table_states_the_limits_of_the_code() -> None:
     Change.model_validate(most)
     with pytest.raises(ValidationError):
         Change.model_validate({**most, "base_version": most["base_version"] + 1})
-    table = _table(_section(DOC.read_text(encoding="utf-8"), "10. Limits"))
+    table = _table(section(DOC.read_text(encoding="utf-8"), "10. Limits"))
     assert set(table) == set(limits), "every row of the limits table is checked here, and only those"
     stated = {what: int(re.match(r"[\d,]+", cell).group().replace(",", "")) for what, cell in table.items()}  # type: ignore[union-attr]
     assert stated == limits
