@@ -85,6 +85,18 @@ class FletPage:
             self.page.screenshot(path=str(self.shots / "failed-wait.png"))
             raise AssertionError(f"timed out waiting for {what}")
 
+    def turn(self, size: dict[str, int]) -> None:
+        """Hold the tablet at ``size`` and wait until the app is laid out for it: the accessibility
+        tree (what every lookup reads) spans the new width and nothing in it lies beyond it."""
+        self.page.set_viewport_size(size)
+        width = size["width"]
+        script = """w => {
+            const edges = [...document.querySelectorAll('flt-semantics')]
+                .map(e => e.getBoundingClientRect()).filter(r => r.width > 0).map(r => r.right);
+            return edges.length > 0 && Math.max(...edges) <= w + 1 && Math.max(...edges) > w * 0.75;
+        }"""
+        self.wait_for(lambda: bool(self.page.evaluate(script, width)), 15, f"a layout {width} wide")
+
     def reveal(self, check: Callable[[], bool], what: str, steps: int = 12) -> None:
         """Scroll the screen down until ``check`` holds (Flutter leaves what is off screen out of the
         accessibility tree); from the top again if the bottom came first."""

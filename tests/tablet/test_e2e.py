@@ -136,11 +136,11 @@ def test_survey_offline_then_sync_exactly_once_and_send_back(
     ui.wait_for(lambda: ui.label_of("photos") == "1", what="the thumbnail")
     ui.wait_text("form-status", r"Đã lưu nháp")
     ui.shot("05-file-form")
-    ui.page.set_viewport_size({"width": 800, "height": 1280})  # the tablet turned to portrait
+    ui.turn({"width": 800, "height": 1280})  # the tablet turned to portrait
     ui.shot("05b-file-form-portrait")
     ui.page.mouse.wheel(0, 1400)
     ui.shot("05c-file-form-portrait-damages")
-    ui.page.set_viewport_size({"width": 1280, "height": 800})
+    ui.turn({"width": 1280, "height": 800})
     ui.click("Lưu")
     ui.wait_for(lambda: ui.has_text("127 – Tập công văn"), what="the saved file in the list")
 
@@ -239,5 +239,5 @@ def test_survey_offline_then_sync_exactly_once_and_send_back(
     ui.wait_for(lambda: ui.has_text("Display language"), what="English texts")
     ui.shot("11-settings-en")
     ui.back_to("home-status")
-    ui.page.set_viewport_size({"width": 800, "height": 1280})
+    ui.turn({"width": 800, "height": 1280})
     ui.shot("12-home-en-portrait")

@@ -69,11 +69,11 @@ def ui(browser, app_url: str) -> Iterator[FletPage]:  # type: ignore[no-untyped-
 
 def both_ways(ui: FletPage, name: str) -> None:
     """Screenshots held sideways and upright; the page is left sideways."""
-    ui.page.set_viewport_size(LANDSCAPE)
+    ui.turn(LANDSCAPE)
     ui.shot(f"{name}-landscape")
-    ui.page.set_viewport_size(PORTRAIT)
+    ui.turn(PORTRAIT)
     ui.shot(f"{name}-portrait")
-    ui.page.set_viewport_size(LANDSCAPE)
+    ui.turn(LANDSCAPE)
 
 
 def _open_agency_with_a_box(ui: FletPage, agency: str, fonds_no: str, shots: str = "") -> None:
@@ -115,7 +115,7 @@ def test_the_file_form_uses_the_whole_tablet_either_way(ui: FletPage) -> None:
     ui.shot("file-form-damages-landscape")
 
     # upright: three columns of tick boxes, each ticked damage across the width
-    ui.page.set_viewport_size(PORTRAIT)
+    ui.turn(PORTRAIT)
     ui.wait_for(lambda: ui.box("Rách", "checkbox")["x"] > PORTRAIT["width"] * 0.6, what="the portrait grid")
     ticks = [ui.box(name, "checkbox") for name in ("Mủn", "Giòn", "Rách")]
     assert _same_row(ticks), ticks
@@ -124,7 +124,7 @@ def test_the_file_form_uses_the_whole_tablet_either_way(ui: FletPage) -> None:
     critical = ui.box(CRITICAL, nth=0)
     assert critical["x"] + critical["width"] > PORTRAIT["width"] * 0.8 and critical["width"] >= 150
     ui.shot("file-form-damages-portrait")
-    ui.page.set_viewport_size(LANDSCAPE)
+    ui.turn(LANDSCAPE)
 
 
 def test_screen_readers_hear_names_in_the_apps_language(ui: FletPage) -> None:

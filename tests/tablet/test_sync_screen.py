@@ -73,7 +73,7 @@ def test_sync_screen_shows_progress_and_time_remaining_over_a_slow_link(ui: Flet
             ui.wait_text("sync-phase", r"Đang gửi ảnh [\d.]+ KB / 2\.3 MB", timeout=30)
             eta = ui.wait_text("sync-eta", r"^Còn (khoảng \d+ phút|chưa đến 1 phút)$", timeout=30)
             ui.shot("sync-progress-landscape")
-            ui.page.set_viewport_size({"width": 800, "height": 1280})
+            ui.turn({"width": 800, "height": 1280})
             ui.wait_text("sync-phase", r"Đang gửi ảnh")
             ui.shot("sync-progress-portrait")
             ui.wait_text("sync-phase", r"Đồng bộ xong", timeout=120)
