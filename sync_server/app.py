@@ -19,10 +19,9 @@ from sync_server.auth import PrincipalCache
 from sync_server.checkpoint import Checkpointer
 from sync_server.config import Settings, get_settings
 from sync_server.db import make_engine, migrate
+from sync_server.domain.jobs import JobRegistry
 from sync_server.errors import install_error_handlers
 from sync_server.storage import make_photo_store
-from sync_server.web import admin as web_admin
-from sync_server.web import exports as web_exports
 from sync_server.web.deps import error_page
 
 API_PREFIX = "/api/v1"
@@ -60,6 +59,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     app.state.photos = make_photo_store(settings)
     app.state.principals = PrincipalCache(settings.auth_cache_seconds)
     app.state.principals.install(engine)
+    app.state.export_jobs = JobRegistry(settings.data_dir / "exports")
     install_error_handlers(app)
 
     for module in (meta, auth, devices, agencies, users, campaigns, records, sync, photos, exports):
@@ -69,8 +69,6 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         RequestGuard, settings=settings, engine=engine, principals=app.state.principals, web_error=error_page
     )
     web.install(app)  # the archive centre's pages under /web
-    for pages in (web_exports, web_admin):
-        app.include_router(pages.router)
 
     api_docs.install(app)
 

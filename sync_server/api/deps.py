@@ -6,10 +6,9 @@ also written into the OpenAPI schema as ``x-roles`` so a test can check that no 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
-import anyio
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordBearer
@@ -18,7 +17,8 @@ from sqlmodel import Session
 from common.errors import SaoLuuError
 from common.vocab import Role
 from sync_server.auth import Principal, PrincipalCache, resolve_token
-from sync_server.config import Settings, get_settings
+from sync_server.config import Settings
+from sync_server.deps import SessionDep  # shared with the pages
 from sync_server.storage.base import PhotoStore
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -27,22 +27,6 @@ PUBLIC = "public"
 AUTHENTICATED = "authenticated"
 API_DOORS = frozenset({"api", "device"})
 """Tokens the API accepts as bearers (web sessions are for the web pages' cookie only)."""
-
-
-async def get_session(request: Request) -> AsyncIterator[Session]:
-    """A session per request, without a worker-thread hop of its own (each costs more than a small
-    request's work). Opening one does no I/O: it connects on first use, in the route's thread. Closing
-    one whose transaction the route ended, or a SQLite one (a rollback there touches no disk or
-    network), is done on the event loop; a PostgreSQL session still in a transaction is rolled back in
-    a thread of its own, never waiting for a worker thread (that deadlocks once the pool runs dry)."""
-    session = Session(request.app.state.engine)
-    try:
-        yield session
-    finally:
-        if session.in_transaction() and not request.app.state.settings.is_sqlite:
-            await anyio.to_thread.run_sync(session.close, limiter=anyio.CapacityLimiter(1))
-        else:
-            session.close()
 
 
 # Dependencies that do no I/O are ``async``: FastAPI runs sync ones in a worker thread, and each such
@@ -55,19 +39,6 @@ async def get_photo_store(request: Request) -> PhotoStore:
     return request.app.state.photos  # type: ignore[no-any-return]
 
 
-SESSION_SLOTS = get_settings().db_sessions
-"""Requests that may hold a database session at once (``SAOLUU_DB_SESSIONS``, default 1): fewer than
-the connection pool (40) and the worker threads (40). More requests wait for a slot without a thread,
-so a request always finds a connection and a session's teardown always finds a thread. One slot
-keeps the thread that holds the write lock from queueing for the interpreter behind others: a
-200-tablet burst on two cores and two processes (bench/load_bench.py) ran 357 requests/s with 1,
-293 with 2 and 274 with 4 on SQLite, 261 / 165 / 179 on PostgreSQL; with 30, 30-40 % slower still."""
-
-# One Depends object for every route, so the slots are shared. ``scope="function"``: the session
-# closes (its connection goes back to the pool) as soon as the route returns, before the answer is
-# sent to a client that may be slow to take it.
-_session = Depends(get_session, scope="function", max_concurrency=SESSION_SLOTS)
-SessionDep = Annotated[Session, _session]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 PhotoStoreDep = Annotated[PhotoStore, Depends(get_photo_store)]
 

@@ -10,14 +10,11 @@ from fastapi import APIRouter, Depends, Header, Request, Response
 from common.errors import ErrorResponse, SaoLuuError, field_error
 from common.protocol import MAX_INT64
 from sync_server.api.deps import FIELD, STAFF, CurrentUser, PhotoStoreDep, SessionDep, SettingsDep, allow
-from sync_server.api.responses import DeferredResponse
 from sync_server.domain import photos as domain
 from sync_server.errors import error_response
-from sync_server.models import Photo
+from sync_server.responses import IMMUTABLE, DeferredResponse
 
 router = APIRouter(tags=["photos"])
-IMMUTABLE = {"Cache-Control": "private, max-age=31536000, immutable"}
-"""A photo never changes (its name is its hash)."""
 SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 ANY_ROLE = allow(*{*FIELD, *STAFF})
 UNAVAILABLE = {
@@ -128,8 +125,8 @@ def get_photo(sha256: str, principal: CurrentUser, session: SessionDep, store: P
     """The photo's bytes for staff, for whoever uploaded it, and for users of an agency where a
     record refers to it and someone who uploaded it made that reference; 404 for everyone else
     (existence is not revealed)."""
-    photo = session.get(Photo, _sha(sha256))
-    if photo is None or not domain.can_read(session, principal, sha256):
+    photo = domain.readable(session, principal, _sha(sha256))
+    if photo is None:
         raise SaoLuuError("not_found", 404)
     return DeferredResponse(
         lambda: store.get(sha256),

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 
 from common.vocab import Role
-from sync_server.api.auth import client_address
+from sync_server.deps import client_address
 from sync_server.domain import signin
 from sync_server.web import sessions
 from sync_server.web.deps import (
@@ -31,7 +31,6 @@ LANG_COOKIE_AGE = 365 * 24 * 3600
 
 @router.get("/web")
 def home(page: AnyUserPage) -> RedirectResponse:
-    assert page.principal is not None
     return page.redirect(HOME_BY_ROLE[page.principal.role])
 
 
@@ -44,7 +43,6 @@ def login_form(page: PublicPage) -> Response:
 
 @router.post("/web/login")
 def login(page: PublicPage) -> Response:
-    assert page.db is not None
     username, password = page.field("username"), page.form.get("password") if page.form else None
     next_url = local_path(page.field("next"))
     text = password if isinstance(password, str) else ""
@@ -62,7 +60,6 @@ def login(page: PublicPage) -> Response:
 
 @router.post("/web/logout")
 def logout(page: AnyUserPage) -> Response:
-    assert page.db is not None and page.principal is not None
     sessions.close_session(page.db, page.principal)
     response = page.redirect("/web/login", "login.signed_out")
     response.delete_cookie(SESSION_COOKIE, path="/web")

@@ -16,7 +16,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
-from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
 from common import schemas as s
@@ -28,12 +27,11 @@ from sync_server.domain import agencies as agency_domain
 from sync_server.domain import campaigns as campaign_domain
 from sync_server.domain import devices as device_domain
 from sync_server.domain import users as user_domain
-from sync_server.models import Agency, Device, User
-from sync_server.web.deps import Page, page_user
+from sync_server.web.deps import SignedInPage, page_user
 from sync_server.web.i18n import MESSAGES
 
 router = APIRouter(include_in_schema=False)
-AdminPage = Annotated[Page, Depends(page_user(Role.ADMIN))]
+AdminPage = Annotated[SignedInPage, Depends(page_user(Role.ADMIN))]
 USER_FIELDS = ("username", "full_name", "role", "agency_code")
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -129,12 +127,7 @@ for _key, _pair in TEXTS.items():
     MESSAGES.setdefault(_key, _pair)
 
 
-def _agencies(page: Page) -> list[Agency]:
-    assert page.db is not None
-    return list(page.db.execute(select(Agency).order_by(Agency.code)).scalars())
-
-
-def _messages(page: Page, errors: list[FieldError]) -> dict[str, str]:
+def _messages(page: SignedInPage, errors: list[FieldError]) -> dict[str, str]:
     """``{field: message}`` in the page's language (the first message of each field)."""
     out: dict[str, str] = {}
     for e in errors:
@@ -151,16 +144,14 @@ def _failure(exc: SaoLuuError) -> list[FieldError]:
 
 
 def _users_page(
-    page: Page, status: int = 200, errors: dict[str, str] | None = None, **form: Any
+    page: SignedInPage, status: int = 200, errors: dict[str, str] | None = None, **form: Any
 ) -> HTMLResponse:
-    assert page.db is not None
-    users = page.db.execute(select(User).order_by(User.username)).scalars()
     return page.render(
         "admin/users.html",
         status=status,
         tab="users",
-        users=[user_domain.to_public(page.db, u) for u in users],
-        agencies=_agencies(page),
+        users=user_domain.list_users(page.db),
+        agencies=agency_domain.list_agencies(page.db),
         roles=list(Role),
         errors=errors or {},
         form=form,
@@ -172,7 +163,7 @@ def users(page: AdminPage) -> HTMLResponse:
     return _users_page(page)
 
 
-def _user_form(page: Page) -> dict[str, Any]:
+def _user_form(page: SignedInPage) -> dict[str, Any]:
     form: dict[str, Any] = {name: page.field(name) for name in USER_FIELDS}
     form["assigned_agencies"] = page.fields("assigned_agencies")
     form["active"] = page.field("active") == "1"
@@ -181,7 +172,6 @@ def _user_form(page: Page) -> dict[str, Any]:
 
 @router.post("/web/admin/users")
 def create_user(page: AdminPage) -> Response:
-    assert page.db is not None
     form = _user_form(page)
     try:
         data = user_domain.UserCreate(
@@ -204,21 +194,17 @@ def create_user(page: AdminPage) -> Response:
 
 
 def _user_page(
-    page: Page, username: str, status: int = 200, errors: dict[str, str] | None = None, **extra: Any
+    page: SignedInPage, username: str, status: int = 200, errors: dict[str, str] | None = None, **extra: Any
 ) -> HTMLResponse:
-    assert page.db is not None
     user = user_domain.get_user(page.db, username)
-    devices = page.db.execute(
-        select(Device).where(Device.user_id == user.id).order_by(Device.created_at)  # type: ignore[arg-type]
-    ).scalars()
     return page.render(
         "admin/user.html",
         status=status,
         tab="users",
         user=user_domain.to_public(page.db, user),
-        agencies=_agencies(page),
+        agencies=agency_domain.list_agencies(page.db),
         roles=list(Role),
-        devices=list(devices),
+        devices=device_domain.list_devices(page.db, user.id),
         errors=errors or {},
         **extra,
     )
@@ -232,7 +218,6 @@ def user(username: str, page: AdminPage) -> HTMLResponse:
 @router.post("/web/admin/users/{username}")
 def update_user(username: str, page: AdminPage) -> Response:
     """Role, agency binding, assignments, name, active flag."""
-    assert page.db is not None and page.principal is not None
     form = _user_form(page)
     current = user_domain.get_user(page.db, username)
     if current.id == page.principal.user_id and (form["role"] != current.role or not form["active"]):
@@ -256,7 +241,6 @@ def update_user(username: str, page: AdminPage) -> Response:
 
 @router.post("/web/admin/users/{username}/password")
 def reset_password(username: str, page: AdminPage) -> Response:
-    assert page.db is not None
     password = page.form.get("password") if page.form is not None else None
     try:
         data = user_domain.UserUpdate(password=password if isinstance(password, str) else "")
@@ -275,7 +259,6 @@ def _qr_data_uri(payload: str) -> str:
 @router.post("/web/admin/users/{username}/enroll-code")
 def enroll_code(username: str, page: AdminPage) -> HTMLResponse:
     """A one-time tablet enrollment code, shown once as text and as a QR code."""
-    assert page.db is not None
     settings = page.request.app.state.settings
     target = user_domain.get_user(page.db, username)
     code = device_domain.create_enroll_code(
@@ -295,16 +278,12 @@ def enroll_code(username: str, page: AdminPage) -> HTMLResponse:
 
 @router.get("/web/admin/devices")
 def devices(page: AdminPage) -> HTMLResponse:
-    assert page.db is not None
-    rows = page.db.execute(
-        select(Device, User.username).join(User, User.id == Device.user_id).order_by(Device.created_at.desc())  # type: ignore[arg-type,attr-defined]
-    ).all()
-    return page.render("admin/devices.html", tab="devices", devices=rows)
+    devices = device_domain.list_devices(page.db, newest_first=True)
+    return page.render("admin/devices.html", tab="devices", devices=devices)
 
 
 @router.post("/web/admin/devices/{device_id}/revoke")
 def revoke_device(device_id: str, page: AdminPage) -> Response:
-    assert page.db is not None
     device = device_domain.revoke_device(page.db, page.principal, device_id)
     back = page.field("back")
     target = back if back.startswith("/web/admin/") else "/web/admin/devices"
@@ -314,9 +293,13 @@ def revoke_device(device_id: str, page: AdminPage) -> Response:
 # agencies
 
 
-def _agencies_page(page: Page, status: int = 200, **extra: Any) -> HTMLResponse:
+def _agencies_page(page: SignedInPage, status: int = 200, **extra: Any) -> HTMLResponse:
     return page.render(
-        "admin/agencies.html", status=status, tab="agencies", agencies=_agencies(page), **extra
+        "admin/agencies.html",
+        status=status,
+        tab="agencies",
+        agencies=agency_domain.list_agencies(page.db),
+        **extra,
     )
 
 
@@ -328,7 +311,6 @@ def agencies(page: AdminPage) -> HTMLResponse:
 @router.post("/web/admin/agencies/import")
 def import_agencies(page: AdminPage) -> Response:
     """Import the list; a file with any bad row imports nothing and its errors are listed by row."""
-    assert page.db is not None
     upload = page.form.get("file") if page.form is not None else None
     limit = page.request.app.state.settings.max_import_bytes
     if not isinstance(upload, UploadFile) or not upload.filename:
@@ -359,9 +341,8 @@ def import_agencies(page: AdminPage) -> Response:
 
 
 def _campaigns_page(
-    page: Page, status: int = 200, errors: dict[str, str] | None = None, **form: Any
+    page: SignedInPage, status: int = 200, errors: dict[str, str] | None = None, **form: Any
 ) -> HTMLResponse:
-    assert page.db is not None
     editing = page.request.query_params.get("edit")
     if editing and not form:
         found = next((c for c in campaign_domain.list_campaigns(page.db) if c.id == editing), None)
@@ -384,7 +365,6 @@ def campaigns(page: AdminPage) -> HTMLResponse:
 
 @router.post("/web/admin/campaigns")
 def save_campaign(page: AdminPage) -> Response:
-    assert page.db is not None
     form = {name: page.field(name) for name in ("id", "year", "name", "starts_on", "ends_on")}
     form["active"] = "True" if page.field("active") == "1" else ""
     try:

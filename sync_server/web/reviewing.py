@@ -1,0 +1,58 @@
+"""What the file record and nil report pages share: the record's dossier for the templates, and the
+review form's answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from fastapi.responses import HTMLResponse, Response
+
+from common.errors import ValidationFailed
+from common.vocab import ReviewState
+from sync_server.domain import review
+from sync_server.domain.dossier import Dossier
+from sync_server.web.deps import PageError, SignedInPage
+
+MAX_COMMENT = 2000
+Render = Callable[..., HTMLResponse]
+"""``render(page, record_id, status=…, review_error=…, review_text=…)``: the record's page."""
+
+
+def dossier_context(d: Dossier) -> dict[str, Any]:
+    """The names ``_record_parts.html`` and the record pages read."""
+    return {
+        "row": d.row,
+        "data": d.data,
+        "agency": d.agency,
+        "campaign": d.campaign,
+        "history": d.history,
+        "users": d.users,
+        "devices": d.devices,
+        "comments": d.comments,
+        "today": dt.date.today(),
+    }
+
+
+def answer_review(
+    page: SignedInPage,
+    kind: str,
+    record_id: str,
+    decisions: Iterable[ReviewState],
+    render: Render,
+    back: str,
+    done: str,
+) -> Response:
+    """Apply the decision the review form sent (one of ``decisions``) with its comment, then go
+    ``back`` with the message ``done.<state>``; a refused decision shows the page again with why."""
+    state = next((s for s in decisions if s.value == page.field("state")), None)
+    if state is None:
+        raise PageError(400, "error.title")
+    text = page.field("text")[:MAX_COMMENT]
+    try:
+        review.review(page.db, page.principal, kind, record_id, state, text)
+    except ValidationFailed as exc:
+        page.db.rollback()
+        return render(page, record_id, status=422, review_error=page.refusal(exc), review_text=text)
+    return page.redirect(back, f"{done}.{state.value}")
