@@ -12,9 +12,9 @@ from typing import Any
 import flet as ft
 from flet.components.utils import current_component
 
+from common.words import text as t
 from mobile_app.container import Container
 from mobile_app.models.base import Observable
-from mobile_app.models.i18n import t
 
 TOUCH = 56  # minimum height of anything a gloved finger presses
 FIELD_TEXT = 18

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import flet as ft
 
+from common.dates import show_date
 from common.vocab import (
     AccessRegime,
     Carrier,
@@ -17,7 +18,6 @@ from common.vocab import (
     Severity,
 )
 from mobile_app.models.file_form import FileRecordForm
-from mobile_app.models.i18n import local_time
 from mobile_app.views.camera import CameraPanel
 from mobile_app.views.common import (
     FORM_COLS,
@@ -53,7 +53,7 @@ def form_status(ui: Ui, form: FileRecordForm | object) -> str:
     if saved:
         return ui.t("record_saved", file_no=form.values.get("file_no", ""))  # type: ignore[attr-defined]
     if draft_at is not None:
-        return ui.t("draft_saved", when=local_time(draft_at, with_date=False))
+        return ui.t("draft_saved", when=show_date(draft_at, tz=None, time_only=True))
     return ""
 
 
@@ -102,11 +102,11 @@ def _where(ui: Ui, f: FileRecordForm) -> ft.Control:
     e = f.error
     boxes = [("", ui.t("no_box")), *f.box_options()]
     return section(
-        ui.t("fonds"),
+        ui.t("field.fonds"),
         ft.ResponsiveRow(
             [
                 dropdown(
-                    ui.t("fonds"),
+                    ui.t("field.fonds"),
                     f.values["fonds_id"],
                     f.fonds_options(),
                     lambda v: f.set("fonds_id", v),
@@ -121,13 +121,13 @@ def _where(ui: Ui, f: FileRecordForm) -> ft.Control:
                     col={"xs": 12, "md": 6},
                 ),
                 text_field(
-                    ui.t("inventory_no"),
+                    ui.t("field.inventory_no"),
                     f.values["inventory_no"],
                     lambda v: f.set("inventory_no", v),
                     error=e("inventory_no"),
                 ),
                 text_field(
-                    ui.t("box_no"), f.values["box_no"], lambda v: f.set("box_no", v), error=e("box_no")
+                    ui.t("field.box_no"), f.values["box_no"], lambda v: f.set("box_no", v), error=e("box_no")
                 ),
                 text_field(
                     ui.t("file_no"), f.values["file_no"], lambda v: f.set("file_no", v), error=e("file_no")
@@ -153,35 +153,35 @@ def _content(ui: Ui, f: FileRecordForm) -> ft.Control:
                     col=WIDE,
                 ),
                 text_field(
-                    ui.t("start_date"),
+                    ui.t("field.start_date"),
                     f.values["start_date"],
                     lambda v: f.set("start_date", v),
                     error=e("start_date"),
                     hint=ui.t("date_hint"),
                 ),
                 text_field(
-                    ui.t("end_date"),
+                    ui.t("field.end_date"),
                     f.values["end_date"],
                     lambda v: f.set("end_date", v),
                     error=e("end_date"),
                     hint=ui.t("date_hint"),
                 ),
                 text_field(
-                    ui.t("leaves"),
+                    ui.t("field.leaves"),
                     f.values["leaves"],
                     lambda v: f.set("leaves", v),
                     error=e("leaves"),
                     number=True,
                 ),
                 text_field(
-                    ui.t("pages"),
+                    ui.t("field.pages"),
                     f.values["pages"],
                     lambda v: f.set("pages", v),
                     error=e("pages"),
                     number=True,
                 ),
                 dropdown(
-                    ui.t("carrier"),
+                    ui.t("field.carrier"),
                     f.values["carrier"],
                     [(c.value, c.label(ui.lang)) for c in Carrier],
                     lambda v: f.set("carrier", v),
@@ -209,7 +209,7 @@ def _rules(ui: Ui, f: FileRecordForm) -> ft.Control:
             ]
         ),
         error_text(e("criteria")),
-        ft.Text(ui.t("retention"), size=17, weight=ft.FontWeight.W_500),
+        ft.Text(ui.t("field.retention"), size=17, weight=ft.FontWeight.W_500),
         radios(
             f.values["retention"],
             [(r.value, r.label(lang)) for r in Retention],
@@ -230,11 +230,11 @@ def _rules(ui: Ui, f: FileRecordForm) -> ft.Control:
     else:
         controls.append(error_text(e("retention_years")))
     controls += [
-        ft.Text(ui.t("access"), size=17, weight=ft.FontWeight.W_500),
+        ft.Text(ui.t("field.access"), size=17, weight=ft.FontWeight.W_500),
         radios(
             f.values["access"], [(a.value, a.label(lang)) for a in AccessRegime], lambda v: f.set("access", v)
         ),
-        ft.Text(ui.t("languages"), size=17, weight=ft.FontWeight.W_500),
+        ft.Text(ui.t("field.languages"), size=17, weight=ft.FontWeight.W_500),
         ft.ResponsiveRow(
             [
                 checkbox(
@@ -249,7 +249,7 @@ def _rules(ui: Ui, f: FileRecordForm) -> ft.Control:
         ),
         error_text(e("languages")),
         text_field(
-            ui.t("notes"),
+            ui.t("field.notes"),
             f.values["notes"],
             lambda v: f.set("notes", v),
             multiline=True,
@@ -286,7 +286,7 @@ def _damage_details(ui: Ui, f: FileRecordForm, d: DamageType) -> ft.Control:
         content=ft.Column(
             [
                 ft.Text(d.label(lang), size=17, weight=ft.FontWeight.W_500),
-                caption("severity"),
+                caption("field.severity"),
                 segmented(
                     str(state.severity) if state.severity else None,
                     [(str(int(s)), f"{int(s)} {s.label(lang)}") for s in Severity],
@@ -294,7 +294,7 @@ def _damage_details(ui: Ui, f: FileRecordForm, d: DamageType) -> ft.Control:
                     allow_empty=True,
                 ),
                 error_text(f.damage_error(d.value, "severity")),
-                caption("readability"),
+                caption("field.readability"),
                 segmented(
                     state.readability,
                     [(r.value, r.label(lang)) for r in Readability],
@@ -327,7 +327,7 @@ def _damages(ui: Ui, f: FileRecordForm) -> ft.Control:
         )
     if f.flagged_for_conservation:
         controls.append(ft.Text(ui.t("conservation_flag"), size=16, color=ft.Colors.ORANGE_900))
-    return section(ui.t("damages"), *controls)
+    return section(ui.t("field.damages"), *controls)
 
 
 def _photos(ui: Ui, f: FileRecordForm, camera: bool, set_camera: Callable[[bool], None]) -> ft.Control:
@@ -352,7 +352,7 @@ def _photos(ui: Ui, f: FileRecordForm, camera: bool, set_camera: Callable[[bool]
     if not camera:
         buttons.insert(0, big_button(ui.t("take_photos"), lambda _e: set_camera(True), ft.Icons.PHOTO_CAMERA))
     controls.append(ft.Row(buttons, wrap=True))
-    return section(ui.t("photos"), *controls)
+    return section(ui.t("field.photos"), *controls)
 
 
 @ft.component

@@ -62,7 +62,7 @@ def NilReportScreen() -> ft.View:
             ft.ResponsiveRow(
                 [
                     text_field(
-                        ui.t("statement"),
+                        ui.t("field.statement"),
                         form.values["statement"],
                         lambda v: form.set("statement", v),
                         error=e("statement"),
@@ -70,14 +70,14 @@ def NilReportScreen() -> ft.View:
                         col={"xs": 12},
                     ),
                     text_field(
-                        ui.t("signer_name"),
+                        ui.t("field.signer_name"),
                         form.values["signer_name"],
                         lambda v: form.set("signer_name", v),
                         error=e("signer_name"),
                         col=HALF,
                     ),
                     text_field(
-                        ui.t("signer_position"),
+                        ui.t("field.signer_position"),
                         form.values["signer_position"],
                         lambda v: form.set("signer_position", v),
                         error=e("signer_position"),
@@ -92,7 +92,7 @@ def NilReportScreen() -> ft.View:
                         hint="125/BC-UBND",
                     ),
                     text_field(
-                        ui.t("doc_date"),
+                        ui.t("field.doc_date"),
                         form.values["doc_date"],
                         lambda v: form.set("doc_date", v),
                         error=e("doc_date"),

@@ -32,6 +32,7 @@ from markupsafe import Markup, escape
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
+from common import words
 from common.errors import SaoLuuError
 from common.schemas import has_nul
 from common.vocab import Lang, Role
@@ -39,8 +40,7 @@ from sync_server.auth import Principal
 from sync_server.deps import SessionDep
 from sync_server.models import User
 from sync_server.web import sessions
-from sync_server.web.i18n import MESSAGES, fmt_number, pick_lang, translate
-from sync_server.web.templating import environment, nav_items, vocab_label
+from sync_server.web.templating import environment, fmt_number, nav_items, pick_lang, vocab_label
 
 SESSION_COOKIE = "saoluu_session"
 SEED_COOKIE = "saoluu_seed"
@@ -129,11 +129,12 @@ class Page:
         return sessions.csrf_token(secret_key, self.bound_to) if self.bound_to else ""
 
     def t(self, key: str, **values: Any) -> str:
-        return translate(key, self.lang, **values)
+        """The words of ``key`` (:mod:`common.words`) in the page's language."""
+        return words.text(key, self.lang, **values)
 
     def t_html(self, key: str, **markup: Markup) -> Markup:
-        """The message ``key`` with its ``{placeholders}`` filled by markup (its own text escaped)."""
-        return Markup(escape(translate(key, self.lang))).format(**markup)
+        """The words of ``key`` with their ``{placeholders}`` filled by markup (their own text escaped)."""
+        return Markup(escape(words.text(key, self.lang))).format(**markup)
 
     def refusal(self, exc: SaoLuuError) -> str:
         """Why the domain refused, in the page's language: its first field's message, or its own."""
@@ -174,6 +175,7 @@ class Page:
             page=self,
             t=self.t,
             t_html=self.t_html,
+            known=words.has,
             num=self.num,
             label=self.label,
             csrf_field=self.csrf_field,
@@ -208,7 +210,7 @@ class Page:
             key, values = data["key"], data.get("values") or {}
         except (ValueError, KeyError, TypeError):
             return None
-        if key not in MESSAGES or not isinstance(values, dict):
+        if not isinstance(key, str) or not words.has(key) or not isinstance(values, dict):
             return None
         return self.t(key, **{k: self.num(v) if isinstance(v, int) else str(v) for k, v in values.items()})
 

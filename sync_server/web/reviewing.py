@@ -4,7 +4,7 @@ review form's answer."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from fastapi.responses import HTMLResponse, Response
@@ -39,13 +39,12 @@ def answer_review(
     page: SignedInPage,
     kind: str,
     record_id: str,
-    decisions: Iterable[ReviewState],
+    decisions: Mapping[ReviewState, str],
     render: Render,
     back: str,
-    done: str,
 ) -> Response:
     """Apply the decision the review form sent (one of ``decisions``) with its comment, then go
-    ``back`` with the message ``done.<state>``; a refused decision shows the page again with why."""
+    ``back`` with the decision's message; a refused decision shows the page again with why."""
     state = next((s for s in decisions if s.value == page.field("state")), None)
     if state is None:
         raise PageError(400, "error.title")
@@ -55,4 +54,4 @@ def answer_review(
     except ValidationFailed as exc:
         page.db.rollback()
         return render(page, record_id, status=422, review_error=page.refusal(exc), review_text=text)
-    return page.redirect(back, f"{done}.{state.value}")
+    return page.redirect(back, decisions[state])

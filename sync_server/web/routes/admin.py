@@ -28,103 +28,10 @@ from sync_server.domain import campaigns as campaign_domain
 from sync_server.domain import devices as device_domain
 from sync_server.domain import users as user_domain
 from sync_server.web.deps import SignedInPage, page_user
-from sync_server.web.i18n import MESSAGES
 
 router = APIRouter(include_in_schema=False)
 AdminPage = Annotated[SignedInPage, Depends(page_user(Role.ADMIN))]
 USER_FIELDS = ("username", "full_name", "role", "agency_code")
-
-TEXTS: dict[str, tuple[str, str]] = {
-    "adm.title": ("Quản trị", "Administration"),
-    "adm.users": ("Người dùng", "Users"),
-    "adm.devices": ("Máy tính bảng", "Tablets"),
-    "adm.agencies": ("Danh sách cơ quan", "Agency list"),
-    "adm.campaigns": ("Đợt thống kê", "Campaigns"),
-    "adm.username": ("Tên đăng nhập", "User name"),
-    "adm.username_hint": ("Chữ thường, số, dấu . _ -", "Lower-case letters, digits, . _ -"),
-    "adm.full_name": ("Họ và tên", "Full name"),
-    "adm.role": ("Vai trò", "Role"),
-    "adm.agency": ("Cơ quan (thủ trưởng cơ quan)", "Agency (agency head)"),
-    "adm.assigned": ("Cơ quan được giao (cán bộ khảo sát)", "Assigned agencies (surveyor)"),
-    "adm.assigned_hint": ("Giữ Ctrl để chọn nhiều cơ quan", "Hold Ctrl to choose several agencies"),
-    "adm.active": ("Đang hoạt động", "Active"),
-    "adm.inactive": ("Đã khóa", "Disabled"),
-    "adm.password": (
-        "Mật khẩu (ít nhất 8 ký tự, không phổ biến, khó đoán)",
-        "Password (8 characters or more, not common, hard to guess)",
-    ),
-    "adm.new_user": ("Thêm người dùng", "Add a user"),
-    "adm.create": ("Tạo tài khoản", "Create the account"),
-    "adm.edit_user": ("Sửa tài khoản {name}", "Edit account {name}"),
-    "adm.save": ("Lưu thay đổi", "Save changes"),
-    "adm.reset_password": ("Đặt lại mật khẩu", "Reset the password"),
-    "adm.reset_hint": (
-        "Mọi phiên đăng nhập của người này sẽ kết thúc ngay.",
-        "Every session of this user ends at once.",
-    ),
-    "adm.enroll": ("Mã kích hoạt máy tính bảng", "Tablet enrollment code"),
-    "adm.enroll_intro": (
-        "Tạo mã dùng một lần để máy tính bảng của người này kết nối với máy chủ (quét mã QR hoặc gõ mã).",
-        "Make a one-time code that connects this user's tablet to the server (scan the QR or type the code).",
-    ),
-    "adm.enroll_make": ("Tạo mã kích hoạt", "Make an enrollment code"),
-    "adm.enroll_code": ("Mã kích hoạt", "Enrollment code"),
-    "adm.enroll_expires": (
-        "Hết hạn sau {hours} giờ; chỉ hiện một lần.",
-        "Expires in {hours} hours; shown once.",
-    ),
-    "adm.enroll_qr": ("Mã QR kích hoạt cho {name}", "Enrollment QR code for {name}"),
-    "adm.user_devices": ("Máy tính bảng của người này", "This user's tablets"),
-    "adm.device": ("Tên máy", "Device"),
-    "adm.owner": ("Người dùng", "User"),
-    "adm.enrolled": ("Kích hoạt lúc", "Enrolled"),
-    "adm.last_seen": ("Đồng bộ gần nhất", "Last sync"),
-    "adm.revoked": ("Đã thu hồi lúc", "Revoked"),
-    "adm.revoke": ("Thu hồi", "Revoke"),
-    "adm.revoke_confirm": (
-        "Thu hồi máy này? Máy sẽ không đồng bộ được nữa.",
-        "Revoke this tablet? It can no longer sync.",
-    ),
-    "adm.no_devices": ("Chưa có máy tính bảng nào.", "No tablets yet."),
-    "adm.import": ("Nhập danh sách cơ quan (CSV hoặc Excel)", "Import the agency list (CSV or Excel)"),
-    "adm.import_hint": (
-        "Cột bắt buộc: mã, tên, loại; tùy chọn: mã cấp trên, nguồn nộp lưu, trạng thái, mã tiếp nhận."
-        " Tệp có dòng lỗi thì không dòng nào được nhập.",
-        "Required columns: code, name, kind; optional: parent code, in deposit list, status, successor code."
-        " A file with any bad row imports nothing.",
-    ),
-    "adm.import_file": ("Tệp", "File"),
-    "adm.import_submit": ("Nhập", "Import"),
-    "adm.imported": (
-        "Đã nhập: {created} mới, {updated} cập nhật, {unchanged} không đổi.",
-        "Imported: {created} new, {updated} updated, {unchanged} unchanged.",
-    ),
-    "adm.import_errors": ("Tệp chưa được nhập vì có lỗi:", "The file was not imported because of errors:"),
-    "adm.code": ("Mã", "Code"),
-    "adm.name": ("Tên", "Name"),
-    "adm.kind": ("Loại", "Kind"),
-    "adm.parent": ("Cấp trên", "Parent"),
-    "adm.status": ("Trạng thái", "Status"),
-    "adm.year": ("Năm", "Year"),
-    "adm.starts_on": ("Bắt đầu", "Starts"),
-    "adm.ends_on": ("Kết thúc", "Ends"),
-    "adm.campaign_name": ("Tên đợt", "Name"),
-    "adm.new_campaign": ("Thêm đợt thống kê", "Add a campaign"),
-    "adm.edit_campaign": ("Sửa đợt thống kê", "Edit the campaign"),
-    "adm.no_campaigns": ("Chưa có đợt thống kê nào.", "No campaigns yet."),
-    "adm.edit": ("Sửa", "Edit"),
-    "adm.created": ("Đã tạo tài khoản {name}.", "Account {name} created."),
-    "adm.updated": ("Đã lưu tài khoản {name}.", "Account {name} saved."),
-    "adm.password_reset": ("Đã đặt lại mật khẩu của {name}.", "Password of {name} reset."),
-    "adm.device_revoked": ("Đã thu hồi máy {name}.", "Tablet {name} revoked."),
-    "adm.campaign_saved": ("Đã lưu đợt thống kê {name}.", "Campaign {name} saved."),
-    "adm.not_yourself": (
-        "Không tự đổi vai trò hoặc tự khóa tài khoản đang dùng.",
-        "You cannot change the role of, or disable, the account you are using.",
-    ),
-}
-for _key, _pair in TEXTS.items():
-    MESSAGES.setdefault(_key, _pair)
 
 
 def _messages(page: SignedInPage, errors: list[FieldError]) -> dict[str, str]:

@@ -15,11 +15,11 @@ from sync_server.web.deps import HeadPage, PageError, SignedInPage
 
 router = APIRouter(include_in_schema=False)
 FIELD_LABELS = {
-    "statement": "nil.statement",
-    "signer_name": "nil.signer_name",
-    "signer_position": "nil.signer_position",
+    "statement": "field.statement",
+    "signer_name": "field.signer_name",
+    "signer_position": "field.signer_position",
     "doc_number": "nil.doc_number",
-    "doc_date": "nil.doc_date",
+    "doc_date": "field.doc_date",
     "scan": "nil.scan",
 }
 FORM_FIELDS = ("statement", "signer_name", "signer_position", "doc_number", "doc_date")

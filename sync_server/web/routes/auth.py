@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 
+from common.dates import show_date
 from common.vocab import Role
 from sync_server.deps import client_address
 from sync_server.domain import signin
@@ -17,7 +18,7 @@ from sync_server.web.deps import (
     local_path,
     set_cookie,
 )
-from sync_server.web.i18n import fmt_datetime, pick_lang
+from sync_server.web.templating import pick_lang
 
 router = APIRouter(include_in_schema=False)
 HOME_BY_ROLE = {
@@ -48,7 +49,7 @@ def login(page: PublicPage) -> Response:
     text = password if isinstance(password, str) else ""
     user, locked = signin.sign_in(page.db, username, text, client_address(page.request), "web")
     if user is None:
-        error = page.t("login.locked", until=fmt_datetime(locked)) if locked else page.t("login.failed")
+        error = page.t("login.locked", until=show_date(locked)) if locked else page.t("login.failed")
         status = 429 if locked else 401
         return page.render("login.html", status=status, username=username, error=error, next=next_url)
     settings = page.request.app.state.settings

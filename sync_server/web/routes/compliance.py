@@ -11,11 +11,11 @@ from fastapi.responses import HTMLResponse, Response
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from common.dates import show_date
 from common.vocab import AgencyKind
 from sync_server.domain import dashboard as domain
 from sync_server.responses import content_disposition
 from sync_server.web.deps import PageError, SignedInPage, StaffPage
-from sync_server.web.i18n import fmt_datetime
 
 router = APIRouter(include_in_schema=False)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -86,7 +86,7 @@ def export_not_reported(page: StaffPage) -> Response:
             page.label("agency_kind", line.kind),
             names.get(line.parent_code or "", line.parent_code or ""),
             line.status.label(page.lang),
-            fmt_datetime(line.facts.last_visit),
+            show_date(line.facts.last_visit),
             line.facts.surveyor or "",
             line.facts.files,
         ]

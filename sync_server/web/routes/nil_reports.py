@@ -14,7 +14,8 @@ from sync_server.web.deps import AnyUserPage, SignedInPage, StaffPage
 from sync_server.web.reviewing import answer_review, dossier_context
 
 router = APIRouter(include_in_schema=False)
-DECISIONS = (ReviewState.APPROVED, ReviewState.SENT_BACK)
+DECISIONS = {ReviewState.APPROVED: "nil.reviewed.approved", ReviewState.SENT_BACK: "nil.reviewed.sent_back"}
+"""The review decisions on a nil report, and the message each leaves."""
 
 
 @router.get("/web/nil-reports")
@@ -53,6 +54,4 @@ def nil_report(rid: str, page: AnyUserPage) -> HTMLResponse:
 @router.post("/web/nil-reports/{rid}/review")
 def review_nil_report(rid: str, page: StaffPage) -> Response:
     """Accept the report, or send it back to the agency with what to add or correct."""
-    return answer_review(
-        page, "nil_report", rid, DECISIONS, _render, f"/web/nil-reports/{rid}", "nil.reviewed"
-    )
+    return answer_review(page, "nil_report", rid, DECISIONS, _render, f"/web/nil-reports/{rid}")

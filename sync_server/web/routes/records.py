@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
+from common.dates import show_date
 from common.errors import SaoLuuError, ValidationFailed
 from common.vocab import ReviewState
 from sync_server.domain import conflicts, digitization, thumbnails
@@ -16,29 +17,33 @@ from sync_server.domain import photos as photo_domain
 from sync_server.domain.dossier import dossier
 from sync_server.responses import IMMUTABLE, DeferredResponse
 from sync_server.web.deps import AnyUserPage, PageError, SignedInPage, StaffPage, error_page
-from sync_server.web.i18n import fmt_date
 from sync_server.web.reviewing import answer_review, dossier_context
 
 router = APIRouter(include_in_schema=False)
-DECISIONS = (ReviewState.APPROVED, ReviewState.SENT_BACK, ReviewState.REJECTED)
+DECISIONS = {
+    ReviewState.APPROVED: "rec.reviewed.approved",
+    ReviewState.SENT_BACK: "rec.reviewed.sent_back",
+    ReviewState.REJECTED: "rec.reviewed.rejected",
+}
+"""The review decisions on a file record, and the message each leaves."""
 SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 FIELD_ORDER = (
-    ("inventory_no", "rec.inventory_no"),
-    ("box_no", "rec.box_no"),
+    ("inventory_no", "field.inventory_no"),
+    ("box_no", "field.box_no"),
     ("file_no", "rec.file_no"),
     ("title", "rec.file_title"),
-    ("start_date", "rec.start_date"),
-    ("end_date", "rec.end_date"),
-    ("leaves", "rec.leaves"),
-    ("pages", "rec.pages"),
-    ("retention", "rec.retention"),
-    ("access", "rec.access"),
-    ("languages", "rec.languages"),
-    ("carrier", "rec.carrier"),
+    ("start_date", "field.start_date"),
+    ("end_date", "field.end_date"),
+    ("leaves", "field.leaves"),
+    ("pages", "field.pages"),
+    ("retention", "field.retention"),
+    ("access", "field.access"),
+    ("languages", "field.languages"),
+    ("carrier", "field.carrier"),
     ("criteria", "rec.criteria"),
-    ("notes", "rec.notes"),
-    ("damages", "rec.damages"),
-    ("photos", "rec.photos"),
+    ("notes", "field.notes"),
+    ("damages", "field.damages"),
+    ("photos", "field.photos"),
 )
 
 
@@ -61,7 +66,7 @@ def show_value(page: SignedInPage, key: str, data: dict[str, Any]) -> str:
     if key == "criteria":
         return "; ".join(page.label("criterion", v) for v in value)
     if key in ("start_date", "end_date"):
-        return fmt_date(value)
+        return show_date(value)
     if key in ("leaves", "pages"):
         return page.num(value)
     if key == "damages":
@@ -116,7 +121,7 @@ def record_page(rid: str, page: AnyUserPage) -> HTMLResponse:
 @router.post("/web/records/{rid}/review")
 def review_record(rid: str, page: StaffPage) -> Response:
     """Approve, send back with a comment (reaches the tablet on its next pull) or reject."""
-    return answer_review(page, "file_record", rid, DECISIONS, _render, f"/web/records/{rid}", "rec.reviewed")
+    return answer_review(page, "file_record", rid, DECISIONS, _render, f"/web/records/{rid}")
 
 
 @router.post("/web/records/{rid}/digitized")
