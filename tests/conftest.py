@@ -29,8 +29,6 @@ from sync_server.domain.users import UserCreate, create_user
 from tests.browser import browser  # noqa: F401  (fixture shared by browser tests)
 from tests.pgcluster import PgCluster, find_bindir
 
-os.environ["SAOLUU_STRICT_WORDS"] = "1"  # a missing word fails the test (and every process it starts)
-
 AGENCY_A = "000.00.01.H47"
 AGENCY_B = "000.00.02.H47"
 PROVINCE = "000.00.00.H47"

@@ -7,24 +7,20 @@ codes, field error reasons, error pages) — and every face reads them through :
 the import. The labels of the vocabularies (criteria, damage types, roles…) stay with their codes
 in :mod:`common.vocab`.
 
-A missing key fails loudly where the environment sets ``SAOLUU_STRICT_WORDS=1`` (the test suite
-does, for every process it starts): :class:`MissingWord` is raised. Elsewhere (in production) the
-key itself is shown and the miss is logged once: a label missing from a page is a defect to mend,
-but not one that should stop an archivist from reviewing a record or a surveyor from saving a file.
-Keys built from stored data (an audit action) are checked with :func:`has` first.
+A missing key fails loudly on both faces: :class:`MissingWord` is raised (the page answers a server
+error, the tablet shows its error), never the key in place of the words. ``tests/unit/test_words.py``
+checks that every key the pages, the templates and the tablet name exists; keys built from stored
+data (an audit action) are checked with :func:`has` first.
 """
 
 from __future__ import annotations
 
-import logging
-import os
 from collections.abc import Mapping
 from types import MappingProxyType
 
 from common.vocab import DEFAULT_LANG, Lang
 from common.words import admin, errors, exports, fields, tablet, web
 
-STRICT_ENV = "SAOLUU_STRICT_WORDS"
 AREAS: dict[str, Mapping[str, tuple[str, str]]] = {
     "fields": fields.WORDS,
     "web": web.WORDS,
@@ -33,11 +29,10 @@ AREAS: dict[str, Mapping[str, tuple[str, str]]] = {
     "tablet": tablet.WORDS,
     "errors": errors.WORDS,
 }
-log = logging.getLogger("saoluu.words")
 
 
 class MissingWord(KeyError):
-    """A key the catalogue does not hold (raised where misses are strict: see the module)."""
+    """A key the catalogue does not hold."""
 
 
 def _merge(areas: Mapping[str, Mapping[str, tuple[str, str]]]) -> Mapping[str, tuple[str, str]]:
@@ -53,7 +48,6 @@ def _merge(areas: Mapping[str, Mapping[str, tuple[str, str]]]) -> Mapping[str, t
 
 CATALOGUE = _merge(AREAS)
 """Every key of every area: ``key -> (Vietnamese, English)``."""
-_missed: set[str] = set()
 
 
 def has(key: str) -> bool:
@@ -63,14 +57,9 @@ def has(key: str) -> bool:
 def pair(key: str) -> tuple[str, str]:
     """The ``(Vietnamese, English)`` templates of ``key`` (their ``{placeholders}`` unfilled)."""
     found = CATALOGUE.get(key)
-    if found is not None:
-        return found
-    if os.environ.get(STRICT_ENV) == "1":
+    if found is None:
         raise MissingWord(key)
-    if key not in _missed:
-        _missed.add(key)
-        log.error("no words for the key %r: the key is shown instead", key)
-    return key, key
+    return found
 
 
 def text(key: str, lang: Lang = DEFAULT_LANG, **values: object) -> str:

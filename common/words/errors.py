@@ -25,6 +25,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "Kho lưu ảnh trên máy chủ đã đầy; ảnh sẽ được gửi lại khi có chỗ trống",
         "The server's photo storage is full; photos will be sent again when space is freed",
     ),
+    "error.use_job": (
+        "Bản xuất có {rows} dòng, cần chạy nền: tạo tác vụ rồi tải tệp khi xong",
+        "The export has {rows} rows: start a background job and download its file when done",
+    ),
     # error pages
     "error.title": ("Không thực hiện được", "Something went wrong"),
     "error.403": ("Bạn không có quyền xem trang này.", "You are not allowed to see this page."),

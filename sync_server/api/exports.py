@@ -16,7 +16,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel
 
-from common.errors import Localized, SaoLuuError, field_error
+from common.errors import SaoLuuError, field_error, localized
 from common.labels import LAYOUTS
 from common.vocab import Role
 from sync_server.api.deps import CurrentUser, SessionDep, allow
@@ -167,10 +167,7 @@ def download_now(
             "use_job",
             409,
             [field_error("rows", "too_large", le=export.direct_limit)],
-            message=Localized(
-                vi=f"Bản xuất có {rows} dòng, cần chạy nền: tạo tác vụ rồi tải tệp khi xong",
-                en=f"The export has {rows} rows: start a background job and download its file when done",
-            ),
+            message=localized("error.use_job", rows=rows),
         )
     buf = io.BytesIO()
     export.write(conn, filters, principal.agency_codes, buf, NoProgress())

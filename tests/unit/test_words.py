@@ -15,7 +15,7 @@ import pytest
 
 from common import words
 from common.dates import LOCAL_TZ, show_date
-from common.errors import field_error
+from common.errors import SaoLuuError, field_error
 from common.protocol import SYNCED_TYPES
 from common.vocab import Criterion, ReviewState
 
@@ -209,23 +209,86 @@ def test_the_shared_field_names_serve_both_faces() -> None:
     assert {"field.start_date", "field.signer_name", "field.damages"} <= web_keys & tablet_keys
 
 
-def test_a_missing_key_fails_loudly_where_strict_and_shows_the_key_elsewhere(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    monkeypatch.setenv(words.STRICT_ENV, "1")
-    with pytest.raises(words.MissingWord):
+def test_a_missing_key_fails_loudly() -> None:
+    with pytest.raises(words.MissingWord, match=r"nav\.no_such_page"):
         words.text("nav.no_such_page")
     with pytest.raises(words.MissingWord):
+        words.text("nav.no_such_page", "en")
+    with pytest.raises(words.MissingWord):
         field_error("title", "no_such_reason")
-    monkeypatch.delenv(words.STRICT_ENV)
-    assert words.text("nav.no_such_page", "en") == "nav.no_such_page"
-    assert "nav.no_such_page" in caplog.text
+    with pytest.raises(words.MissingWord):
+        SaoLuuError("no_such_code")
 
 
-def test_the_test_suite_runs_strict() -> None:
-    import os
+def test_a_missing_key_fails_loudly_on_the_tablet() -> None:
+    from mobile_app.views.common import Ui
 
-    assert os.environ.get(words.STRICT_ENV) == "1"
+    ui = Ui(container=None, picker=None, lang="en")  # type: ignore[arg-type]
+    assert ui.t("start_visit") == "Start visit"
+    with pytest.raises(words.MissingWord):
+        ui.t("no_such_word")
+
+
+def _raised(paths: Iterable[Path]) -> tuple[set[str], set[str]]:
+    """The error codes and field error reasons the code writes as literals: given to the errors'
+    constructors, bound to a name ``code``/``reason``/``refusal`` or compared with one, or the values
+    of a table of them (``_PYDANTIC_REASONS``, ``_STATUS_CODES``)."""
+    codes: set[str] = set()
+    reasons: set[str] = set()
+
+    def literal(node: ast.expr | None) -> str | None:
+        return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+    def bind(name: str, value: ast.expr | None) -> None:
+        for choice in _choices(value) if value is not None else []:
+            if found := literal(choice):
+                (codes if name == "code" else reasons).add(found)
+
+    for path in paths:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for cls in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)):
+            if any(isinstance(b, ast.Name) and b.id == "SaoLuuError" for b in cls.bases):
+                for call in (n for n in ast.walk(cls) if isinstance(n, ast.Call)):
+                    if isinstance(call.func, ast.Attribute) and call.func.attr == "__init__" and call.args:
+                        bind("code", call.args[0])
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                callee = _callee(node)
+                if callee == "SaoLuuError" and node.args:
+                    bind("code", node.args[0])
+                elif callee in ("PydanticCustomError", "_err", "PdfRefused") and node.args:
+                    bind("reason", node.args[0])
+                elif callee == "field_error":
+                    bind("reason", node.args[1] if len(node.args) > 1 else None)
+                    for kw in node.keywords:
+                        if kw.arg == "reason":
+                            bind("reason", kw.value)
+            elif isinstance(node, ast.Assign):
+                for target in node.targets:
+                    names = target.elts if isinstance(target, ast.Tuple) else [target]
+                    values = node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]
+                    for name, value in zip(names, values, strict=False):
+                        if isinstance(name, ast.Name) and name.id in ("code", "reason", "refusal"):
+                            bind(name.id, value)
+                    if isinstance(target, ast.Name) and target.id.endswith(("_REASONS", "_STATUS_CODES")):
+                        for value in node.value.values if isinstance(node.value, ast.Dict) else []:
+                            bind("code" if target.id.endswith("CODES") else "reason", value)
+            elif (
+                isinstance(node, ast.Compare)
+                and isinstance(node.left, ast.Name)
+                and node.left.id in ("code", "reason")
+            ):
+                for value in node.comparators:
+                    bind(node.left.id, value)
+    return codes, reasons
+
+
+def test_every_error_code_and_reason_the_code_raises_has_words() -> None:
+    codes, reasons = _raised(_sources(ROOT / "sync_server", ROOT / "common", TABLET))
+    assert {"validation_error", "forbidden", "storage_unavailable", "unsupported_media_type"} <= codes
+    assert {"bad_date", "weak_password", "hash_mismatch", "scan_low_ppi", "invalid"} <= reasons
+    missing = sorted({f"error.{c}" for c in codes} | {f"reason.{r}" for r in reasons})
+    assert [k for k in missing if not words.has(k)] == []
 
 
 def test_vietnamese_is_the_default_and_keeps_its_diacritics() -> None:

@@ -50,6 +50,18 @@ def test_sign_in_sets_a_protected_session_cookie_and_sign_out_revokes_it(app, wo
     assert c.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
 
 
+def test_a_page_naming_a_word_the_catalogue_lacks_fails_loudly(app, world: World, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from common import words
+
+    c = TestClient(app, raise_server_exceptions=False)
+    assert web_login(c, "reviewer").status_code == 303
+    assert "Tổng quan" in c.get("/web/dashboard").text
+    monkeypatch.setattr(words, "CATALOGUE", {k: v for k, v in words.CATALOGUE.items() if k != "dash.title"})
+    r = c.get("/web/dashboard")
+    assert r.status_code == 500  # the server error page, not the key in place of the title
+    assert "dash.title" not in r.text and "Lỗi máy chủ" in r.text
+
+
 def test_pages_ask_anonymous_visitors_to_sign_in_and_come_back(client: TestClient) -> None:
     r = client.get("/web/inventory?state=pending", follow_redirects=False)
     assert r.status_code == 303
