@@ -16,7 +16,7 @@ from common.text import fold
 from common.words import text as t
 from mobile_app.models.base import Clock, Observable, utc_now
 from mobile_app.models.file_form import NewFiles
-from mobile_app.models.forms import FieldErrors, date_display, number_input, text_input, validate
+from mobile_app.models.forms import FieldErrors, number_input, text_input, validate
 from mobile_app.models.home import current_campaign
 from mobile_app.models.labels import LabelService
 from mobile_app.models.prefs import Preferences
@@ -191,7 +191,7 @@ class VisitModel(Observable):
                 "nil_filed",
                 self.lang,
                 number=d.get("doc_number") or "",
-                date=date_display(d.get("doc_date")),
+                date=show_date(d.get("doc_date")),
                 signer=d.get("signer_name") or "",
             )
         if self.visit is None:

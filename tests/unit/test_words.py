@@ -314,3 +314,13 @@ def test_one_date_format_for_every_face() -> None:
     assert show_date(noon_utc, tz=dt.UTC, time_only=True) == "05:00:00"
     device = dt.datetime(2026, 3, 1, 5, 0, tzinfo=LOCAL_TZ)
     assert show_date(device, tz=None) == device.astimezone().strftime("%d/%m/%Y %H:%M")  # the tablet's zone
+
+
+def test_dates_are_written_in_one_place() -> None:
+    day_first = re.compile(r"%d/%m|day:02d\}/")
+    writers = [
+        str(path.relative_to(ROOT))
+        for path in [*_sources(ROOT / "sync_server", ROOT / "common", TABLET), *_sources(WEB, suffix=".html")]
+        if path != ROOT / "common" / "dates.py" and day_first.search(path.read_text(encoding="utf-8"))
+    ]
+    assert writers == []
