@@ -27,6 +27,7 @@ from mobile_app.views.common import (
     checkbox,
     dropdown,
     error_text,
+    form_text,
     go,
     in_background,
     marker,
@@ -120,18 +121,9 @@ def _where(ui: Ui, f: FileRecordForm) -> ft.Control:
                     lambda v: f.set("box_id", v or None),
                     col={"xs": 12, "md": 6},
                 ),
-                text_field(
-                    ui.t("field.inventory_no"),
-                    f.values["inventory_no"],
-                    lambda v: f.set("inventory_no", v),
-                    error=e("inventory_no"),
-                ),
-                text_field(
-                    ui.t("field.box_no"), f.values["box_no"], lambda v: f.set("box_no", v), error=e("box_no")
-                ),
-                text_field(
-                    ui.t("file_no"), f.values["file_no"], lambda v: f.set("file_no", v), error=e("file_no")
-                ),
+                form_text(ui, f, "inventory_no", "field.inventory_no"),
+                form_text(ui, f, "box_no", "field.box_no"),
+                form_text(ui, f, "file_no", "file_no"),
             ],
             run_spacing=12,
         ),
@@ -139,47 +131,15 @@ def _where(ui: Ui, f: FileRecordForm) -> ft.Control:
 
 
 def _content(ui: Ui, f: FileRecordForm) -> ft.Control:
-    e = f.error
     return section(
         ui.t("title"),
         ft.ResponsiveRow(
             [
-                text_field(
-                    ui.t("title"),
-                    f.values["title"],
-                    lambda v: f.set("title", v),
-                    error=e("title"),
-                    multiline=True,
-                    col=WIDE,
-                ),
-                text_field(
-                    ui.t("field.start_date"),
-                    f.values["start_date"],
-                    lambda v: f.set("start_date", v),
-                    error=e("start_date"),
-                    hint=ui.t("date_hint"),
-                ),
-                text_field(
-                    ui.t("field.end_date"),
-                    f.values["end_date"],
-                    lambda v: f.set("end_date", v),
-                    error=e("end_date"),
-                    hint=ui.t("date_hint"),
-                ),
-                text_field(
-                    ui.t("field.leaves"),
-                    f.values["leaves"],
-                    lambda v: f.set("leaves", v),
-                    error=e("leaves"),
-                    number=True,
-                ),
-                text_field(
-                    ui.t("field.pages"),
-                    f.values["pages"],
-                    lambda v: f.set("pages", v),
-                    error=e("pages"),
-                    number=True,
-                ),
+                form_text(ui, f, "title", "title", multiline=True, col=WIDE),
+                form_text(ui, f, "start_date", "field.start_date", hint=ui.t("date_hint")),
+                form_text(ui, f, "end_date", "field.end_date", hint=ui.t("date_hint")),
+                form_text(ui, f, "leaves", "field.leaves", number=True),
+                form_text(ui, f, "pages", "field.pages", number=True),
                 dropdown(
                     ui.t("field.carrier"),
                     f.values["carrier"],
@@ -217,16 +177,7 @@ def _rules(ui: Ui, f: FileRecordForm) -> ft.Control:
         ),
     ]
     if f.values["retention"] == Retention.YEARS.value:
-        controls.append(
-            text_field(
-                ui.t("retention_years"),
-                f.values["retention_years"],
-                lambda v: f.set("retention_years", v),
-                number=True,
-                error=e("retention_years"),
-                col=None,
-            )
-        )
+        controls.append(form_text(ui, f, "retention_years", "retention_years", number=True, col=None))
     else:
         controls.append(error_text(e("retention_years")))
     controls += [
@@ -248,14 +199,7 @@ def _rules(ui: Ui, f: FileRecordForm) -> ft.Control:
             run_spacing=0,
         ),
         error_text(e("languages")),
-        text_field(
-            ui.t("field.notes"),
-            f.values["notes"],
-            lambda v: f.set("notes", v),
-            multiline=True,
-            col=None,
-            error=e("notes"),
-        ),
+        form_text(ui, f, "notes", "field.notes", multiline=True, col=None),
     ]
     return section(ui.t("rules_section"), *controls)
 

@@ -28,8 +28,9 @@ DOTTED = re.compile(r"^[a-z_]+(\.[a-z0-9_:]+)+$")
 FILE_ENDINGS = (".html", ".css", ".js", ".png", ".svg", ".pdf", ".xlsx", ".csv", ".py", ".txt")
 QUOTED = re.compile(r"""["']([a-z_]+(?:\.[a-z0-9_:]+)+)["']""")
 TEMPLATE_PREFIX = re.compile(r"""["']([a-z_.]+[._])["']\s*[~+]""")
-TEXT_CALLS = {"t", "t_html", "localized", "words.text"}
-"""The functions that take a key: the pages' and the tablet's ``t``, the catalogue's own ``text``."""
+TEXT_CALLS = {"t": 0, "t_html": 0, "localized": 0, "words.text": 0, "form_text": 3}
+"""The functions that take a key, and where: the pages' and the tablet's ``t``, the catalogue's own
+``text``, the tablet's form fields (their label)."""
 AREA_PREFIXES = {k.split(".")[0] for k in words.CATALOGUE if "." in k}
 """``nav``, ``rec``, ``field``…: a dotted literal starting otherwise (a logger's name) is no key."""
 
@@ -123,8 +124,9 @@ def python_uses(paths: Iterable[Path]) -> tuple[set[str], set[str]]:
     prefixes: set[str] = set()
     for path in paths:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and _callee(node) in TEXT_CALLS and node.args:
-                for arg in _choices(node.args[0]):
+            at = TEXT_CALLS.get(_callee(node) or "", -1) if isinstance(node, ast.Call) else -1
+            if isinstance(node, ast.Call) and 0 <= at < len(node.args):
+                for arg in _choices(node.args[at]):
                     if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                         keys.add(arg.value)
                     elif (start := _leading_text(arg)) is not None:
