@@ -20,8 +20,12 @@ Render = Callable[..., HTMLResponse]
 """``render(page, record_id, status=…, review_error=…, review_text=…)``: the record's page."""
 
 
-def dossier_context(d: Dossier) -> dict[str, Any]:
-    """The names ``_record_parts.html`` and the record pages read."""
+def record_context(
+    page: SignedInPage, d: Dossier, decisions: Mapping[ReviewState, str], extra: dict[str, Any]
+) -> dict[str, Any]:
+    """The names ``_record_parts.html`` and the record pages read: the record's dossier and its
+    review form (the ``decisions`` it offers; a refused decision's why and comment, taken out of
+    ``extra``)."""
     return {
         "row": d.row,
         "data": d.data,
@@ -32,6 +36,10 @@ def dossier_context(d: Dossier) -> dict[str, Any]:
         "devices": d.devices,
         "comments": d.comments,
         "today": dt.date.today(),
+        "can_review": page.is_staff,
+        "states": list(decisions),
+        "review_error": extra.pop("review_error", None),
+        "review_text": extra.pop("review_text", ""),
     }
 
 

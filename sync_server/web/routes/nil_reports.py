@@ -11,7 +11,7 @@ from common.vocab import ReviewState
 from sync_server.domain import dashboard, reporting
 from sync_server.domain.dossier import dossier
 from sync_server.web.deps import AnyUserPage, SignedInPage, StaffPage
-from sync_server.web.reviewing import answer_review, dossier_context
+from sync_server.web.reviewing import answer_review, record_context
 
 router = APIRouter(include_in_schema=False)
 DECISIONS = {ReviewState.APPROVED: "nil.reviewed.approved", ReviewState.SENT_BACK: "nil.reviewed.sent_back"}
@@ -38,11 +38,7 @@ def _render(page: SignedInPage, rid: str, status: int = 200, **extra: Any) -> HT
         "nil_report.html",
         status=status,
         scan=(d.data or {}).get("scan"),
-        can_review=page.is_staff,
-        states=list(DECISIONS),
-        review_error=extra.pop("review_error", None),
-        review_text=extra.pop("review_text", ""),
-        **dossier_context(d),
+        **record_context(page, d, DECISIONS, extra),
     )
 
 

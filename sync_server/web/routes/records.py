@@ -17,7 +17,7 @@ from sync_server.domain import photos as photo_domain
 from sync_server.domain.dossier import dossier
 from sync_server.responses import IMMUTABLE, DeferredResponse
 from sync_server.web.deps import AnyUserPage, PageError, SignedInPage, StaffPage, error_page
-from sync_server.web.reviewing import answer_review, dossier_context
+from sync_server.web.reviewing import answer_review, record_context
 
 router = APIRouter(include_in_schema=False)
 DECISIONS = {
@@ -92,13 +92,9 @@ def _render(page: SignedInPage, rid: str, status: int = 200, **extra: Any) -> HT
         photos=[(p, p["sha256"] in stored) for p in refs],
         conflict=view,
         compare=_compare(page, view) if view else [],
-        states=list(DECISIONS),
-        can_review=page.is_staff,
-        review_error=extra.pop("review_error", None),
-        review_text=extra.pop("review_text", ""),
         digitization=digitized,
         digitized_on=digitization.accepted_day(digitized),
-        **dossier_context(d),
+        **record_context(page, d, DECISIONS, extra),
         **extra,
     )
 
