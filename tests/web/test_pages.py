@@ -12,8 +12,9 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from tests.conftest import ACCOUNTS, AGENCY_A, login
+from tests.images import photo_jpeg
 from tests.web.conftest import csrf_of, web_login
-from tests.web.world import TITLES, World, end_visit, jpeg
+from tests.web.world import TITLES, World, end_visit
 
 STAFF_PAGES = ["/web/dashboard", "/web/compliance", "/web/nil-reports", "/web/inventory"]
 
@@ -246,7 +247,7 @@ def test_nil_report_scan_is_checked_by_content_and_stored_by_hash(web, app, worl
     assert r.status_code == 422 and "Chỉ nhận ảnh JPEG hoặc PNG" in r.text
     r = c.post("/web/agency/nil-report", data={**form, "csrf_token": token})
     assert r.status_code == 422  # the first report needs its scan
-    scan = jpeg("BÁO CÁO")
+    scan = photo_jpeg(text="BÁO CÁO")
     r = c.post(
         "/web/agency/nil-report",
         data={**form, "csrf_token": token},
