@@ -193,14 +193,14 @@ def test_drafts_are_saved_as_you_type_and_reopen_after_a_restart(make_container)
     form.add_photo(photo_jpeg((800, 600)))
     assert c.store.get_draft(form.key) is None  # debounced
 
-    def written() -> bool:  # the debounced save after the last change (the photo) has run
+    def written() -> bool:  # the debounced save after the last change (the photo) has run and said so
         draft = c.store.get_draft(form.key)
-        return draft is not None and draft.data.get("photos") == form.photos
+        saved = draft is not None and draft.data.get("photos") == form.photos
+        return saved and form.draft_saved_at is not None  # stamped just after the write, on its thread
 
     assert poll(written, 10)
     draft = c.store.get_draft(form.key)
     assert draft.data["values"]["title"] == "Hồ sơ đang gõ dở"
-    assert form.draft_saved_at is not None
 
     again = make_container(autosave_delay=0.2).file_form(A, form.record_id)  # the app was killed and reopened
     assert again.values["title"] == "Hồ sơ đang gõ dở" and again.damages["mould"].severity == 4
