@@ -36,16 +36,21 @@ def partial_date_bounds(value: str) -> tuple[dt.date, dt.date]:
 
 
 def show_date(
-    value: dt.datetime | dt.date | str | None, *, tz: dt.tzinfo | None = LOCAL_TZ, time_only: bool = False
+    value: dt.datetime | dt.date | str | None,
+    *,
+    tz: dt.tzinfo | None = LOCAL_TZ,
+    time_only: bool = False,
+    day_only: bool = False,
 ) -> str:
     """A date as people read it here, in either language: ``31/01/1996``; a partial date ``01/1996``
     or ``1996``; a moment ``31/01/1996 14:05`` in ``tz`` (Vietnam's time; None: the device's own
-    zone; a moment without a zone is UTC), or ``14:05:09`` with ``time_only``. Nothing: ``""``."""
+    zone; a moment without a zone is UTC), only its time ``14:05:09`` with ``time_only``, only its
+    day ``31/01/1996`` with ``day_only``. Nothing: ``""``."""
     if value is None or value == "":
         return ""
     if isinstance(value, dt.datetime):
         moment = (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(tz)
-        return moment.strftime("%H:%M:%S" if time_only else "%d/%m/%Y %H:%M")
+        return moment.strftime("%H:%M:%S" if time_only else "%d/%m/%Y" if day_only else "%d/%m/%Y %H:%M")
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
     return "/".join(reversed(str(value).split("-")))

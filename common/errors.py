@@ -4,17 +4,37 @@ Validation failures become :class:`FieldError` values (field, reason, message in
 whether they come from pydantic or from our own rules, so every caller can show the user what to
 fix in their language. The messages are the catalogue's (:mod:`common.words.errors`): an error code's
 under ``error.<code>``, a reason's under ``reason.<reason>``.
+
+Errors say what happened, never how HTTP says it. Code outside the HTTP layer raises one of the
+outcome kinds below, with a code (one of :data:`ERROR_CODES`) and field errors; it never picks a
+status or a header::
+
+    raise NotFound()                                           # was SaoLuuError("not_found", 404)
+    raise NotAllowed()                                         # was SaoLuuError("forbidden", 403)
+    raise NotAllowed(details=[field_error("code", "code_invalid")])
+    raise Conflict("already_exists", [field_error("username", "username_taken", input=name)])
+    raise Refused("payload_too_large", [field_error("scan", "too_big", max_bytes=limit)])
+    raise ValidationFailed([field_error("text", "missing")])  # the data breaks a rule
+    raise RetryLater("storage_unavailable", retry_after=30)
+
+The HTTP layer maps kind and code to a status and headers in one place,
+:func:`sync_server.errors.http_status` / :func:`sync_server.errors.http_headers`, used by the API's
+JSON answers and by the web's error pages alike.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ValidationError
 
 from common import words
 from common.vocab import DEFAULT_LANG, Lang
+from common.words.errors import CODES
+
+ERROR_CODES = frozenset(key.removeprefix("error.") for key in CODES)
+"""Every code an error answer may carry (their words: :data:`common.words.errors.CODES`)."""
 
 _PYDANTIC_REASONS: dict[str, str] = {
     "missing": "missing",
@@ -76,30 +96,81 @@ class ErrorResponse(BaseModel):
 
 
 class SaoLuuError(Exception):
-    """A failure the user can act on; the API turns it into an :class:`ErrorResponse`."""
+    """A failure the user can act on; the API turns it into an :class:`ErrorResponse`.
+
+    Raise one of its kinds (below), which say what happened; a bare ``SaoLuuError`` is a failure of
+    the server itself.
+    """
+
+    default_code: ClassVar[str] = "server_error"
 
     def __init__(
-        self,
-        code: str,
-        status: int = 400,
-        details: Sequence[FieldError] = (),
-        message: Localized | None = None,
-        headers: dict[str, str] | None = None,
+        self, code: str | None = None, details: Sequence[FieldError] = (), message: Localized | None = None
     ) -> None:
-        self.code = code
-        self.headers = headers
-        self.status = status
+        self.code = code or self.default_code
         self.details = list(details)
-        self.message = message or error_message(code)
-        super().__init__(f"{code}: {self.message.en}")
+        self.message = message or error_message(self.code)
+        super().__init__(f"{self.code}: {self.message.en}")
 
     def body(self) -> ErrorResponse:
         return ErrorResponse(error=ErrorBody(code=self.code, message=self.message, details=self.details))
 
 
-class ValidationFailed(SaoLuuError):
+class Refused(SaoLuuError):
+    """The request was refused because of what it carries; the code says why (too large, not an
+    image, …) and the details which part."""
+
+    default_code = "validation_error"
+
+
+class ValidationFailed(Refused):
+    """The data breaks a rule: the details name each field and reason."""
+
     def __init__(self, details: Sequence[FieldError]) -> None:
-        super().__init__("validation_error", 422, details)
+        super().__init__("validation_error", details)
+
+
+class Malformed(Refused):
+    """The request cannot be read as sent (a header contradicts another, a NUL in the address, the
+    body cut off), as opposed to data that breaks a rule."""
+
+
+class NotAuthenticated(SaoLuuError):
+    """Who is asking is unknown: no, an expired or a wrong credential (``bad_credentials``)."""
+
+    default_code = "not_authenticated"
+
+
+class NotAllowed(SaoLuuError):
+    """The caller is known but may not do this (role, agency scope, a code already used)."""
+
+    default_code = "forbidden"
+
+
+class NotFound(SaoLuuError):
+    """No such thing, or none the caller may see (existence is not revealed)."""
+
+    default_code = "not_found"
+
+
+class Conflict(SaoLuuError):
+    """The request clashes with the current state: it already exists, it changed meanwhile, or it
+    must be done another way (``use_job``)."""
+
+    default_code = "conflict"
+
+
+class RetryLater(SaoLuuError):
+    """Cannot be done now, nothing wrong with the request: try again, after ``retry_after`` seconds
+    when known (storage unreachable or full, too many attempts)."""
+
+    default_code = "storage_unavailable"
+
+    def __init__(
+        self, code: str | None = None, details: Sequence[FieldError] = (), *, retry_after: int | None = None
+    ) -> None:
+        super().__init__(code, details)
+        self.retry_after = retry_after
 
 
 def localized(key: str, **ctx: Any) -> Localized:

@@ -26,8 +26,6 @@ MAX_INT64 = 2**63 - 1
 SYNCED_TYPES = ("visit", "fonds", "box", "file_record", "nil_report")
 """Record types a device may push (review comments and campaigns only flow down)."""
 
-PULLED_TYPES = ("agency", "campaign", *SYNCED_TYPES, "review_comment")
-
 
 class _Msg(BaseModel):
     model_config = ConfigDict(extra="forbid")

@@ -382,14 +382,3 @@ class ReviewComment(Schema):
     text: Annotated[str, Field(max_length=NOTE_MAX)] = ""
     author: str | None = None
     created_at: Moment | None = None
-
-
-ENTITY_SCHEMAS: dict[str, type[Schema]] = {
-    "campaign": Campaign,
-    "visit": Visit,
-    "fonds": Fonds,
-    "box": Box,
-    "file_record": FileRecord,
-    "nil_report": NilReport,
-    "review_comment": ReviewComment,
-}

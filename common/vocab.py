@@ -94,6 +94,12 @@ class Readability(Vocab):
     DIFFICULT = ("difficult", "Khó đọc", "Hard to read")
 
 
+class Condition(Vocab):
+    """A file's physical condition in a word, when no damage tells it (Circular 02/2019's field)."""
+
+    SOUND = ("sound", "Bình thường (không ghi nhận hư hỏng)", "Sound (no damage recorded)")
+
+
 class Carrier(Vocab):
     PAPER = ("paper", "Giấy", "Paper")
     PHOTO = ("photo", "Ảnh", "Photographs")
@@ -171,11 +177,59 @@ class IngestOutcome(Vocab):
     REFUSED = ("refused", "Từ chối", "Refused")
 
 
+class CopyMedium(Vocab):
+    """What an insurance copy set is written on."""
+
+    HDD = ("hdd", "Ổ cứng", "Hard disk")
+    LTO = ("lto", "Băng từ LTO", "LTO tape")
+    OPTICAL = ("optical", "Đĩa quang lưu trữ (M-DISC, Blu-ray)", "Archival optical disc (M-DISC, Blu-ray)")
+    NAS = ("nas", "Thiết bị lưu trữ mạng (NAS)", "Network storage (NAS)")
+    CLOUD = ("cloud", "Lưu trữ đám mây", "Cloud storage")
+    OTHER = ("other", "Khác", "Other")
+
+
+class CopyState(Vocab):
+    """Where the writing of a copy stands (a copy still "being written" long after was interrupted)."""
+
+    RUNNING = ("running", "Đang ghi", "Being written")
+    WRITTEN = ("written", "Đã ghi xong", "Written")
+    FAILED = ("failed", "Ghi không thành công", "Failed")
+
+
+class CheckResult(Vocab):
+    """What re-hashing a copy or a stored master found."""
+
+    OK = ("ok", "Nguyên vẹn", "Intact")
+    MISMATCH = ("mismatch", "Sai lệch (mã băm khác)", "Mismatch (hash differs)")
+    MISSING = ("missing", "Bị mất", "Missing")
+    INCOMPLETE = ("incomplete", "Bản sao chưa hoàn chỉnh", "Incomplete copy")
+    UNREADABLE = ("unreadable", "Không đọc được", "Unreadable")
+
+
 class Role(Vocab):
     ADMIN = ("admin", "Quản trị hệ thống", "Administrator")
     REVIEWER = ("reviewer", "Cán bộ Trung tâm Lưu trữ", "Archive centre reviewer")
     AGENCY_HEAD = ("agency_head", "Thủ trưởng cơ quan", "Agency head")
     SURVEYOR = ("surveyor", "Cán bộ khảo sát", "Field surveyor")
+    DIGITIZATION_OPERATOR = (
+        "digitizer",
+        "Cán bộ số hóa (đơn vị thực hiện)",
+        "Digitization operator (contractor)",
+    )
+    """Contractor staff of the scanning room: the scan station (boxes out and in) and the ingest of
+    masters; never the survey, the approved lists, the plan or the quality check. (The code is short:
+    ``app_user.role`` holds 20 characters.)"""
+
+
+class BoxPlace(Vocab):
+    """Where a box of originals is (the scan station moves it)."""
+
+    REPOSITORY = ("repository", "Trong kho lưu trữ", "In the repository")
+    OUT = ("out", "Đã giao đi số hóa", "Out for scanning")
+
+
+STAFF: frozenset[Role] = frozenset({Role.ADMIN, Role.REVIEWER})
+"""The archive centre's staff: they see every agency, review records and take in scanned masters."""
 
 
 VOCABULARIES: dict[str, type[Enum]] = {
@@ -194,6 +248,11 @@ VOCABULARIES: dict[str, type[Enum]] = {
     "role": Role,
     "digitization_state": DigitizationState,
     "ingest_outcome": IngestOutcome,
+    "box_place": BoxPlace,
+    "condition": Condition,
+    "copy_medium": CopyMedium,
+    "copy_state": CopyState,
+    "check_result": CheckResult,
 }
 
 

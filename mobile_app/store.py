@@ -18,12 +18,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, case, event, inspect, text
+from sqlalchemy import JSON, case, event
 from sqlalchemy.orm import registry
 from sqlmodel import Field, Session, SQLModel, col, create_engine, func, select
 
 from common.protocol import Change, ChangeResult, ChangeStatus, PulledChange
 from common.text import fold
+from mobile_app import store_migrations
+from mobile_app.search import search_text
 
 
 def _now() -> dt.datetime:
@@ -100,20 +102,6 @@ PULL_CURSOR = "pull_cursor"
 PULL_SCOPE = "pull_scope"
 """The agencies the last pull covered (JSON list, or ``null`` for all)."""
 
-_SEARCH_FIELDS: dict[str, tuple[str, ...]] = {
-    "agency": ("code", "name"),
-    "fonds": ("number", "name"),
-    "box": ("code", "box_no", "notes"),
-    "file_record": ("inventory_no", "box_no", "file_no", "title", "notes"),
-    "nil_report": ("doc_number", "signer_name"),
-}
-
-
-def search_text(type_: str, data: dict[str, Any]) -> str:
-    """The folded text a record is found by (see :func:`common.text.fold`)."""
-    parts = [str(data[f]) for f in _SEARCH_FIELDS.get(type_, ()) if data.get(f) not in (None, "")]
-    return fold(" ".join(parts))
-
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
@@ -129,19 +117,10 @@ class LocalStore:
         self.data_dir = Path(data_dir)
         self.photo_dir = self.data_dir / "photos"
         self.photo_dir.mkdir(parents=True, exist_ok=True)
-        self.engine = create_engine(
-            f"sqlite:///{self.data_dir / 'saoluu-tablet.db'}", connect_args={"check_same_thread": False}
-        )
+        self.path = self.data_dir / "saoluu-tablet.db"
+        self.engine = create_engine(f"sqlite:///{self.path}", connect_args={"check_same_thread": False})
         event.listen(self.engine, "connect", _sqlite_pragmas)
-        LocalBase.metadata.create_all(self.engine)
-        self._add_missing_columns()
-
-    def _add_missing_columns(self) -> None:
-        """Columns added after a database was created (SQLite ``ADD COLUMN``, defaults filled)."""
-        have = {c["name"] for c in inspect(self.engine).get_columns("localrecord")}
-        if "search" not in have:
-            with self.engine.begin() as conn:
-                conn.execute(text("ALTER TABLE localrecord ADD COLUMN search VARCHAR NOT NULL DEFAULT ''"))
+        store_migrations.migrate(self.path)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -328,14 +307,6 @@ class LocalStore:
         with self.session() as s:
             q = select(LocalRecord).where(LocalRecord.type == type_, flagged)
             return list(s.exec(q.order_by(col(LocalRecord.updated_at).desc())).all())
-
-    def count_records(self, type_: str, agency_code: str | None = None) -> int:
-        with self.session() as s:
-            q = select(func.count()).select_from(LocalRecord)
-            q = q.where(LocalRecord.type == type_, col(LocalRecord.deleted).is_(False))
-            if agency_code is not None:
-                q = q.where(LocalRecord.agency_code == agency_code)
-            return int(s.exec(q).one())
 
     def agency_summary(
         self, types: Sequence[str], campaign_id: str | None = None

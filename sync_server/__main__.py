@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlmodel import Session
 
+from common.dates import show_date
 from common.enroll import enroll_uri
 from common.errors import SaoLuuError, ValidationFailed, field_errors
 from common.qr import qr_png, qr_print
@@ -200,10 +201,8 @@ def cmd_ingest_scans(args: argparse.Namespace) -> int:
     """Take in a delivered folder of PDFs; exit 0 if none was refused, 1 if some were, 2 on errors."""
     import time
 
-    from sync_server.auth import principal_for
     from sync_server.domain.scans.ingest import ingest_folder
     from sync_server.domain.scans.report import reason_text, write_report
-    from sync_server.domain.users import get_user
     from sync_server.storage import make_master_store
 
     settings = _settings(args)
@@ -221,7 +220,7 @@ def cmd_ingest_scans(args: argparse.Namespace) -> int:
     started = time.monotonic()
     with _session(settings) as session:
         try:
-            actor = principal_for(session, get_user(session, args.user)) if args.user else None
+            actor = _actor(session, args.user) if args.user else None
             run = ingest_folder(session, make_master_store(settings), root, actor, progress=show)
         except SaoLuuError as err:
             return _fail(err)
@@ -236,6 +235,139 @@ def cmd_ingest_scans(args: argparse.Namespace) -> int:
     )
     print(f"Báo cáo / report: {report}")
     return 1 if run.refused else 0
+
+
+def _actor(session: Session, username: str) -> Any:
+    """The principal of the user a command acts as (audited as them)."""
+    from sync_server.auth import principal_for
+    from sync_server.domain.users import get_user
+
+    return principal_for(session, get_user(session, username))
+
+
+def cmd_approve_list(args: argparse.Namespace) -> int:
+    """Freeze the approved files of a scope into the next numbered list, with the signed decision."""
+    from sync_server.domain import approved_lists
+    from sync_server.storage import make_master_store
+
+    settings = _settings(args)
+    scan = Path(args.scan)
+    if not scan.is_file():
+        print(f"Lỗi / Error: không có tệp / no such file: {scan}", file=sys.stderr)
+        return 2
+    try:
+        spec = approved_lists.ListIn(
+            campaign_id=args.campaign,
+            agency_codes=[c.strip().upper() for c in args.agency or []],
+            supplement_to=args.supplement_to,
+            decision_number=args.decision_number,
+            decision_date=args.decision_date,
+            signer_name=args.signer,
+            signer_position=args.signer_position,
+        )
+    except ValidationError as exc:
+        return _fail(ValidationFailed(field_errors(exc)))
+    with _session(settings) as session:
+        try:
+            actor = _actor(session, args.user)
+            with scan.open("rb") as fh:
+                made = approved_lists.freeze(session, make_master_store(settings), actor, spec, fh)
+            if args.annex:
+                with open(args.annex, "wb") as out:
+                    approved_lists.write_annex(session, actor, made.number, out)
+        except SaoLuuError as err:
+            return _fail(err)
+    extra = f" (bổ sung cho / supplements {made.supplement_to})" if made.supplement_to else ""
+    print(f"Danh mục số / list {made.number}{extra}: {made.files} hồ sơ / files, {made.pages} trang / pages")
+    if args.annex:
+        print(f"Phụ lục / annex: {args.annex}")
+    return 0
+
+
+def cmd_list_annex(args: argparse.Namespace) -> int:
+    """Write the annex (.xlsx) of an approved list."""
+    from sync_server.domain import approved_lists
+
+    with _session(_settings(args)) as session:
+        try:
+            with open(args.out, "wb") as out:
+                approved_lists.write_annex(session, _actor(session, args.user), args.number, out)
+        except SaoLuuError as err:
+            Path(args.out).unlink(missing_ok=True)
+            return _fail(err)
+    print(f"Phụ lục danh mục số / annex of list {args.number}: {args.out}")
+    return 0
+
+
+def _year_capacities(items: list[str]) -> dict[int, int]:
+    out = {}
+    for item in items:
+        year, _, pages = item.partition("=")
+        if not (year.strip().isdigit() and pages.strip().isdigit()):
+            raise SystemExit(f"--year-capacity NĂM=SỐ_TRANG / YEAR=PAGES, not {item!r}")
+        out[int(year)] = int(pages)
+    return out
+
+
+def cmd_plan_suggest(args: argparse.Namespace) -> int:
+    """Print the suggested plan per year; write every file's place and reasons; apply it if asked."""
+    import csv
+
+    from sync_server.domain import plan
+
+    capacities = _year_capacities(args.year_capacity or [])
+    with _session(_settings(args)) as session:
+        try:
+            actor = _actor(session, args.user)
+            act = plan.apply if args.apply else plan.suggest
+            found = act(session, actor, args.capacity, capacities=capacities, from_year=args.from_year)
+        except SaoLuuError as err:
+            return _fail(err)
+    print("Năm / year   sức chứa / capacity   đã có / planned (hồ sơ/files, trang/pages)   thêm / adds")
+    for y in found.years:
+        print(
+            f"{y.year:<12} {y.capacity:>19,}   {y.planned_files:>12,} / {y.planned_pages:>12,}"
+            f"         {y.new_files:>8,} / {y.new_pages:>10,}"
+        )
+    print(
+        f"Không xếp được / not placed: {found.unplaced_files:,} hồ sơ / files, {found.unplaced_pages:,} trang"
+    )
+    print(f"Chưa ghi số trang, số tờ / no page or leaf count: {found.unknown_pages:,} hồ sơ / files")
+    print(f"Khó đọc, tu bổ trước / hard to read, conservation first: {found.conservation:,} hồ sơ / files")
+    if args.out:
+        with open(args.out, "w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(
+                ["Thứ tự", "Năm", "Mã cơ quan", "Số phông", "Hộp", "Hồ sơ số", "Số trang", "Lý do", "id"]
+            )
+            for f in found.files:
+                c = f.candidate
+                why = "; ".join(c.reasons("vi"))
+                row = [f.rank, f.year or "", c.agency_code, c.fonds_no, c.box_code, c.file_no, c.pages, why]
+                writer.writerow([*row, c.record_id])
+        print(f"Danh sách / list: {args.out}")
+    print(
+        "Đã đưa vào kế hoạch / applied"
+        if args.apply
+        else "Chưa ghi gì; thêm --apply để áp dụng / nothing written"
+    )
+    return 0
+
+
+def cmd_boxes_overdue(args: argparse.Namespace) -> int:
+    """List the boxes out longer than N days."""
+    from sync_server.domain import custody
+
+    with _session(_settings(args)) as session:
+        try:
+            rows = custody.overdue(session, _actor(session, args.user), args.days)
+        except SaoLuuError as err:
+            return _fail(err)
+    for b in rows:
+        since = show_date(b.since, day_only=True)
+        print(f"{b.code}\t{b.batch_name or ''}\t{since}\t{b.days_out} ngày / days\t{b.user or ''}")
+    print(f"{len(rows)} hộp giao đi quá {args.days} ngày / boxes out longer than {args.days} days")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -283,6 +415,49 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", type=Path, help="tệp báo cáo .xlsx hoặc .csv / report file")
     p.add_argument("--user", help="người nhận (ghi vào lịch sử) / who takes the delivery in (audit)")
     p.set_defaults(func=cmd_ingest_scans)
+
+    user = argparse.ArgumentParser(add_help=False)
+    user.add_argument("--user", required=True, help="người thực hiện (ghi vào lịch sử) / acting user (audit)")
+
+    p = sub.add_parser(
+        "approve-list", parents=[common, user], help="lập danh mục được phê duyệt / freeze an approved list"
+    )
+    p.add_argument("--campaign", required=True, help="mã đợt khảo sát / campaign id")
+    p.add_argument("--agency", action="append", help="mã cơ quan (lặp lại; bỏ trống: cả tỉnh) / agency code")
+    p.add_argument("--supplement-to", type=int, help="bổ sung cho danh mục số / supplements list number")
+    p.add_argument("--decision-number", required=True, help="số văn bản phê duyệt / decision number")
+    p.add_argument("--decision-date", required=True, help="ngày văn bản (YYYY-MM-DD) / decision date")
+    p.add_argument("--signer", required=True, help="người ký / signer")
+    p.add_argument("--signer-position", required=True, help="chức vụ người ký / signer's position")
+    p.add_argument("--scan", required=True, help="bản quét văn bản đã ký (PDF, JPEG, PNG) / signed scan")
+    p.add_argument("--annex", help="ghi phụ lục .xlsx / write the annex (.xlsx)")
+    p.set_defaults(func=cmd_approve_list)
+
+    p = sub.add_parser(
+        "list-annex", parents=[common, user], help="phụ lục danh mục / annex of an approved list"
+    )
+    p.add_argument("number", type=int)
+    p.add_argument("out", help="tệp .xlsx / .xlsx file")
+    p.set_defaults(func=cmd_list_annex)
+
+    p = sub.add_parser(
+        "plan-suggest", parents=[common, user], help="đề xuất kế hoạch số hóa / suggest the plan"
+    )
+    p.add_argument("--capacity", type=int, required=True, help="số trang mỗi năm / pages a year")
+    p.add_argument("--year-capacity", action="append", help="NĂM=SỐ_TRANG cho năm khác / YEAR=PAGES")
+    p.add_argument("--from-year", type=int, help="năm bắt đầu (mặc định năm nay) / first year")
+    p.add_argument("--out", help="ghi từng hồ sơ, năm, lý do (.csv) / every file, its year, why (.csv)")
+    p.add_argument("--apply", action="store_true", help="đưa vào kế hoạch / put it in the plan")
+    p.set_defaults(func=cmd_plan_suggest)
+
+    p = sub.add_parser(
+        "boxes-overdue", parents=[common, user], help="hộp giao đi quá hạn / boxes out too long"
+    )
+    p.add_argument("--days", type=int, default=30)
+    p.set_defaults(func=cmd_boxes_overdue)
+    from sync_server.preservation_cli import add_commands
+
+    add_commands(sub, common)  # copy sets, write-copy, verify-copy, fixity, handover
 
     p = sub.add_parser("backup", parents=[common], help="sao lưu cơ sở dữ liệu / back up the database")
     p.add_argument("file", type=Path)

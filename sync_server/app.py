@@ -12,8 +12,23 @@ from fastapi.responses import RedirectResponse
 
 from common.errors import ErrorResponse
 from sync_server import __version__, web
-from sync_server.api import agencies, auth, campaigns, devices, exports, meta, photos, records, sync, users
+from sync_server.api import (
+    agencies,
+    approved_lists,
+    auth,
+    campaigns,
+    custody,
+    devices,
+    exports,
+    meta,
+    photos,
+    plan,
+    records,
+    sync,
+    users,
+)
 from sync_server.api import docs as api_docs
+from sync_server.api import preservation as api_preservation
 from sync_server.api.guards import RequestGuard
 from sync_server.auth import PrincipalCache
 from sync_server.checkpoint import Checkpointer
@@ -21,7 +36,8 @@ from sync_server.config import Settings, get_settings
 from sync_server.db import make_engine, migrate
 from sync_server.domain.jobs import JobRegistry
 from sync_server.errors import install_error_handlers
-from sync_server.storage import make_photo_store
+from sync_server.session_slots import SessionSlots
+from sync_server.storage import make_master_store, make_photo_store
 from sync_server.web.deps import error_page
 
 API_PREFIX = "/api/v1"
@@ -57,6 +73,8 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     app.state.settings = settings
     app.state.engine = engine
     app.state.photos = make_photo_store(settings)
+    app.state.masters = make_master_store(settings)
+    app.state.session_slots = SessionSlots(settings.db_sessions)
     app.state.principals = PrincipalCache(settings.auth_cache_seconds)
     app.state.principals.install(engine)
     app.state.export_jobs = JobRegistry(settings.data_dir / "exports")
@@ -64,6 +82,9 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
 
     for module in (meta, auth, devices, agencies, users, campaigns, records, sync, photos, exports):
         app.include_router(module.router, prefix=API_PREFIX)
+    for module in (approved_lists, plan, custody):  # the digitization phase (#16)
+        app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(api_preservation.router, prefix=API_PREFIX)
     # before the pages' middleware, which so wraps it: a refused page also gets their headers
     app.add_middleware(
         RequestGuard, settings=settings, engine=engine, principals=app.state.principals, web_error=error_page

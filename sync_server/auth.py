@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 import secrets
 import threading
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -21,12 +21,13 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, bindparam, event
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 from zxcvbn import zxcvbn
 
-from common.errors import SaoLuuError
-from common.vocab import Role
-from sync_server.models import ApiToken, Device, SurveyorAssignment, User, utcnow
+from common.errors import NotAllowed
+from common.vocab import STAFF, Role
+from sync_server.models import AFFECTS_PRINCIPAL, ApiToken, Device, SurveyorAssignment, User, utcnow
+from sync_server.statements import written_tables
 
 _hasher = PasswordHasher()  # argon2id, memory-hard
 MIN_PASSWORD = 8
@@ -97,17 +98,23 @@ class Principal:
 
     def require_agency(self, agency_code: str) -> None:
         if not self.can_access(agency_code):
-            raise SaoLuuError("forbidden", 403)
+            raise NotAllowed()
+
+    def require_role(self, roles: Collection[Role]) -> None:
+        if self.role not in roles:
+            raise NotAllowed()
 
 
 def agency_scope(
     session: Session, role: Role, user_id: int, agency_code: str | None
 ) -> frozenset[str] | None:
     """The agencies a user may read and write: all for staff, own for heads, assigned for surveyors."""
-    if role in (Role.ADMIN, Role.REVIEWER):
+    if role in STAFF:
         return None
     if role == Role.AGENCY_HEAD:
         return frozenset([agency_code] if agency_code else [])
+    if role == Role.DIGITIZATION_OPERATOR:
+        return frozenset()  # boxes and masters, never the survey's records
     a = SurveyorAssignment.__table__.c  # type: ignore[attr-defined]
     return frozenset(session.execute(select(a.agency_code).where(a.user_id == user_id)).scalars())
 
@@ -185,9 +192,11 @@ _TOKEN_QUERY = _token_query()
 authenticated request runs it."""
 
 
-_IDENTITY_TABLES = frozenset({"apitoken", "app_user", "device", "surveyorassignment"})
-"""What a principal is read from: a write to any of them may end or narrow a token."""
-_WRITTEN_TABLE = re.compile(r'\s*(?:insert\s+into|update|delete\s+from)\s+"?(\w+)', re.IGNORECASE)
+PRINCIPAL_TABLES = frozenset(
+    t.name for t in SQLModel.metadata.tables.values() if t.info.get(AFFECTS_PRINCIPAL)
+)
+"""What a principal is read from (the tables marked :data:`~sync_server.models.AFFECTS_PRINCIPAL`
+in the models): a write to any of them may end or narrow a token."""
 _CHANGED = "saoluu_identity_changed"
 
 
@@ -196,10 +205,11 @@ class PrincipalCache:
     round sends a handful of requests, and each would otherwise read its token, user, device and
     assigned agencies again (a query and a worker-thread hop, a fifth of a small request's cost).
 
-    Once installed on the engine, any transaction of this process that writes tokens, users, devices
-    or assignments (a revocation, a disabled user, a password reset, new assignments, a sign-out)
-    empties the cache when it commits; other server processes take it into account within
-    ``seconds``. A token's own expiry is always kept to the second.
+    Once installed on the engine, any transaction of this process that writes one of
+    :data:`PRINCIPAL_TABLES` (a revocation, a disabled user, a password reset, new assignments, a
+    sign-out) — or SQL whose tables cannot be told (:func:`sync_server.statements.written_tables`) —
+    empties the cache when it ends; other server processes take it into account within ``seconds``.
+    A token's own expiry is always kept to the second.
     """
 
     def __init__(self, seconds: float) -> None:
@@ -240,9 +250,11 @@ class PrincipalCache:
         """Empty the cache when a connection that wrote an identity table goes back to the pool
         (after its commit or rollback: never before the change is visible to a new read)."""
 
-        def written(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-            table = _WRITTEN_TABLE.match(statement)
-            if table is not None and table.group(1).lower() in _IDENTITY_TABLES:
+        def written(
+            conn: Any, _cursor: Any, _statement: str, _params: Any, context: Any, _many: bool
+        ) -> None:
+            tables = written_tables(context)
+            if tables is None or tables & PRINCIPAL_TABLES:
                 conn.info[_CHANGED] = True
 
         def returned(_dbapi_conn: Any, record: Any, *_args: Any) -> None:

@@ -32,12 +32,14 @@ class Settings(BaseSettings):
     partial_upload_days: int = Field(default=30, ge=1)
     """Photo uploads left unfinished this long are deleted when the server starts."""
     max_import_bytes: int = 10 * 1024 * 1024
+    max_decision_scan_bytes: int = 100 * 1024 * 1024
+    """The largest scan of a signed decision (an approved list's, with its annex) the API takes."""
     max_push_bytes: int = Field(default=16 * 1024 * 1024, ge=1024 * 1024)
     """The largest push (a batch of up to 1,000 records as JSON) the server reads."""
     db_echo: bool = False
     db_sessions: int = Field(default=1, ge=1, le=30)
-    """Requests of one server process that may use the database at once (``SAOLUU_DB_SESSIONS``),
-    read when the process starts. Python runs one thread at a time per process: with more, the thread
+    """Requests of one server process that may use the database at once (``SAOLUU_DB_SESSIONS``;
+    see :mod:`sync_server.session_slots`). Python runs one thread at a time per process: with more, the thread
     holding the write lock waits for the interpreter behind the others, so run one process per core
     (``SAOLUU_WORKERS``) instead; raise it when requests wait on a database or S3 across a network."""
     auth_cache_seconds: float = Field(default=5.0, ge=0, le=300)
@@ -60,6 +62,9 @@ class Settings(BaseSettings):
     """Where scanned masters (PDF) live with the local store; default ``<data_dir>/masters``."""
     s3_master_prefix: str = "masters/"
     """Key prefix of scanned masters in the bucket when ``photo_store`` is ``s3``."""
+    organization: str = Field(default="Trung tâm Lưu trữ lịch sử", max_length=200)
+    """The archive's name: ``Source-Organization`` of copies and handover packages, the giving side
+    of a handover's minutes (``SAOLUU_ORGANIZATION``)."""
 
     @model_validator(mode="after")
     def _resolve(self) -> Settings:

@@ -11,13 +11,26 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, text
+from sqlalchemy import JSON, BigInteger, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> dt.datetime:
     """Aware UTC now (SQLModel stores datetimes as UTC on every engine)."""
     return dt.datetime.now(dt.UTC)
+
+
+AFFECTS_PRINCIPAL = "affects_principal"
+"""Key of a table's ``info``: True when who a token belongs to (the token, its device, the user,
+their role and agencies) is read from the table, so a write to it empties the server's sign-in
+cache (:class:`sync_server.auth.PrincipalCache`); False for a table that refers to those tables but
+shapes no principal. Every table referring to a table marked True must say which
+(tests/api/test_principal_cache.py)."""
+
+
+def principal_info(affects: bool) -> dict[str, Any]:
+    """``__table_args__`` entry saying whether the table affects a principal (see above)."""
+    return {"info": {AFFECTS_PRINCIPAL: affects}}
 
 
 class Agency(SQLModel, table=True):
@@ -34,6 +47,7 @@ class Agency(SQLModel, table=True):
 
 class User(SQLModel, table=True):
     __tablename__ = "app_user"
+    __table_args__ = principal_info(True)
 
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=80, unique=True)
@@ -48,12 +62,16 @@ class User(SQLModel, table=True):
 class SurveyorAssignment(SQLModel, table=True):
     """Which agencies a surveyor may visit and list."""
 
+    __table_args__ = principal_info(True)
+
     user_id: int = Field(foreign_key="app_user.id", primary_key=True)
     agency_code: str = Field(foreign_key="agency.code", primary_key=True, max_length=40)
     seq: int = Field(default=0, sa_type=BigInteger)
 
 
 class Device(SQLModel, table=True):
+    __table_args__ = principal_info(True)
+
     id: str = Field(primary_key=True, max_length=36)
     user_id: int = Field(foreign_key="app_user.id", index=True)
     name: str = Field(max_length=120)
@@ -64,6 +82,8 @@ class Device(SQLModel, table=True):
 
 class ApiToken(SQLModel, table=True):
     """A bearer token; only its SHA-256 is stored, so a database leak reveals no token."""
+
+    __table_args__ = principal_info(True)
 
     id: int | None = Field(default=None, primary_key=True)
     token_hash: str = Field(max_length=64, unique=True)
@@ -79,6 +99,8 @@ class ApiToken(SQLModel, table=True):
 
 class EnrollCode(SQLModel, table=True):
     """A one-time code that turns into a device token (hash stored, like tokens)."""
+
+    __table_args__ = principal_info(False)
 
     code_hash: str = Field(primary_key=True, max_length=64)
     user_id: int = Field(foreign_key="app_user.id", index=True)
@@ -307,7 +329,10 @@ class ListConfirmation(SQLModel, table=True):
     note: str = Field(default="", max_length=2000)
     at: dt.datetime = Field(default_factory=utcnow)
 
-    __table_args__ = (Index("ix_listconfirmation_campaign", "campaign_id", "agency_code"),)
+    __table_args__ = (
+        Index("ix_listconfirmation_campaign", "campaign_id", "agency_code"),
+        principal_info(False),
+    )
 
 
 class CampaignCount(SQLModel, table=True):
@@ -362,8 +387,17 @@ class FileDigitization(SQLModel, table=True):
     check_reason: str | None = Field(default=None, max_length=2000)
     """Why the master was sent back for rescanning."""
     updated_at: dt.datetime = Field(default_factory=utcnow)
+    plan_year: int | None = None
+    """The year of the digitization plan (2026–2033) the file is planned for."""
+    batch_id: int | None = Field(default=None, foreign_key="planbatch.id")
+    """The batch the file went out with (or is meant to)."""
+    planned_at: dt.datetime | None = None
+    planned_by: int | None = None
 
-    __table_args__ = (Index("ix_filedigitization_state", "state", "agency_code"),)
+    __table_args__ = (
+        Index("ix_filedigitization_state", "state", "agency_code"),
+        Index("ix_filedigitization_plan", "plan_year", "state"),
+    )
 
 
 class IngestRun(SQLModel, table=True):
@@ -398,3 +432,232 @@ class IngestItem(SQLModel, table=True):
     pages: int | None = None
     min_ppi: int | None = None
     at: dt.datetime = Field(default_factory=utcnow)
+
+
+class ApprovedList(SQLModel, table=True):
+    """A numbered list of approved files frozen by a signed decision (*danh mục tài liệu được phê
+    duyệt*). It never changes (database triggers refuse updates and deletes, migration 0012); files
+    approved later go into a supplement (``supplement_to``)."""
+
+    number: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    campaign_id: str = Field(foreign_key="campaign.id", max_length=36, index=True)
+    agency_codes: list[str] = Field(default_factory=list, sa_type=JSON, nullable=False)
+    """The agencies it covers; empty: the whole province."""
+    supplement_to: int | None = Field(default=None, foreign_key="approvedlist.number")
+    decision_number: str = Field(max_length=50)
+    decision_date: dt.date
+    signer_name: str = Field(max_length=200)
+    signer_position: str = Field(max_length=200)
+    scan_sha256: str = Field(max_length=64)
+    """The scan of the signed decision, in the master store."""
+    scan_size: int = Field(sa_type=BigInteger)
+    scan_mime: str = Field(max_length=40)
+    files: int
+    pages: int
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    created_by: int | None = None
+
+
+class ApprovedListItem(SQLModel, table=True):
+    """A file of an approved list, as it was when the list was frozen. A file is in one list only."""
+
+    record_id: str = Field(primary_key=True, foreign_key="filerecord.id", max_length=36)
+    list_number: int = Field(foreign_key="approvedlist.number")
+    n: int
+    """Its row in the annex (archival order within the list)."""
+    agency_code: str = Field(max_length=40)
+    fonds_id: str = Field(max_length=36, index=True)
+    version: int
+    data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+
+    __table_args__ = (Index("ix_approvedlistitem_list", "list_number", "n"),)
+
+
+class PlanBatch(SQLModel, table=True):
+    """A batch of the digitization plan: files (and their boxes) scanned together in a plan year."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    year: int
+    name: str = Field(max_length=100)
+    note: str = Field(default="", max_length=2000)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    created_by: int | None = None
+
+    __table_args__ = (UniqueConstraint("year", "name", name="uq_planbatch_year_name"),)
+
+
+class BoxCustody(SQLModel, table=True):
+    """Where a box of originals is now, by the code on its label. A box without a row has never left
+    the repository."""
+
+    code: str = Field(primary_key=True, max_length=80)
+    place: str = Field(max_length=20)
+    batch_id: int | None = Field(default=None, foreign_key="planbatch.id")
+    since: dt.datetime = Field(default_factory=utcnow)
+    user_id: int | None = None
+    counterpart: str = Field(default="", max_length=200)
+
+    __table_args__ = (Index("ix_boxcustody_place", "place", "since"),)
+
+
+class BoxMovement(SQLModel, table=True):
+    """One check-out or check-in of a box (*sổ giao nhận*): append-only (database triggers refuse
+    updates and deletes, migration 0012)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=80)
+    at: dt.datetime = Field(default_factory=utcnow)
+    user_id: int | None = None
+    from_place: str = Field(max_length=20)
+    to_place: str = Field(max_length=20)
+    batch_id: int | None = Field(default=None, foreign_key="planbatch.id")
+    counterpart: str = Field(default="", max_length=200)
+    """Who handed the box over or took it (the other signature of the register)."""
+    note: str = Field(default="", max_length=2000)
+    files: int = 0
+    """Planned files of the box that went out with it (check-out)."""
+
+    __table_args__ = (Index("ix_boxmovement_code", "code", "id"),)
+
+
+class FileMetadata(SQLModel, table=True):
+    """The archive centre's metadata of a file after Circular 02/2019 that the survey lacks
+    (:data:`common.circular02.STAFF_FIELDS`): beside the synced record, like its digitization, so
+    it never changes the record's version or travels to tablets."""
+
+    record_id: str = Field(primary_key=True, foreign_key="filerecord.id", max_length=36)
+    agency_code: str = Field(max_length=40)
+    file_code: str | None = Field(default=None, max_length=30)
+    """A code given by staff; None: the rule's (:func:`sync_server.domain.file_metadata.file_code`)."""
+    info_sign: str | None = Field(default=None, max_length=30)
+    keywords: str | None = Field(default=None, max_length=100)
+    documents: int | None = None
+    annotation: str | None = Field(default=None, max_length=2000)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+    updated_by: int | None = None
+
+
+class CopySet(SQLModel, table=True):
+    """An insurance copy set (*bộ sao bảo hiểm*): a medium kept at a place, written copy by copy."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: int = Field(unique=True)
+    name: str = Field(max_length=200)
+    medium: str = Field(max_length=20)
+    location: str = Field(max_length=300)
+    note: str | None = Field(default=None, max_length=2000)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    created_by: int | None = None
+
+
+class CopyWrite(SQLModel, table=True):
+    """One copy written to a set: a BagIt bag in a folder (:class:`common.vocab.CopyState`)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    set_id: int = Field(foreign_key="copyset.id", index=True)
+    target: str = Field(max_length=1000)
+    fonds: list[str] = Field(default_factory=list, sa_type=JSON, nullable=False)
+    state: str = Field(max_length=20)
+    files: int = 0
+    bytes: int = Field(default=0, sa_type=BigInteger)
+    error: str | None = Field(default=None, max_length=2000)
+    started_at: dt.datetime = Field(default_factory=utcnow)
+    finished_at: dt.datetime | None = None
+    user_id: int | None = None
+
+
+class CopyItem(SQLModel, table=True):
+    """A master written in a copy, and what the latest verification of that copy found of it."""
+
+    write_id: int = Field(foreign_key="copywrite.id", primary_key=True)
+    sha256: str = Field(primary_key=True, max_length=64, index=True)
+    record_id: str = Field(max_length=36)
+    path: str = Field(max_length=1000)
+    size: int = Field(sa_type=BigInteger)
+    result: str | None = Field(default=None, max_length=20)
+    """:class:`common.vocab.CheckResult` of the latest verification; None until verified."""
+    checked_at: dt.datetime | None = None
+
+
+class CopyCheck(SQLModel, table=True):
+    """One verification of a copy against its manifest (``verify-copy``)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    write_id: int = Field(foreign_key="copywrite.id", index=True)
+    result: str = Field(max_length=20)
+    files: int = 0
+    bytes: int = Field(default=0, sa_type=BigInteger)
+    problems: list[dict[str, Any]] | None = Field(default=None, sa_type=JSON)
+    at: dt.datetime = Field(default_factory=utcnow)
+    user_id: int | None = None
+
+
+class FixityRun(SQLModel, table=True):
+    """One pass of ``fixity`` over the stored masters."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    started_at: dt.datetime = Field(default_factory=utcnow)
+    finished_at: dt.datetime | None = None
+    total: int = 0
+    ok: int = 0
+    problems: int = 0
+    bytes: int = Field(default=0, sa_type=BigInteger)
+    user_id: int | None = None
+
+
+class FixityCheck(SQLModel, table=True):
+    """One stored master re-hashed: intact, changed (``found``), missing or unreadable."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="fixityrun.id")
+    sha256: str = Field(max_length=64)
+    result: str = Field(max_length=20)
+    found: str | None = Field(default=None, max_length=64)
+    size: int | None = Field(default=None, sa_type=BigInteger)
+    detail: str | None = Field(default=None, max_length=300)
+    at: dt.datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (
+        Index("ix_fixitycheck_sha256", "sha256", "id"),
+        Index("ix_fixitycheck_run", "run_id", "result"),
+    )
+
+
+class Handover(SQLModel, table=True):
+    """A handover of the digitized database by fonds / work / collection (*bàn giao*): what was in
+    its package, to whom, and the package's SHA-256 once it has been produced."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(max_length=50, unique=True)
+    handed_on: dt.date
+    recipient: str = Field(max_length=300)
+    note: str | None = Field(default=None, max_length=2000)
+    partial: bool = False
+    fonds: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON, nullable=False)
+    """Per fonds: id, agency, number, name, kind and its counts (files, documents, pages, missing)."""
+    files: int = 0
+    documents: int = 0
+    pages: int = 0
+    bytes: int = Field(default=0, sa_type=BigInteger)
+    missing: int = 0
+    """Files of the fonds left out because not accepted with a master (a partial handover)."""
+    catalogue_sha256: str = Field(max_length=64)
+    catalogue_size: int = Field(sa_type=BigInteger)
+    metadata_sha256: str = Field(max_length=64)
+    metadata_size: int = Field(sa_type=BigInteger)
+    package_sha256: str | None = Field(default=None, max_length=64)
+    package_size: int | None = Field(default=None, sa_type=BigInteger)
+    packaged_at: dt.datetime | None = None
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    created_by: int | None = None
+
+
+class HandoverItem(SQLModel, table=True):
+    """A file handed over, with its master and its name in the package."""
+
+    handover_id: int = Field(foreign_key="handover.id", primary_key=True)
+    record_id: str = Field(primary_key=True, max_length=36, index=True)
+    sha256: str = Field(max_length=64)
+    path: str = Field(max_length=1000)
+    size: int = Field(sa_type=BigInteger)
+    pages: int = 0

@@ -7,8 +7,10 @@ wait on a lock instead and go in as soon as the previous one returns its connect
 among the threads of a process, then an exclusive ``flock`` on a file beside the database among the
 processes of ``serve --workers N`` (the kernel wakes the next waiter; a process that dies lets go).
 
-A connection takes the gate at its first writing statement and gives it back when it returns to
-the pool (after its commit or rollback). If the gate can't be had in ``timeout`` seconds, the
+A connection takes the gate at its first writing statement — one that writes a table, as its
+compiled form says, or one whose compiled form cannot say (SQL text, DDL; see
+:mod:`sync_server.statements`) — and gives it back when it returns to the pool (after its commit or
+rollback). If the gate can't be had in ``timeout`` seconds, the
 statement goes ahead anyway and SQLite's busy handling decides, so a stuck holder can delay other
 writers but never block them for good.
 """
@@ -24,10 +26,12 @@ from typing import Any
 
 from sqlalchemy import Engine, event
 
+from sync_server.statements import written_tables
+
 log = logging.getLogger(__name__)
 
-_HELD = "saoluu_write_gate"
-_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
+HELD = "saoluu_write_gate"
+"""Key of a connection's ``info`` while the connection holds the gate."""
 
 
 class WriteGate:
@@ -42,19 +46,21 @@ class WriteGate:
         for name in ("checkin", "invalidate", "close"):
             event.listen(engine.pool, name, self._release)
 
-    def _before_execute(self, conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+    def _before_execute(
+        self, conn: Any, _cursor: Any, _statement: str, _params: Any, context: Any, _many: bool
+    ) -> None:
         info = conn.info
-        if info.get(_HELD) or not statement.lstrip()[:7].upper().startswith(_WRITES):
+        if info.get(HELD) or written_tables(context) == frozenset():
             return
         if self._lock.acquire(timeout=self.timeout):
-            info[_HELD] = True
+            info[HELD] = True
             if self._lock_file is not None:
                 fcntl.flock(self._file(), fcntl.LOCK_EX)  # other processes; GIL released meanwhile
         else:
             log.warning("SQLite write gate busy for %.0f s; writing without it", self.timeout)
 
     def _release(self, _dbapi_conn: Any, record: Any, *_args: Any) -> None:
-        if record is not None and record.info.pop(_HELD, False):
+        if record is not None and record.info.pop(HELD, False):
             if self._fd is not None:
                 fcntl.flock(self._fd, fcntl.LOCK_UN)
             self._lock.release()

@@ -54,6 +54,7 @@ ACCOUNTS = {
         Account("head_b", Role.AGENCY_HEAD, AGENCY_B),
         Account("surveyor_a", Role.SURVEYOR, AGENCY_A),
         Account("surveyor_b", Role.SURVEYOR, AGENCY_B),
+        Account("operator", Role.DIGITIZATION_OPERATOR),
     )
 }
 

@@ -43,3 +43,14 @@ def photo_jpeg(
     out = io.BytesIO()
     img.save(out, fmt, quality=85)
     return out.getvalue()
+
+
+def sized_jpeg(rng: random.Random, size: int) -> bytes:
+    """A real JPEG of exactly ``size`` bytes (at least 8 kB), whatever the encoder's output: a noise
+    image a little smaller, padded by a comment segment after the start marker."""
+    image = noise_jpeg(rng, size * 3 // 4)
+    pad = size - len(image) - 4  # the segment's marker and length take four bytes
+    if not 0 <= pad <= 65_533:
+        raise ValueError(f"cannot pad a {len(image)}-byte JPEG to {size} bytes")
+    segment = b"\xff\xfe" + (pad + 2).to_bytes(2, "big") + b" " * pad
+    return image[:2] + segment + image[2:]

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-WORDS: dict[str, tuple[str, str]] = {
-    # error codes: the message of an error answer
+CODES: dict[str, tuple[str, str]] = {
+    # the message of an error answer, by its code
     "error.validation_error": ("Dữ liệu chưa hợp lệ, vui lòng kiểm tra", "The data is not valid"),
     "error.not_authenticated": ("Chưa đăng nhập hoặc phiên đã hết hạn", "Not signed in or session expired"),
     "error.bad_credentials": ("Sai tên đăng nhập hoặc mật khẩu", "Wrong user name or password"),
@@ -25,11 +25,20 @@ WORDS: dict[str, tuple[str, str]] = {
         "Kho lưu ảnh trên máy chủ đã đầy; ảnh sẽ được gửi lại khi có chỗ trống",
         "The server's photo storage is full; photos will be sent again when space is freed",
     ),
+    "error.handover_incomplete": (
+        "Không bàn giao được: phông còn hồ sơ chưa nghiệm thu bản số hóa (xem danh sách); "
+        "hoặc chọn bàn giao một phần",
+        "Cannot hand over: the fonds still has files not accepted as digitized (see the list); "
+        "or choose a partial handover",
+    ),
     "error.use_job": (
         "Bản xuất có {rows} dòng, cần chạy nền: tạo tác vụ rồi tải tệp khi xong",
         "The export has {rows} rows: start a background job and download its file when done",
     ),
-    # error pages
+}
+"""The API's error codes (``error.<code>``): every code an answer may carry."""
+
+PAGES: dict[str, tuple[str, str]] = {
     "error.title": ("Không thực hiện được", "Something went wrong"),
     "error.403": ("Bạn không có quyền xem trang này.", "You are not allowed to see this page."),
     "error.404": ("Không tìm thấy trang hoặc hồ sơ này.", "This page or record was not found."),
@@ -41,7 +50,10 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "error.home": ("Về trang chính", "Go to the start page"),
     "error.fix_below": ("Vui lòng sửa các mục dưới đây:", "Please correct the following:"),
-    # reasons of field errors
+}
+"""The web's error pages."""
+
+REASONS: dict[str, tuple[str, str]] = {
     "reason.missing": ("Bắt buộc nhập", "This field is required"),
     "reason.too_long": ("Dài quá {max_length} ký tự", "Longer than {max_length} characters"),
     "reason.too_short": ("Cần ít nhất {min_length} ký tự", "Needs at least {min_length} characters"),
@@ -242,4 +254,111 @@ WORDS: dict[str, tuple[str, str]] = {
         "Hồ sơ vừa thay đổi trong lúc nhận (trạng thái {input}); chạy lại lệnh",
         "The file record changed during the run (state {input}); run the command again",
     ),
+    # approved lists, the digitization plan, custody of the originals
+    "reason.list_nothing_to_freeze": (
+        "Không còn hồ sơ đã duyệt nào chưa thuộc một danh mục được phê duyệt trong phạm vi này",
+        "No approved file in this scope is left outside an approved list",
+    ),
+    "reason.list_not_main": (
+        "Danh mục số {input} là danh mục bổ sung; danh mục bổ sung phải bổ sung cho một danh mục chính",
+        "List {input} is itself a supplement; a supplement supplements a main list",
+    ),
+    "reason.list_other_campaign": (
+        "Danh mục bổ sung phải cùng đợt khảo sát với danh mục số {input}",
+        "A supplement belongs to the campaign of list {input}",
+    ),
+    "reason.not_a_decision_scan": (
+        "Bản quét văn bản phê duyệt phải là tệp PDF, JPEG hoặc PNG",
+        "The scan of the signed decision must be a PDF, JPEG or PNG file",
+    ),
+    "reason.not_in_approved_list": (
+        "Hồ sơ chưa thuộc danh mục được phê duyệt nào: {input}",
+        "The file is in no approved list: {input}",
+    ),
+    "reason.plan_year": (
+        "Năm kế hoạch phải trong các năm {ge}–{le}",
+        "The plan year must fall in the years {ge}–{le}",
+    ),
+    "reason.batch_other_year": (
+        "Đợt số hóa {input} thuộc năm {year}, không phải năm đã chọn",
+        "Batch {input} belongs to {year}, not to the year chosen",
+    ),
+    "reason.batch_taken": ("Năm {year} đã có đợt tên {input}", "{year} already has a batch named {input}"),
+    "reason.box_unknown": (
+        "Không có hộp mã {input}: mã chưa có trong dữ liệu khảo sát (kiểm tra nhãn hoặc gõ lại)",
+        "No box has the code {input}: it is not in the survey data (check the label or type it again)",
+    ),
+    "reason.box_already_out": (
+        "Hộp {input} đã được giao đi số hóa (đợt {batch}, từ {since}); nhận hộp về trước khi giao lại",
+        "Box {input} is already out for scanning (batch {batch}, since {since}); check it in first",
+    ),
+    "reason.box_not_out": (
+        "Hộp {input} đang ở trong kho, chưa được giao đi nên không nhận về được",
+        "Box {input} is in the repository: it was not checked out, so it cannot be checked in",
+    ),
+    # insurance copies, fixity, handovers
+    "reason.duplicate_file_code": (
+        "Mã hồ sơ {input} trùng ở {n} hồ sơ; sửa mã hồ sơ trước khi ghi bản sao hoặc bàn giao",
+        "File code {input} is shared by {n} files; correct it before a copy or a handover",
+    ),
+    "reason.copy_nothing": (
+        "Không có hồ sơ nào đã nghiệm thu bản số hóa trong các phông đã chọn",
+        "No file of the chosen fonds is accepted with a master",
+    ),
+    "reason.copy_target_not_empty": (
+        "Thư mục {input} đã có dữ liệu; bản sao mới cần một thư mục trống",
+        "Folder {input} is not empty; a new copy needs an empty folder",
+    ),
+    "reason.copy_set_taken": ("Đã có bộ sao số {input}", "There is already a copy set number {input}"),
+    "reason.not_a_copy": (
+        "Thư mục {input} không phải bản sao do SaoLuu ghi",
+        "Folder {input} is not a copy SaoLuu wrote",
+    ),
+    "reason.copy_interrupted": (
+        "Bản sao bị dừng giữa chừng khi đang ghi (chưa có bagit.txt)",
+        "The copy was interrupted while being written (no bagit.txt)",
+    ),
+    "reason.copy_no_bagit": (
+        "Thiếu tệp bagit.txt: bản sao chưa ghi xong",
+        "No bagit.txt: the copy is not complete",
+    ),
+    "reason.copy_bad_bag": ("Không đọc được túi BagIt: {input}", "The BagIt bag cannot be read: {input}"),
+    "reason.copy_file_missing": (
+        "Thiếu tệp có trong danh sách (manifest)",
+        "A file of the manifest is missing",
+    ),
+    "reason.copy_unexpected_file": ("Tệp không có trong danh sách (manifest)", "A file not in the manifest"),
+    "reason.copy_oxum": (
+        "Số tệp hoặc dung lượng khác Payload-Oxum: {input}",
+        "File count or size differs from Payload-Oxum: {input}",
+    ),
+    "reason.copy_file_mismatch": (
+        "Tệp đã bị thay đổi: mã băm SHA-256 không khớp (nay là {input})",
+        "The file changed: its SHA-256 does not match (now {input})",
+    ),
+    "reason.copy_manifest_differs": (
+        "Danh sách (manifest) khác với bản đã ghi (SHA-256 {input})",
+        "The manifest differs from what was written (SHA-256 {input})",
+    ),
+    "reason.copy_unreadable_file": ("Không đọc được tệp: {input}", "Cannot read the file: {input}"),
+    "reason.handover_not_accepted": (
+        "Hồ sơ {input} chưa nghiệm thu bản số hóa (đang: {state})",
+        "File {input} is not accepted as digitized (now: {state})",
+    ),
+    "reason.handover_no_master": (
+        "Hồ sơ {input} đã nghiệm thu nhưng kho chưa có bản số hóa (PDF)",
+        "File {input} is accepted but no master (PDF) is stored",
+    ),
+    "reason.handover_more_missing": ("… và {n} hồ sơ khác", "… and {n} more files"),
+    "reason.handover_empty": (
+        "Không có hồ sơ nào đã nghiệm thu bản số hóa để bàn giao",
+        "No file accepted with a master to hand over",
+    ),
+    "reason.handover_number_taken": (
+        "Số bàn giao {input} đã dùng",
+        "Handover number {input} is already used",
+    ),
 }
+"""Why a field was refused (``reason.<reason>``)."""
+
+WORDS = {**CODES, **PAGES, **REASONS}

@@ -20,6 +20,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "nav.agency": ("Cơ quan của tôi", "My agency"),
     "nav.exports": ("Xuất báo cáo", "Exports"),
     "nav.admin": ("Quản trị", "Administration"),
+    "nav.scan_station": ("Giao nhận hộp", "Scan station"),
     "nav.soon": ("sắp có", "coming soon"),
     "nav.language": ("Ngôn ngữ", "Language"),
     "nav.signed_in_as": ("Đăng nhập:", "Signed in:"),
@@ -83,6 +84,20 @@ WORDS: dict[str, tuple[str, str]] = {
     "dash.changes": ("Bản ghi gửi lên", "Changes pushed"),
     "dash.conflicts": ("Xung đột", "Conflicts"),
     "dash.see_tracker": ("Xem danh sách cơ quan", "See the agency list"),
+    "dash.preservation": ("Bản sao bảo hiểm và bàn giao", "Insurance copies and handovers"),
+    "dash.copies_written": ("Bản sao đã ghi", "Copies written"),
+    "dash.copies_verified": ("Bản sao kiểm tra nguyên vẹn", "Copies verified intact"),
+    "dash.unprotected": (
+        "Hồ sơ đã số hóa chưa có đủ 2 bộ sao nguyên vẹn (trên {n})",
+        "Digitized files on fewer than 2 verified sets (of {n})",
+    ),
+    "dash.handed_over": ("Hồ sơ đã bàn giao", "Files handed over"),
+    "dash.fixity_problems": (
+        "Bản số hóa hỏng hoặc mất (kiểm tra toàn vẹn)",
+        "Masters damaged or missing (fixity)",
+    ),
+    "dash.fixity_last": ("Lần kiểm tra toàn vẹn gần nhất: {at}", "Latest fixity run: {at}"),
+    "dash.fixity_never": ("Chưa chạy kiểm tra toàn vẹn bản số hóa.", "No fixity run yet."),
     # compliance
     "comp.title": ("Theo dõi báo cáo của cơ quan", "Agency compliance tracker"),
     "comp.kind": ("Loại cơ quan", "Agency kind"),

@@ -182,10 +182,6 @@ class DraftForm(Observable):
 
     # --- what the server said ------------------------------------------------------------------
 
-    def refresh_record(self) -> None:
-        self.record = self.store.get(self.kind, self.record_id)
-        self.notify()
-
     @property
     def review_state(self) -> ReviewState | None:
         state = self.record.review_state if self.record else None

@@ -9,7 +9,7 @@ import httpx
 
 from mobile_app.models.base import Clock, Observable, utc_now
 from mobile_app.models.enrollment import EnrollmentError, normalise_server_url
-from mobile_app.models.prefs import PHOTO_QUALITIES, Preferences
+from mobile_app.models.prefs import Preferences
 from mobile_app.store import LocalStore
 
 KEEP_ON_SIGN_OUT = ("lang", "server_url", "photo_quality")
@@ -34,10 +34,6 @@ class SettingsModel(Observable):
         self.server_error: str | None = None
         self.sign_out_step = 0  # 0: not asked, 1: first warning shown, 2: last warning shown
         self.set_aside_dir = None
-
-    @property
-    def qualities(self) -> list[str]:
-        return list(PHOTO_QUALITIES)
 
     def set_lang(self, lang: str) -> None:
         self.prefs.set_lang(lang)

@@ -20,7 +20,6 @@ from mobile_app.sync import SyncEngine, SyncError, SyncStatus
 EngineFactory = Callable[[Callable[[SyncStatus], None]], SyncEngine]
 """Builds an engine for one run, wired to report its status to the given callback."""
 
-RECORD_TYPES = ("visit", "fonds", "box", "file_record", "nil_report")
 RECORD_BYTES = 1000
 """About what one record weighs in a push (a file record with damages: 950 bytes in the field bench):
 records and photo bytes share one progress bar."""

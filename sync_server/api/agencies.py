@@ -8,7 +8,7 @@ from fastapi import APIRouter, File, UploadFile
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from common.errors import SaoLuuError, ValidationFailed, field_error
+from common.errors import Refused, ValidationFailed, field_error
 from common.schemas import AgencyIn
 from common.vocab import Role
 from sync_server.api.deps import CurrentUser, SessionDep, SettingsDep, allow
@@ -55,7 +55,7 @@ async def import_agencies(
     """Import or update the agency list; a file with any bad row imports nothing."""
     content = await file.read(settings.max_import_bytes + 1)
     if len(content) > settings.max_import_bytes:
-        raise SaoLuuError("payload_too_large", 413)
+        raise Refused("payload_too_large")
     result = await run_in_threadpool(  # database work off the event loop
         domain.import_agencies, session, principal, file.filename or "upload.csv", content
     )

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
-from common.errors import SaoLuuError
+from common.errors import NotAuthenticated, RetryLater
 from common.vocab import Role
 from sync_server.api.deps import CurrentUser, SessionDep, SettingsDep, allow, public
 from sync_server.auth import issue_token, revoke_tokens
@@ -52,9 +52,9 @@ def login(
     user, locked = signin.sign_in(session, form.username, form.password, client_address(request), "api")
     if locked is not None:
         wait = max(1, math.ceil((locked - utcnow()).total_seconds()))
-        raise SaoLuuError("too_many_requests", 429, headers={"Retry-After": str(wait)})
+        raise RetryLater("too_many_requests", retry_after=wait)
     if user is None:
-        raise SaoLuuError("bad_credentials", 401)
+        raise NotAuthenticated("bad_credentials")
     secret, row = issue_token(session, user, dt.timedelta(hours=settings.user_token_hours))
     session.commit()
     return TokenOut(access_token=secret, expires_at=row.expires_at)

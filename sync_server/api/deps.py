@@ -14,7 +14,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordBearer
 from sqlmodel import Session
 
-from common.errors import SaoLuuError
+from common.errors import NotAllowed, NotAuthenticated
 from common.vocab import Role
 from sync_server.auth import Principal, PrincipalCache, resolve_token
 from sync_server.config import Settings
@@ -39,8 +39,14 @@ async def get_photo_store(request: Request) -> PhotoStore:
     return request.app.state.photos  # type: ignore[no-any-return]
 
 
+async def get_master_store(request: Request) -> PhotoStore:
+    """The store of scanned masters and of signed decisions' scans."""
+    return request.app.state.masters  # type: ignore[no-any-return]
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 PhotoStoreDep = Annotated[PhotoStore, Depends(get_photo_store)]
+MasterStoreDep = Annotated[PhotoStore, Depends(get_master_store)]
 
 
 def _resolve(session: Session, token: str) -> Principal | None:
@@ -56,17 +62,17 @@ async def get_principal(
 ) -> Principal:
     """The caller, from the process's recent principals or else read in a worker thread."""
     if not token:
-        raise SaoLuuError("not_authenticated", 401)
+        raise NotAuthenticated()
     cache: PrincipalCache = request.app.state.principals
     principal = cache.get(token)
     if principal is None:
         generation = cache.generation
         principal = await run_in_threadpool(_resolve, session, token)
         if principal is None:
-            raise SaoLuuError("not_authenticated", 401)
+            raise NotAuthenticated()
         cache.put(token, principal, generation)
     if principal.door not in API_DOORS:  # a web session's cookie secret is no bearer token
-        raise SaoLuuError("not_authenticated", 401)
+        raise NotAuthenticated()
     return principal
 
 
@@ -76,14 +82,14 @@ CurrentUser = Annotated[Principal, Depends(get_principal)]
 def _role_checker(roles: frozenset[Role]) -> Callable[[Principal], Coroutine[Any, Any, None]]:
     async def check(principal: CurrentUser) -> None:
         if roles and principal.role not in roles:
-            raise SaoLuuError("forbidden", 403)
+            raise NotAllowed()
 
     return check
 
 
 def allow(*roles: Role) -> dict[str, Any]:
     """Route keyword arguments: only signed-in users with one of ``roles`` (any role if none)."""
-    declared = [r.value for r in roles] or [AUTHENTICATED]
+    declared = sorted(r.value for r in roles) or [AUTHENTICATED]
     return {
         "dependencies": [Depends(_role_checker(frozenset(roles)))],
         "openapi_extra": {ROLES_KEY: declared},
@@ -95,5 +101,4 @@ def public() -> dict[str, Any]:
     return {"openapi_extra": {ROLES_KEY: [PUBLIC]}}
 
 
-STAFF = (Role.ADMIN, Role.REVIEWER)
 FIELD = (Role.ADMIN, Role.SURVEYOR, Role.AGENCY_HEAD)

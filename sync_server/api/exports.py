@@ -16,9 +16,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel
 
-from common.errors import SaoLuuError, field_error, localized
+from common.errors import Conflict, NotFound, field_error, localized
 from common.labels import LAYOUTS
-from common.vocab import Role
+from common.vocab import STAFF, Role
 from sync_server.api.deps import CurrentUser, SessionDep, allow
 from sync_server.auth import Principal
 from sync_server.domain.exports import registry as exports
@@ -27,7 +27,7 @@ from sync_server.domain.jobs import Job, JobRegistry
 from sync_server.responses import content_disposition
 
 router = APIRouter(tags=["exports"])
-EXPORTERS = allow(Role.ADMIN, Role.REVIEWER, Role.AGENCY_HEAD)
+EXPORTERS = allow(*STAFF, Role.AGENCY_HEAD)
 
 
 class KindOut(BaseModel):
@@ -69,7 +69,7 @@ def _stamp(seconds: float | None) -> dt.datetime | None:
     return dt.datetime.fromtimestamp(seconds, dt.UTC) if seconds is not None else None
 
 
-def _job_out(job: Job) -> JobOut:
+def job_out(job: Job) -> JobOut:
     return JobOut(
         id=job.id,
         kind=job.kind,
@@ -87,7 +87,7 @@ def _job_out(job: Job) -> JobOut:
 def _own_job(request: Request, principal: Principal, job_id: str) -> Job:
     job = jobs(request).get(job_id)
     if job is None or job.owner_id != principal.user_id:
-        raise SaoLuuError("not_found", 404)
+        raise NotFound()
     return job
 
 
@@ -110,13 +110,13 @@ def label_layouts() -> list[LayoutOut]:
 @router.get("/exports/jobs", response_model=list[JobOut], **EXPORTERS)
 def list_jobs(request: Request, principal: CurrentUser) -> list[JobOut]:
     """The caller's export jobs in this server process, newest first."""
-    return [_job_out(j) for j in jobs(request).for_owner(principal.user_id)]
+    return [job_out(j) for j in jobs(request).for_owner(principal.user_id)]
 
 
 @router.get("/exports/jobs/{job_id}", response_model=JobOut, **EXPORTERS)
 def get_job(job_id: str, request: Request, principal: CurrentUser) -> JobOut:
     """Progress of one of the caller's jobs; ``download_url`` once it is done."""
-    return _job_out(_own_job(request, principal, job_id))
+    return job_out(_own_job(request, principal, job_id))
 
 
 @router.get(
@@ -130,7 +130,7 @@ def download_job(job_id: str, request: Request, principal: CurrentUser) -> FileR
     job = _own_job(request, principal, job_id)
     path = jobs(request).result_path(job)
     if job.status != "done" or not path.is_file():
-        raise SaoLuuError("not_found", 404)
+        raise NotFound()
     return FileResponse(path, media_type=job.media_type, filename=job.filename)
 
 
@@ -143,7 +143,7 @@ def start_job(
     job = exports.start_job(
         jobs(request), session.get_bind(), principal.user_id, principal.agency_codes, export, filters
     )
-    return _job_out(job)
+    return job_out(job)
 
 
 @router.get(
@@ -163,9 +163,8 @@ def download_now(
     conn = session.connection()
     rows = export.count(conn, filters, principal.agency_codes)
     if rows > export.direct_limit:
-        raise SaoLuuError(
+        raise Conflict(
             "use_job",
-            409,
             [field_error("rows", "too_large", le=export.direct_limit)],
             message=localized("error.use_job", rows=rows),
         )

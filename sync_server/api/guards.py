@@ -24,10 +24,10 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from common.errors import SaoLuuError, field_error
+from common.errors import Malformed, NotAuthenticated, Refused, SaoLuuError, field_error
 from sync_server.auth import Principal, PrincipalCache, resolve_token
 from sync_server.config import Settings
-from sync_server.errors import error_response
+from sync_server.errors import error_response, http_status
 
 DEFAULT_BODY = 1024 * 1024
 """Any other request's body (forms, JSON of a few records, an export's parameters)."""
@@ -58,6 +58,9 @@ ROUTE_LIMITS = (
     ),
     _Route("POST", re.compile(r"/web/admin/agencies/import"), lambda s: s.max_import_bytes + MULTIPART_SLACK),
     _Route("POST", re.compile(r"/web/agency/nil-report"), lambda s: s.max_photo_bytes + MULTIPART_SLACK),
+    _Route(
+        "POST", re.compile(r"/api/v1/approved-lists"), lambda s: s.max_decision_scan_bytes + MULTIPART_SLACK
+    ),
 )
 
 
@@ -69,15 +72,13 @@ def body_limit(settings: Settings, method: str, path: str) -> int:
     return DEFAULT_BODY
 
 
-class BodyTooLarge(SaoLuuError, HTTPException):
+class BodyTooLarge(Refused, HTTPException):
     """More body than the route takes. Also an ``HTTPException``, which FastAPI lets through as it
     is while it reads a body (any other error there becomes its own 400)."""
 
     def __init__(self, limit: int) -> None:
         HTTPException.__init__(self, 413)
-        SaoLuuError.__init__(
-            self, "payload_too_large", 413, [field_error("body", "body_too_large", max_bytes=limit)]
-        )
+        Refused.__init__(self, "payload_too_large", [field_error("body", "body_too_large", max_bytes=limit)])
 
 
 class RequestGuard:
@@ -114,7 +115,7 @@ class RequestGuard:
         path = request.scope.get("path", "")
         web = path == "/web" or path.startswith("/web/")
         if "\x00" in path or "\x00" in unquote(request.scope.get("query_string", b"").decode("latin-1")):
-            return self._refuse(request, web, SaoLuuError("validation_error", 400, [field_error("url", NUL)]))
+            return self._refuse(request, web, Malformed(details=[field_error("url", NUL)]))
         declared = request.headers.get("content-length", "")
         chunked = "transfer-encoding" in request.headers
         length = int(declared) if declared.isdigit() else None if chunked else 0  # None: unknown
@@ -125,7 +126,7 @@ class RequestGuard:
             return None
         if web:
             return RedirectResponse("/web/login", status_code=303, headers={"Connection": "close"})
-        return self._refuse(request, web, SaoLuuError("not_authenticated", 401))
+        return self._refuse(request, web, NotAuthenticated())
 
     async def _signed_in(self, request: Request, web: bool) -> bool:
         """Whether the request carries a live token for its door (read in a worker thread, unless
@@ -153,7 +154,7 @@ class RequestGuard:
 
     def _refuse(self, request: Request, web: bool, error: SaoLuuError) -> Response:
         if web:
-            return self.web_error(request, error.status, "error.title")
+            return self.web_error(request, http_status(error), "error.title")
         response = error_response(error)
         response.headers["Connection"] = "close"  # the unread body is not waited for
         return response

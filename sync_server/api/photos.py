@@ -7,9 +7,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request, Response
 
-from common.errors import ErrorResponse, SaoLuuError, field_error
+from common.errors import ErrorResponse, NotFound, Refused, field_error
 from common.protocol import MAX_INT64
-from sync_server.api.deps import FIELD, STAFF, CurrentUser, PhotoStoreDep, SessionDep, SettingsDep, allow
+from common.vocab import STAFF
+from sync_server.api.deps import FIELD, CurrentUser, PhotoStoreDep, SessionDep, SettingsDep, allow
 from sync_server.domain import photos as domain
 from sync_server.errors import error_response
 from sync_server.responses import IMMUTABLE, DeferredResponse
@@ -24,7 +25,7 @@ UNAVAILABLE = {
 
 def _sha(sha256: str) -> str:
     if not SHA_RE.match(sha256):
-        raise SaoLuuError("not_found", 404, [field_error("sha256", "bad_format")])
+        raise NotFound(details=[field_error("sha256", "bad_format")])
     return sha256
 
 
@@ -64,9 +65,8 @@ async def chunk_body(
     """The chunk, read before the route takes a database session: a slow uploader holds no session
     while its bytes trickle in. A declared length above the limit is refused unread."""
     if upload_length > settings.max_photo_bytes:
-        raise SaoLuuError(
+        raise Refused(
             "payload_too_large",
-            413,
             [field_error("Upload-Length", "too_big", max_bytes=settings.max_photo_bytes)],
         )
     return await request.body()
@@ -103,9 +103,19 @@ def upload_chunk(
     reaches that size the bytes are checked against the SHA-256 in the path and must be a JPEG or
     PNG; the caller then holds the photo. 200 at once when the caller already holds it. Every answer
     carries the resulting ``Upload-Offset`` and ``Upload-Complete``."""
-    state = domain.append_chunk(
-        session, store, principal, _sha(sha256), upload_offset, upload_length, chunk, settings.max_photo_bytes
-    )
+    try:
+        state = domain.append_chunk(
+            session,
+            store,
+            principal,
+            _sha(sha256),
+            upload_offset,
+            upload_length,
+            chunk,
+            settings.max_photo_bytes,
+        )
+    except domain.OffsetConflict as exc:  # where to resume, in the upload protocol's header
+        return error_response(exc, {"Upload-Offset": str(exc.held)})
     status = 200 if state.already_held else 201 if state.complete else 204
     return Response(status_code=status, headers=_state_headers(state))
 
@@ -127,7 +137,7 @@ def get_photo(sha256: str, principal: CurrentUser, session: SessionDep, store: P
     (existence is not revealed)."""
     photo = domain.readable(session, principal, _sha(sha256))
     if photo is None:
-        raise SaoLuuError("not_found", 404)
+        raise NotFound()
     return DeferredResponse(
         lambda: store.get(sha256),
         photo.mime,

@@ -11,14 +11,14 @@ from pydantic import BaseModel, Field
 
 from common.protocol import MAX_INT64
 from common.schemas import NoNul
-from common.vocab import ReviewState, Role
+from common.vocab import STAFF, ReviewState, Role
 from sync_server.api.deps import CurrentUser, SessionDep, allow
 from sync_server.domain import conflicts, digitization, ingest, review
 from sync_server.domain import records as domain
 from sync_server.domain.audit import history
 
 router = APIRouter(tags=["records"])
-WRITERS = allow(Role.ADMIN, Role.SURVEYOR, Role.AGENCY_HEAD, Role.REVIEWER)
+WRITERS = allow(*STAFF, Role.SURVEYOR, Role.AGENCY_HEAD)
 
 
 class HistoryEntry(BaseModel):
@@ -89,7 +89,7 @@ def get_conflicts(
 @router.post(
     "/records/{entity_type}/{record_id}/resolve",
     response_model=domain.RecordOut,
-    **allow(Role.ADMIN, Role.REVIEWER),
+    **allow(*STAFF),
 )
 def resolve_conflict(
     entity_type: str, record_id: str, body: ResolveIn, principal: CurrentUser, session: SessionDep
@@ -107,7 +107,7 @@ class ReviewIn(NoNul):
 @router.post(
     "/records/{entity_type}/{record_id}/review",
     response_model=domain.RecordOut,
-    **allow(Role.ADMIN, Role.REVIEWER),
+    **allow(*STAFF),
 )
 def review_record(
     entity_type: str, record_id: str, body: ReviewIn, principal: CurrentUser, session: SessionDep
@@ -127,7 +127,7 @@ class DigitizedOut(BaseModel):
     changed: int
 
 
-@router.post("/digitization", response_model=DigitizedOut, **allow(Role.ADMIN, Role.REVIEWER))
+@router.post("/digitization", response_model=DigitizedOut, **allow(*STAFF))
 def mark_digitized(body: DigitizedIn, principal: CurrentUser, session: SessionDep) -> DigitizedOut:
     """Mark file records digitized on a day (or clear the mark with ``"on": null``). The day counts
     in the yearly report and the handover catalogue; it does not change the records' versions."""

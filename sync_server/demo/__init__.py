@@ -93,6 +93,7 @@ def seed_demo(session: Session, data_dir: Path) -> list[DemoAccount]:
         ("thutruong.snv", Role.AGENCY_HEAD, "Trần Văn Hùng (Giám đốc Sở Nội vụ)", home_affairs.code, []),
         ("khaosat1", Role.SURVEYOR, "Lê Minh Tuấn", None, departments),
         ("khaosat2", Role.SURVEYOR, "Phạm Thị Hoa", None, others),
+        ("sohoa1", Role.DIGITIZATION_OPERATOR, "Võ Văn Nam (đơn vị số hóa)", None, []),
     ]
     accounts: list[DemoAccount] = []
     for username, role, full_name, agency, assigned in plan:

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
-from common.errors import FieldError, SaoLuuError, ValidationFailed, field_error, field_errors
+from common.errors import FieldError, NotFound, ValidationFailed, field_error, field_errors
 from common.schemas import AgencyIn
 from common.text import fold
 from common.vocab import AgencyKind, AgencyStatus
@@ -220,7 +220,7 @@ def import_agencies(session: Session, actor: Principal | None, filename: str, co
 def get_agency(session: Session, code: str) -> Agency:
     agency = session.get(Agency, code.strip().upper())
     if agency is None:
-        raise SaoLuuError("not_found", 404)
+        raise NotFound()
     return agency
 
 

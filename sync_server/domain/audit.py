@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from sync_server.auth import Principal
-from sync_server.models import AuditLog
+from sync_server.domain.bulk import bulk_insert
+from sync_server.models import AuditLog, utcnow
 
 
 def audit(
@@ -33,6 +35,38 @@ def audit(
             version_after=after,
             detail=detail,
         )
+    )
+
+
+def audit_many(
+    session: Session,
+    actor: Principal | None,
+    entity_type: str,
+    action: str,
+    rows: Iterable[tuple[str, int | None, dict[str, Any] | None]],
+) -> None:
+    """One history row per ``(entity id, version, detail)``, the version unchanged (a bulk act such
+    as a plan applied to many files), written with one ``executemany``."""
+    user, device = (actor.user_id, actor.device_id) if actor else (None, None)
+    at = utcnow()
+    bulk_insert(
+        session.connection(),
+        AuditLog.__table__,  # type: ignore[attr-defined]
+        [
+            {
+                "at": at,
+                "user_id": user,
+                "device_id": device,
+                "entity_type": entity_type,
+                "entity_id": entity_id,
+                "action": action,
+                "version_before": version,
+                "version_after": version,
+                "rev": None,
+                "detail": detail,
+            }
+            for entity_id, version, detail in rows
+        ],
     )
 
 

@@ -3,7 +3,8 @@
 SQLAlchemy's per-row parameter processing costs more than the database itself at thousands of rows
 per second, so the hot inserts go straight to the driver with values converted here the way
 SQLAlchemy's own types would store them (UTC timestamps, JSON text, ISO dates). The statement text
-is still compiled by SQLAlchemy for the connection's dialect. Dialect differences live here only.
+is still compiled by SQLAlchemy for the connection's dialect, and the tables it writes go with it
+(:data:`sync_server.statements.WRITES`). Dialect differences live here only.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from sqlalchemy import JSON, Boolean, Connection, Date, DateTime, Table, bindpar
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.dml import Insert, Update
+
+from sync_server.statements import WRITES, tables_written_by
 
 Converter = Callable[[Any], Any]
 
@@ -67,14 +71,16 @@ def _converter(column_type: Any, sqlite: bool) -> Converter:
 @lru_cache(maxsize=256)
 def _plan(
     table: Table, dialect: Dialect, keys: tuple[str, ...], where: str | None
-) -> tuple[str, tuple[str, ...], tuple[Converter, ...]]:
-    """The driver-level statement for these keys, the parameter order and each value's converter.
+) -> tuple[str, tuple[str, ...], tuple[Converter, ...], dict[str, Any]]:
+    """The driver-level statement for these keys, the parameter order, each value's converter and
+    the execution options that say which tables the statement writes.
 
     ``where=None`` makes an INSERT of ``keys``; ``where="id"`` an UPDATE of the other keys of the
     row whose ``id`` matches.
     """
     if where is None:
-        compiled = insert(table).compile(dialect=dialect, column_keys=list(keys))
+        stmt: Insert | Update = insert(table)
+        compiled = stmt.compile(dialect=dialect, column_keys=list(keys))
     else:
         sets = {k: bindparam(k) for k in keys if k != where}
         stmt = update(table).where(table.c[where] == bindparam(_KEY)).values(sets)
@@ -83,7 +89,7 @@ def _plan(
     converters = tuple(
         _identity if k == _KEY else _converter(table.c[k].type, dialect.name == "sqlite") for k in order
     )
-    return str(compiled), order, converters
+    return str(compiled), order, converters, {WRITES: tables_written_by(stmt)}
 
 
 _KEY = "_key"
@@ -92,7 +98,7 @@ _KEY = "_key"
 def _run(conn: Connection, table: Table, rows: Sequence[dict[str, Any]], where: str | None) -> None:
     if not rows:
         return
-    sql, order, converters = _plan(table, conn.dialect, tuple(rows[0]), where)
+    sql, order, converters, options = _plan(table, conn.dialect, tuple(rows[0]), where)
     if where is not None:
         rows = [{**row, _KEY: row[where]} for row in rows]
     convert = [(i, f) for i, f in enumerate(converters) if f is not _identity]
@@ -112,7 +118,7 @@ def _run(conn: Connection, table: Table, rows: Sequence[dict[str, Any]], where: 
             for k, f in named:
                 values[k] = f(values[k])
             params.append(values)
-    conn.exec_driver_sql(sql, params)  # type: ignore[arg-type]
+    conn.exec_driver_sql(sql, params, options)  # type: ignore[arg-type]
 
 
 def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:

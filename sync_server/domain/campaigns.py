@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from common import schemas as s
-from common.errors import SaoLuuError
 from sync_server.auth import Principal
 from sync_server.domain.audit import audit
 from sync_server.domain.sequence import next_seq
@@ -32,10 +31,3 @@ def save_campaign(session: Session, actor: Principal | None, data: s.Campaign) -
 
 def list_campaigns(session: Session) -> list[Campaign]:
     return list(session.exec(select(Campaign).order_by(col(Campaign.year).desc())).all())
-
-
-def get_campaign(session: Session, campaign_id: str) -> Campaign:
-    row = session.get(Campaign, campaign_id)
-    if row is None:
-        raise SaoLuuError("not_found", 404)
-    return row

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
-from common.errors import SaoLuuError, ValidationFailed, field_error
+from common.errors import NotFound, ValidationFailed, field_error
 from sync_server.auth import Principal
 from sync_server.domain.audit import audit
 from sync_server.domain.ingest import store_resolution
@@ -71,9 +71,7 @@ def resolve(
     row = get_record(session, principal, entity_type, entity_id)
     revisions = open_revisions(session, entity_type, entity_id)
     if not revisions and not row.conflicted:
-        raise SaoLuuError(
-            "not_found", 404, [field_error("revision_id", "unknown_reference", input=entity_id)]
-        )
+        raise NotFound(details=[field_error("revision_id", "unknown_reference", input=entity_id)])
     kind = entity_kind(entity_type)
     deleted = row.deleted
     if merged is not None:

@@ -21,6 +21,7 @@ from sqlmodel import Session
 
 from common.vocab import Carrier, Criterion, DamageType, Severity
 from sync_server.domain import standing
+from sync_server.domain.preservation.figures import Figures, figures
 from sync_server.domain.standing import AgencyFacts, ComplianceStatus, status_of
 from sync_server.models import Agency, AuditLog, Campaign, CampaignCount, Device, Fonds, User, utcnow
 
@@ -133,6 +134,8 @@ class Dashboard:
     by_carrier: dict[Carrier, int]
     damage: dict[tuple[DamageType, Severity], int]
     activity: list[ActivityLine]
+    preservation: Figures | None = None
+    """Insurance copies, fixity and handovers (not per campaign)."""
 
 
 def dashboard(session: Session, campaign: Campaign | None) -> Dashboard:
@@ -142,7 +145,7 @@ def dashboard(session: Session, campaign: Campaign | None) -> Dashboard:
     recent = activity(session)
     if campaign is None:
         status_counts[ComplianceStatus.NOT_VISITED] = len(agencies)
-        return Dashboard(None, status_counts, len(agencies), 0, 0, 0, {}, {}, {}, recent)
+        return Dashboard(None, status_counts, len(agencies), 0, 0, 0, {}, {}, {}, recent, figures(session))
     counts = _counts(session, campaign.id)
     facts = standing.agency_facts(session, campaign.id, [a.code for a in agencies])
     for a in agencies:
@@ -174,6 +177,7 @@ def dashboard(session: Session, campaign: Campaign | None) -> Dashboard:
         by_carrier=by_carrier,
         damage=damage,
         activity=recent,
+        preservation=figures(session),
     )
 
 

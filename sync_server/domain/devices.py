@@ -9,7 +9,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from common.enroll import new_code, normalise_code
-from common.errors import SaoLuuError, field_error
+from common.errors import NotAllowed, NotFound, field_error
 from sync_server.auth import Principal, issue_token, principal_for, revoke_tokens, token_digest
 from sync_server.domain.audit import audit
 from sync_server.models import ApiToken, Device, EnrollCode, User, utcnow
@@ -51,7 +51,7 @@ def enroll_device(
     user = session.get(User, row.user_id) if row is not None else None
     if claimed.rowcount != 1 or user is None or not user.active:  # type: ignore[attr-defined]
         session.rollback()
-        raise SaoLuuError("forbidden", 403, [field_error("code", "code_invalid")])
+        raise NotAllowed(details=[field_error("code", "code_invalid")])
     assert row is not None
     device = Device(id=str(uuid.uuid4()), user_id=row.user_id, name=device_name)
     session.add(device)
@@ -65,7 +65,7 @@ def enroll_device(
 def revoke_device(session: Session, actor: Principal | None, device_id: str) -> Device:
     device = session.get(Device, device_id)
     if device is None:
-        raise SaoLuuError("not_found", 404)
+        raise NotFound()
     device.revoked_at = device.revoked_at or utcnow()
     session.add(device)
     for token in session.exec(select(ApiToken).where(ApiToken.device_id == device_id)).all():

@@ -19,21 +19,20 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from common.errors import SaoLuuError, ValidationFailed, field_error
-from common.vocab import DigitizationState, Role
+from common.errors import NotAllowed, ValidationFailed, field_error
+from common.vocab import STAFF, DigitizationState
 from sync_server.auth import Principal
 from sync_server.domain.audit import audit
 from sync_server.domain.sequence import lock_changes
 from sync_server.models import FileDigitization, FileRecord, utcnow
 
 MAX_IDS = 1000
-STAFF = frozenset({Role.ADMIN, Role.REVIEWER})
 S = DigitizationState
 
 
 def _staff(principal: Principal) -> None:
     if principal.role not in STAFF:
-        raise SaoLuuError("forbidden", 403)
+        raise NotAllowed()
 
 
 def state_of(session: Session, record_id: str) -> FileDigitization | None:
@@ -53,8 +52,8 @@ def mark_digitized(
     how many changed. ``keep_earlier``: files already accepted keep their day (a bulk "digitized
     today"). Unknown ids are refused all together, and nothing is written.
 
-    Withdrawing an acceptance returns a file with a master to "scanned" (awaiting its check) and
-    takes a file without one out of digitization."""
+    Withdrawing an acceptance returns a file with a master to "scanned" (awaiting its check), a file
+    without one to its plan year (state "planned"), or out of digitization if it was never planned."""
     _staff(principal)
     wanted = list(dict.fromkeys(ids))
     if not wanted:
@@ -96,8 +95,11 @@ def mark_digitized(
         else:
             if row is None or not accepted:
                 continue
-            if row.master_sha256 is None:
+            if row.master_sha256 is None and row.plan_year is None:
                 session.delete(row)
+            elif row.master_sha256 is None:  # back to its place in the plan
+                row.state, row.accepted_on, row.updated_at = S.PLANNED.value, None, now
+                session.add(row)
             else:
                 row.state, row.accepted_on, row.updated_at = S.SCANNED.value, None, now
                 session.add(row)

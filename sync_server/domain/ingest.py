@@ -29,7 +29,14 @@ from sqlalchemy import Table, bindparam, delete, insert, select
 from sqlmodel import Session
 
 from common import schemas as s
-from common.errors import FieldError, SaoLuuError, ValidationFailed, field_error, field_errors
+from common.errors import (
+    Conflict,
+    FieldError,
+    NotAllowed,
+    ValidationFailed,
+    field_error,
+    field_errors,
+)
 from common.protocol import SYNCED_TYPES, Change, ChangeResult, ChangeStatus, PushRequest, PushResponse
 from sync_server.auth import Principal
 from sync_server.domain import photos
@@ -547,7 +554,7 @@ def create_record(session: Session, actor: Principal, kind_name: str, payload: A
     """Create one record through the sync ingest (as a device's first revision would arrive)."""
     kind = entity_kind(kind_name)
     if kind_name not in SYNCED_TYPES:
-        raise SaoLuuError("forbidden", 403)
+        raise NotAllowed()
     obj = validate(kind, payload)
     agency = obj.agency_code  # type: ignore[attr-defined]
     if session.get(Agency, agency) is None:
@@ -555,7 +562,7 @@ def create_record(session: Session, actor: Principal, kind_name: str, payload: A
     authorize_write(actor, kind, agency)
     change = Change(type=kind_name, id=obj.id, rev=1, data=payload)  # type: ignore[attr-defined]
     if push_one(session, actor, change).status != ChangeStatus.APPLIED:
-        raise SaoLuuError("already_exists", 409)
+        raise Conflict("already_exists")
     return session.get(kind.table, str(obj.id))  # type: ignore[return-value]
 
 

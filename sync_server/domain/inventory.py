@@ -22,7 +22,7 @@ from sqlalchemy import ColumnElement, Select, exists, false, func, literal, sele
 from sqlmodel import Session
 
 from common import schemas as s
-from common.errors import SaoLuuError
+from common.errors import NotFound
 from common.protocol import MAX_INT64
 from common.text import fold
 from common.vocab import Carrier, Criterion, DamageType, ReviewState
@@ -332,9 +332,7 @@ def approve_many(session: Session, principal: Principal, ids: list[str]) -> tupl
     for rid in dict.fromkeys(ids):
         try:
             review.review(session, principal, "file_record", rid, ReviewState.APPROVED, "")
-        except SaoLuuError as exc:
-            if exc.status != 404:
-                raise
+        except NotFound:
             session.rollback()
             missing.append(rid)
         else:

@@ -27,7 +27,7 @@ from PIL import Image
 from sqlalchemy import Table, bindparam, select
 from sqlmodel import Session
 
-from common.errors import SaoLuuError, field_error
+from common.errors import Conflict, Malformed, Refused, RetryLater, field_error
 from sync_server.auth import Principal
 from sync_server.domain.audit import audit
 from sync_server.domain.bulk import insert_missing
@@ -45,6 +45,15 @@ class UploadState:
     """Bytes held: the whole size when complete, else what an interrupted upload left."""
     already_held: bool = False
     """The photo was complete before this request (nothing was written)."""
+
+
+class OffsetConflict(Conflict):
+    """The chunk was sent for another offset than the bytes the upload holds (``held``): another
+    upload of the same photo got there first. The caller resumes at ``held``."""
+
+    def __init__(self, held: int) -> None:
+        super().__init__("conflict", [field_error("Upload-Offset", "offset_mismatch", input=str(held))])
+        self.held = held
 
 
 def sniff_mime(head: bytes) -> str | None:
@@ -129,13 +138,11 @@ def append_chunk(
         if done is not None:
             return UploadState(True, done.size, already_held=True)
     if total > max_bytes:
-        raise SaoLuuError(
-            "payload_too_large", 413, [field_error("Upload-Length", "too_big", max_bytes=max_bytes)]
-        )
+        raise Refused("payload_too_large", [field_error("Upload-Length", "too_big", max_bytes=max_bytes)])
     if offset + len(chunk) > total:
-        raise SaoLuuError("validation_error", 400, [field_error("Upload-Length", "length_mismatch")])
+        raise Malformed(details=[field_error("Upload-Length", "length_mismatch")])
     if offset == 0 and not _plausible_start(chunk):
-        raise SaoLuuError("unsupported_media_type", 415, [field_error("body", "not_an_image")])
+        raise Refused("unsupported_media_type", [field_error("body", "not_an_image")])
     key = upload_key(sha256, principal.user_id)
     if offset == 0 and len(chunk) == total:  # the whole photo in one request: no partial file
         _verify(store, key, sha256, chunk, partial=False)
@@ -146,12 +153,7 @@ def append_chunk(
         with _disk_errors():
             size = store.append_partial(key, offset, chunk)
     except OffsetMismatch as exc:
-        raise SaoLuuError(
-            "conflict",
-            409,
-            [field_error("Upload-Offset", "offset_mismatch", input=str(exc.current))],
-            headers={"Upload-Offset": str(exc.current)},
-        ) from None
+        raise OffsetConflict(exc.current) from None
     if size < total:
         return UploadState(False, size)
     data = store.read_partial(key)
@@ -271,27 +273,27 @@ def _png_chunks(data: bytes) -> list[bytes]:
 
 @contextmanager
 def _disk_errors() -> Iterator[None]:
-    """A full disk (or quota) is a clear 507 the tablet retries later, not a server error."""
+    """A full disk (or quota) is storage to retry later (``storage_full``), not a server error."""
     try:
         yield
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-            raise SaoLuuError("storage_full", 507) from None
+            raise RetryLater("storage_full") from None
         raise
 
 
 def _verify(store: PhotoStore, key: str, sha256: str, data: bytes, *, partial: bool) -> None:
     """The bytes must hash to ``sha256`` and be a JPEG or PNG; a failed partial upload is dropped."""
-    reason = None
+    reason, code = None, "unsupported_media_type"
     if hashlib.sha256(data).hexdigest() != sha256:
-        reason, status, code = "hash_mismatch", 422, "validation_error"
-    elif (reason := inspect_image(data)) is not None:
-        status, code = 415, "unsupported_media_type"
+        reason, code = "hash_mismatch", "validation_error"
+    else:
+        reason = inspect_image(data)
     if reason is None:
         return
     if partial:
         store.discard_partial(key)
-    raise SaoLuuError(code, status, [field_error("body", reason)])
+    raise Refused(code, [field_error("body", reason)])
 
 
 def _record(session: Session, principal: Principal, sha256: str, size: int, mime: str | None) -> UploadState:

@@ -16,9 +16,9 @@ from pydantic import BaseModel, ValidationError
 from sqlmodel import Session, col, select
 
 from common import schemas as s
-from common.errors import SaoLuuError, ValidationFailed, field_error, field_errors
+from common.errors import NotAllowed, NotFound, ValidationFailed, field_error, field_errors
 from common.text import fold
-from common.vocab import ReviewState, Role
+from common.vocab import STAFF, ReviewState, Role
 from sync_server.auth import Principal
 from sync_server.models import (
     Box,
@@ -31,7 +31,6 @@ from sync_server.models import (
 )
 
 FIELD_ROLES = frozenset({Role.ADMIN, Role.SURVEYOR, Role.AGENCY_HEAD})
-REVIEW_ROLES = frozenset({Role.ADMIN, Role.REVIEWER})
 
 
 @dataclass(frozen=True)
@@ -100,7 +99,7 @@ KINDS: dict[str, EntityKind] = {
         EntityKind("box", s.Box, Box, _box_cols),
         EntityKind("file_record", s.FileRecord, FileRecord, _file_cols),
         EntityKind("nil_report", s.NilReport, NilReport, _nil_cols),
-        EntityKind("review_comment", s.ReviewComment, ReviewComment, _comment_cols, REVIEW_ROLES),
+        EntityKind("review_comment", s.ReviewComment, ReviewComment, _comment_cols, STAFF),
     )
 }
 
@@ -122,7 +121,7 @@ class RecordOut(BaseModel):
 def entity_kind(name: str) -> EntityKind:
     kind = KINDS.get(name)
     if kind is None:
-        raise SaoLuuError("not_found", 404, [field_error("type", "not_in_vocab", input=name)])
+        raise NotFound(details=[field_error("type", "not_in_vocab", input=name)])
     return kind
 
 
@@ -136,7 +135,7 @@ def validate(kind: EntityKind, payload: Any) -> s.Schema:
 
 def authorize_write(principal: Principal, kind: EntityKind, agency_code: str) -> None:
     if principal.role not in kind.write_roles:
-        raise SaoLuuError("forbidden", 403)
+        raise NotAllowed()
     principal.require_agency(agency_code)
 
 
@@ -145,7 +144,7 @@ def get_record(session: Session, principal: Principal, kind_name: str, record_id
     kind = entity_kind(kind_name)
     row = session.get(kind.table, record_id)
     if row is None or not principal.can_access(row.agency_code):
-        raise SaoLuuError("not_found", 404)
+        raise NotFound()
     return row
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import false, func, select, true
 from sqlmodel import Session
 
 from common import schemas as s
-from common.errors import SaoLuuError, ValidationFailed, field_error, field_errors
+from common.errors import NotAllowed, Refused, ValidationFailed, field_error, field_errors
 from common.protocol import Change, ChangeStatus
 from common.vocab import ReviewState, Role
 from sync_server.auth import Principal
@@ -95,7 +95,7 @@ def confirm_list(
     """The agency head confirms the agency's list of files for the campaign as complete; refused
     (:class:`ListNotReady`) while a file is sent back, a visit is open or a conflict is unresolved."""
     if principal.role not in (Role.AGENCY_HEAD, Role.ADMIN):
-        raise SaoLuuError("forbidden", 403)
+        raise NotAllowed()
     principal.require_agency(agency_code)
     count = live_file_count(session, agency_code, campaign_id)
     if count == 0:
@@ -210,9 +210,9 @@ def store_scan(
     """Keep a scanned page in the photo store by its SHA-256, once it decodes as a JPEG or PNG."""
     reason = photos.inspect_image(content)
     if reason is not None:
-        raise SaoLuuError("unsupported_media_type", 415, [field_error("scan", reason)])
+        raise Refused("unsupported_media_type", [field_error("scan", reason)])
     if len(content) > max_bytes:
-        raise SaoLuuError("payload_too_large", 413, [field_error("scan", "too_big", max_bytes=max_bytes)])
+        raise Refused("payload_too_large", [field_error("scan", "too_big", max_bytes=max_bytes)])
     sha = hashlib.sha256(content).hexdigest()
     photos.append_chunk(session, store, principal, sha, 0, len(content), content, max_bytes)
     return s.PhotoRef(sha256=sha, size=len(content), mime=photos.sniff_mime(content[:16]))  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from sqlmodel import Session
 
 from common import schemas as s
-from common.errors import SaoLuuError, ValidationFailed, field_error
+from common.errors import NotFound, ValidationFailed, field_error
 from common.vocab import ReviewState
 from sync_server.auth import Principal
 from sync_server.domain.audit import audit
@@ -24,7 +24,7 @@ def review(
 ) -> ReviewComment:
     """Set the record's review state and add the comment; neither changes the record's version."""
     if entity_type not in REVIEWABLE:
-        raise SaoLuuError("not_found", 404, [field_error("type", "not_in_vocab", input=entity_type)])
+        raise NotFound(details=[field_error("type", "not_in_vocab", input=entity_type)])
     if state in (ReviewState.SENT_BACK, ReviewState.REJECTED) and not text.strip():
         raise ValidationFailed([field_error("text", "missing")])
     lock_changes(session)  # the version read next can't move under us before we commit

@@ -7,19 +7,25 @@ commits later with a smaller number.
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from sqlalchemy import Table, bindparam, select, update
 from sqlmodel import Session
 
+from sync_server.models import Counter
+
 CHANGE_SEQ = "change_seq"
+_COUNTER: Table = Counter.__table__  # type: ignore[attr-defined]  # SQLModel does not declare __table__
+_RESERVE = (
+    update(_COUNTER)
+    .where(_COUNTER.c.name == CHANGE_SEQ)
+    .values(value=_COUNTER.c.value + bindparam("n"))
+    .returning(_COUNTER.c.value)
+)
+_COMMITTED = select(_COUNTER.c.value).where(_COUNTER.c.name == CHANGE_SEQ)
 
 
 def next_seq(session: Session, count: int = 1) -> int:
     """Reserve ``count`` numbers; returns the last one (the first is ``last - count + 1``)."""
-    value = session.execute(
-        text("UPDATE counter SET value = value + :n WHERE name = :name RETURNING value"),
-        {"n": count, "name": CHANGE_SEQ},
-    ).scalar_one()
-    return int(value)
+    return int(session.execute(_RESERVE, {"n": count}).scalar_one())
 
 
 def committed_seq(session: Session) -> int:
@@ -29,10 +35,7 @@ def committed_seq(session: Session) -> int:
     COMMITTED) then bound their rows by it, so a pull never mixes in a change that commits while it
     reads and whose smaller-numbered companions it missed.
     """
-    value = session.execute(
-        text("SELECT value FROM counter WHERE name = :name"), {"name": CHANGE_SEQ}
-    ).scalar_one()
-    return int(value)
+    return int(session.execute(_COMMITTED).scalar_one())
 
 
 def lock_changes(session: Session) -> None:

@@ -17,7 +17,7 @@ from collections import defaultdict
 
 from PIL import Image, ImageOps
 
-from common.errors import SaoLuuError
+from common.errors import Refused
 from sync_server.domain.photos import MAX_DECODED_BYTES, MAX_PIXELS, decoded_bytes
 from sync_server.storage.base import PhotoStore
 
@@ -53,13 +53,13 @@ def thumbnail(store: PhotoStore, sha256: str) -> bytes:
 
 
 def make_thumbnail(content: bytes) -> bytes:
-    """A JPEG at most :data:`SIZE`; refused (415) if the image is not one or would take too much
-    memory decoded."""
+    """A JPEG at most :data:`SIZE`; refused (``unsupported_media_type``) if the image is not one or
+    would take too much memory decoded."""
     try:
         with Image.open(io.BytesIO(content)) as img:
             width, height = img.size
             if width * height > MAX_PIXELS or decoded_bytes(content, img) > MAX_DECODED_BYTES:
-                raise SaoLuuError("unsupported_media_type", 415)
+                raise Refused("unsupported_media_type")
             img.draft("RGB", SIZE)  # JPEG: decode at a reduced scale, much faster
             small = ImageOps.exif_transpose(img).convert("RGB")
             small.thumbnail(SIZE)
@@ -67,4 +67,4 @@ def make_thumbnail(content: bytes) -> bytes:
             small.save(out, "JPEG", quality=80)
             return out.getvalue()
     except (OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise SaoLuuError("unsupported_media_type", 415) from exc
+        raise Refused("unsupported_media_type") from exc

@@ -9,7 +9,7 @@ from pydantic_core import PydanticCustomError
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from common.errors import SaoLuuError, ValidationFailed, field_error
+from common.errors import Conflict, NotFound, ValidationFailed, field_error
 from common.schemas import NoNul
 from common.vocab import Role
 from sync_server.auth import (
@@ -104,7 +104,7 @@ def _apply_binding(session: Session, user: User, agency_code: str | None, assign
 def get_user(session: Session, username: str) -> User:
     user = session.exec(select(User).where(User.username == username)).first()
     if user is None:
-        raise SaoLuuError("not_found", 404)
+        raise NotFound()
     return user
 
 
@@ -129,9 +129,7 @@ def to_public(session: Session, user: User) -> UserPublic:
 
 def create_user(session: Session, actor: Principal | None, data: UserCreate) -> User:
     if session.exec(select(User).where(User.username == data.username)).first() is not None:
-        raise SaoLuuError(
-            "already_exists", 409, [field_error("username", "username_taken", input=data.username)]
-        )
+        raise Conflict("already_exists", [field_error("username", "username_taken", input=data.username)])
     user = User(
         username=data.username,
         full_name=data.full_name,

@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import BinaryIO, Protocol
 
-from common.errors import SaoLuuError
+from common.errors import RetryLater
 
 COPY_CHUNK = 4 * 1024 * 1024
 """Bytes read, hashed and written at a time by :meth:`PhotoStore.put_file`."""
@@ -122,9 +122,9 @@ class OffsetMismatch(Exception):
 RETRY_AFTER_SECONDS = 30
 
 
-class StorageUnavailable(SaoLuuError):
-    """The photo storage cannot be reached or refused the request: a 503 the client should retry."""
+class StorageUnavailable(RetryLater):
+    """The photo storage cannot be reached or refused the request: the client should retry."""
 
     def __init__(self, operation: str) -> None:
-        super().__init__("storage_unavailable", 503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+        super().__init__("storage_unavailable", retry_after=RETRY_AFTER_SECONDS)
         self.operation = operation

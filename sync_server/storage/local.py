@@ -76,7 +76,7 @@ class LocalPhotoStore:
         fd, tmp = tempfile.mkstemp(dir=incoming, prefix=".tmp-")
         try:
             try:
-                sha256, size = _copy(source, fd)
+                sha256, size = copy_to_fd(source, fd)
                 os.fsync(fd)
             finally:
                 os.close(fd)
@@ -86,7 +86,7 @@ class LocalPhotoStore:
                 return StoredBlob(sha256, size, new=False)
             target.parent.mkdir(exist_ok=True)
             os.replace(tmp, target)
-            _fsync_dir(target.parent)
+            fsync_dir(target.parent)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
@@ -160,7 +160,7 @@ def _sweep(folder: Path, older_than: dt.timedelta, remove: Callable[[Path], None
     return swept
 
 
-def _copy(source: Readable, fd: int) -> tuple[str, int]:
+def copy_to_fd(source: Readable, fd: int) -> tuple[str, int]:
     """Read ``source`` into ``fd`` through two buffers: one being written while the other is read
     and hashed. Returns the SHA-256 and size of what was copied."""
     digest, size = hashlib.sha256(), 0
@@ -187,7 +187,7 @@ def _write_all(fd: int, chunk: memoryview) -> None:
         written += os.write(fd, chunk[written:])
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)

@@ -16,7 +16,7 @@
 * :meth:`S3PhotoStore.open` reads a blob through ranged GETs, so a reader seeking in a large PDF
   fetches only what it reads.
 
-Every failure of the storage service becomes :class:`StorageUnavailable` (HTTP 503). This is the
+Every failure of the storage service becomes :class:`StorageUnavailable` (retry later). This is the
 only module that imports boto3.
 """
 

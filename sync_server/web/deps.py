@@ -3,7 +3,7 @@
 A page route declares who may open it with one parameter::
 
     @router.get("/web/things")
-    def things(page: Annotated[SignedInPage, Depends(page_user(Role.ADMIN, Role.REVIEWER))]) -> Response:
+    def things(page: Annotated[SignedInPage, Depends(page_user(*STAFF))]) -> Response:
         return page.render("things.html", things=domain.things(page.db, page.principal))
 
 :func:`page_user` gives a :class:`SignedInPage` (its database session, principal and user are
@@ -35,7 +35,7 @@ from starlette.datastructures import FormData
 from common import words
 from common.errors import SaoLuuError
 from common.schemas import has_nul
-from common.vocab import Lang, Role
+from common.vocab import STAFF, Lang, Role
 from sync_server.auth import Principal
 from sync_server.deps import SessionDep
 from sync_server.models import User
@@ -121,7 +121,7 @@ class Page:
 
     @property
     def is_staff(self) -> bool:
-        return self.role in (Role.ADMIN, Role.REVIEWER)
+        return self.role in STAFF
 
     @property
     def csrf(self) -> str:
@@ -245,7 +245,7 @@ async def submitted_form(request: Request) -> FormData | None:
 
 FormDep = Annotated[FormData | None, Depends(submitted_form)]
 """Declared before the session in page dependencies: an upload (a nil report's scan) arrives before
-the request takes one of the limited database sessions (see ``sync_server.deps.SESSION_SLOTS``)."""
+the request takes one of the limited database sessions (see :mod:`sync_server.session_slots`)."""
 
 
 def _answer(request: Request, form: FormData | None, signed_in: bool) -> dict[str, Any]:
@@ -322,8 +322,9 @@ def error_page(
     return page.render("error.html", status=status, message_key=message_key, details=details or [])
 
 
-STAFF = (Role.ADMIN, Role.REVIEWER)
 StaffPage = Annotated[SignedInPage, Depends(page_user(*STAFF))]
 AnyUserPage = Annotated[SignedInPage, Depends(page_user())]
+SurveyPage = Annotated[SignedInPage, Depends(page_user(*STAFF, Role.SURVEYOR, Role.AGENCY_HEAD))]
+"""The survey's pages: everyone but the digitization operators, who have no business there."""
 HeadPage = Annotated[SignedInPage, Depends(page_user(Role.AGENCY_HEAD))]
 PublicPage = Annotated[VisitorPage, Depends(public_page())]

@@ -1,5 +1,5 @@
-"""What the file record and nil report pages share: the record's dossier for the templates, and the
-review form's answer."""
+"""What the file record and nil report pages share: the record's dossier for the templates, the review
+form's answer, and the two routes of a record (its page, its review)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
 from common.errors import ValidationFailed
 from common.vocab import ReviewState
 from sync_server.domain import review
 from sync_server.domain.dossier import Dossier
-from sync_server.web.deps import PageError, SignedInPage
+from sync_server.web.deps import AnyUserPage, PageError, SignedInPage, StaffPage
 
 MAX_COMMENT = 2000
 Render = Callable[..., HTMLResponse]
@@ -63,3 +64,18 @@ def answer_review(
         page.db.rollback()
         return render(page, record_id, status=422, review_error=page.refusal(exc), review_text=text)
     return page.redirect(back, decisions[state])
+
+
+def add_record_routes(
+    router: APIRouter, path: str, kind: str, decisions: Mapping[ReviewState, str], render: Render
+) -> None:
+    """``GET {path}/{rid}``, the record's page for whoever may read it, and ``POST
+    {path}/{rid}/review``, a reviewer's decision on it (one of ``decisions``) with a comment."""
+
+    @router.get(path + "/{rid}")
+    def record_page(rid: str, page: AnyUserPage) -> HTMLResponse:
+        return render(page, rid)
+
+    @router.post(path + "/{rid}/review")
+    def review_record(rid: str, page: StaffPage) -> Response:
+        return answer_review(page, kind, rid, decisions, render, f"{path}/{rid}")

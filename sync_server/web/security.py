@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from common.errors import SaoLuuError
+from sync_server.errors import http_status
 from sync_server.web.deps import LoginRequired, PageError, error_page
 
 log = logging.getLogger("saoluu.web")
@@ -85,10 +86,11 @@ def _web_first(original: Handler | None) -> Handler:
         if isinstance(exc, SaoLuuError):
             lang = request.cookies.get("saoluu_lang", "vi")
             details = [f"{d.field}: {d.message.get(lang)}" for d in exc.details]
-            key = STATUS_MESSAGES.get(exc.status)
+            status = http_status(exc)
+            key = STATUS_MESSAGES.get(status)
             if key is None:  # no page message of its own: say what the error is
                 key, details = "error.title", [exc.message.get(lang), *details]
-            return error_page(request, exc.status, key, details)
+            return error_page(request, status, key, details)
         if isinstance(exc, StarletteHTTPException):
             return error_page(request, exc.status_code, STATUS_MESSAGES.get(exc.status_code, "error.title"))
         if isinstance(exc, RequestValidationError):

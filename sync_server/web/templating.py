@@ -13,15 +13,12 @@ from fastapi.routing import iter_route_contexts
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from common.dates import show_date
-from common.vocab import DEFAULT_LANG, LANGUAGES, VOCABULARIES, Lang, Role
+from common.vocab import DEFAULT_LANG, LANGUAGES, STAFF, VOCABULARIES, Lang, Role
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 STATIC_PREFIX = "/web/static"
-
-STAFF = frozenset({Role.ADMIN, Role.REVIEWER})
-EVERYONE = frozenset(Role)
 
 
 @dataclass(frozen=True)
@@ -42,6 +39,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/web/inventory", "nav.inventory", frozenset({Role.AGENCY_HEAD})),
     NavItem("/web/exports", "nav.exports", frozenset({*STAFF, Role.AGENCY_HEAD})),
     NavItem("/web/admin", "nav.admin", frozenset({Role.ADMIN})),
+    NavItem("/web/scan-station", "nav.scan_station", frozenset({*STAFF, Role.DIGITIZATION_OPERATOR})),
 )
 
 

@@ -18,12 +18,21 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 
 from sync_server.api.deps import AUTHENTICATED, PUBLIC, ROLES_KEY
-from sync_server.web.deps import ROLES_ATTR
+from sync_server.web.deps import ROLES_ATTR, SESSION_COOKIE
+from sync_server.web.sessions import csrf_token
 from tests.api.records_data import file_record, fonds
 from tests.conftest import AGENCY_A, AGENCY_B, login
 from tests.web.conftest import csrf_of, web_login
 
-USERS = {"admin": "admin", "reviewer": "reviewer", "agency_head": "head_a", "surveyor": "surveyor_a"}
+USERS = {
+    "admin": "admin",
+    "reviewer": "reviewer",
+    "agency_head": "head_a",
+    "surveyor": "surveyor_a",
+    "digitizer": "operator",
+}
+NO_AGENCY = frozenset({"digitizer"})
+"""Roles that see no agency's survey data: a route about an agency refuses them whatever it declares."""
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
 SHA = "0" * 64
 
@@ -68,6 +77,11 @@ def _fill(path: str, agency: str) -> str:
     return re.sub(r"\{(\w+)(?::\w+)?\}", value, path)
 
 
+def _csrf(app: Any, client: TestClient) -> str:
+    """The CSRF token of the client's session, as the pages put it in their forms."""
+    return csrf_token(app.state.settings.secret_key, client.cookies[SESSION_COOKIE])
+
+
 def _allowed(declared: list[str], role: str | None) -> bool:
     if PUBLIC in declared:
         return True
@@ -94,7 +108,7 @@ def test_api_role_matrix(app, client: TestClient, auth) -> None:  # type: ignore
             url = _fill(path, AGENCY_A)
             status = client.request(method, url, headers=h).status_code
             checked += 1
-            allowed = _allowed(declared, role)
+            allowed = _allowed(declared, role) and not (role in NO_AGENCY and "/agencies/{code}" in path)
             if allowed and status in (401, 403):
                 wrong.append(f"{role} {method} {url}: {status}, declared {declared}")
             if not allowed and status != (401 if role is None else 403):
@@ -110,7 +124,10 @@ def test_page_role_matrix(app) -> None:  # type: ignore[no-untyped-def]
     for role, user in USERS.items():
         c = TestClient(app)
         assert web_login(c, user).status_code == 303
-        clients[role] = (c, csrf_of(c.get("/web").text))
+        # the scan station, a digitizer's start page, comes with the web pages: its form's token then
+        home = c.get("/web")
+        token = csrf_of(home.text) if home.status_code == 200 else _csrf(app, c)
+        clients[role] = (c, token)
     wrong = []
     for method, path, route in _routes(app, "/web"):
         declared = _page_roles(route)
@@ -151,3 +168,38 @@ def test_own_and_other_agency(client: TestClient, auth, user: str) -> None:  # t
         ):
             status = client.get(url, headers=h).status_code
             assert (status == 200) if ok else (status in (403, 404)), (user, url, status)
+
+
+DIGITIZER_MAY = {
+    ("GET", "/api/v1/approved-lists"): False,
+    ("GET", "/api/v1/approved-lists/preview"): False,
+    ("POST", "/api/v1/approved-lists"): False,
+    ("GET", "/api/v1/approved-lists/{number}"): False,
+    ("GET", "/api/v1/approved-lists/{number}/items"): False,
+    ("GET", "/api/v1/approved-lists/{number}/scan"): False,
+    ("GET", "/api/v1/approved-lists/{number}/annex"): False,
+    ("POST", "/api/v1/approved-lists/{number}/annex/jobs"): False,
+    ("GET", "/api/v1/plan/batches"): True,
+    ("POST", "/api/v1/plan/batches"): False,
+    ("POST", "/api/v1/plan/suggest"): False,
+    ("POST", "/api/v1/plan/apply"): False,
+    ("POST", "/api/v1/plan/move"): False,
+    ("GET", "/api/v1/plan/summary"): False,
+    ("POST", "/api/v1/custody/check-out"): True,
+    ("POST", "/api/v1/custody/check-in"): True,
+    ("GET", "/api/v1/custody/boxes"): True,
+    ("GET", "/api/v1/custody/boxes/{code}"): True,
+    ("GET", "/api/v1/custody/overdue"): True,
+    ("POST", "/api/v1/digitization"): False,  # the quality check's acceptance
+}
+"""The digitization phase's routes (all in the matrix above) and whether a digitization operator may
+call them: the scan station's, never the approval, the plan or the quality check. Staff may call all."""
+
+
+def test_the_digitization_routes_declare_what_an_operator_and_field_users_may_do(app) -> None:  # type: ignore[no-untyped-def]
+    declared = {(m, p): _api_roles(r) for m, p, r in _routes(app, "/api/")}
+    assert set(DIGITIZER_MAY) <= set(declared)
+    for key, operator in DIGITIZER_MAY.items():
+        roles = declared[key]
+        assert ("digitizer" in roles) == operator, (key, roles)
+        assert {"admin", "reviewer"} <= set(roles) and not {"surveyor", "agency_head"} & set(roles), key

@@ -1,5 +1,6 @@
 """SQLite writers of several server processes (``serve --workers N``) queue on the write gate's lock
-file instead of failing or busy-polling while another process writes."""
+file instead of failing or busy-polling while another process writes. A statement takes the gate when
+its compiled form writes a table (or cannot say), never by its SQL text."""
 
 from __future__ import annotations
 
@@ -7,9 +8,15 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
+from sqlalchemy import Engine, Table, false, insert, select, text, update
+from sqlmodel import SQLModel
+
+import sync_server.models  # noqa: F401  (the tables)
 from sync_server.config import Settings
-from sync_server.db import make_engine
+from sync_server.db import make_engine, migrate
+from sync_server.writegate import HELD
 
 ROOT = Path(__file__).resolve().parents[2]
 CHILD = """
@@ -56,4 +63,33 @@ def test_a_second_process_waits_for_the_writer_then_writes(tmp_path: Path) -> No
     assert child.returncode == 0, err
     with engine.connect() as conn:
         assert [n for (n,) in conn.exec_driver_sql("SELECT n FROM t ORDER BY n")] == [1, 2]
+    engine.dispose()
+
+
+def _takes_the_gate(engine: Engine, statement: Any) -> bool:
+    with engine.connect() as conn:
+        conn.execute(statement)
+        taken = bool(conn.info.get(HELD))
+        conn.rollback()
+    return taken
+
+
+def _rewrite(table: Table) -> Any:
+    first = next(iter(table.columns))
+    return update(table).where(false()).values({first: first})
+
+
+def test_a_write_to_any_table_takes_the_gate_and_a_read_does_not(tmp_path: Path) -> None:
+    engine = make_engine(Settings(data_dir=tmp_path))
+    migrate(engine)
+    tables = list(SQLModel.metadata.tables.values())
+    assert [t.name for t in tables if not _takes_the_gate(engine, _rewrite(t))] == []
+    assert [t.name for t in tables if _takes_the_gate(engine, select(t).limit(1))] == []
+
+    counters = SQLModel.metadata.tables["counter"]
+    names = select(counters.c.name).where(false()).cte("names")
+    led_by_with = insert(counters).from_select(["name", "value"], select(names.c.name, 0)).add_cte(names)
+    assert str(led_by_with.compile(engine)).lstrip().startswith("WITH")
+    assert _takes_the_gate(engine, led_by_with)
+    assert _takes_the_gate(engine, text("UPDATE counter SET value = value WHERE 0"))  # text: can't tell
     engine.dispose()

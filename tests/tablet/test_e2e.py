@@ -110,7 +110,8 @@ def test_survey_offline_then_sync_exactly_once_and_send_back(
     label = ui.download("Lưu nhãn (PDF)", tmp_path / "label.pdf").read_bytes()
     assert qr_codes(render(label)) == [["SAOLUU:BOX:000.00.01.H47-P12-M3-H0045"]]
     [text] = page_texts(label)  # names in full where they fit (a long fonds name ends in "…")
-    assert text.startswith("Sở Nội vụ Phông 12: Phông UBND tỉnh Quảng Nam") and "Mục lục 3 · Hộp 0045" in text
+    assert text.startswith("Sở Nội vụ tỉnh Quảng Nam Phông 12: Phông UBND tỉnh Quảng Nam")
+    assert "Mục lục 3 · Hộp 0045" in text
     assert "000.00.01.H47-P12-M3-H0045" in text.replace("- ", "-")  # the code wraps after a hyphen
 
     # --- a file record with two damages and a photo --------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import inspect
 import re
 import string
 from collections.abc import Iterable, Iterator
@@ -233,10 +234,12 @@ def test_a_missing_key_fails_loudly_on_the_tablet() -> None:
 
 def _raised(paths: Iterable[Path]) -> tuple[set[str], set[str]]:
     """The error codes and field error reasons the code writes as literals: given to the errors'
-    constructors, bound to a name ``code``/``reason``/``refusal`` or compared with one, or the values
-    of a table of them (``_PYDANTIC_REASONS``, ``_STATUS_CODES``)."""
+    constructors (any kind of :class:`SaoLuuError`) or as a kind's ``default_code``, bound to a name
+    ``code``/``reason``/``refusal`` or compared with one, or the values of a table of them
+    (``_PYDANTIC_REASONS``, ``_STATUS_CODES``)."""
     codes: set[str] = set()
     reasons: set[str] = set()
+    kinds = _error_kinds()
 
     def literal(node: ast.expr | None) -> str | None:
         return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
@@ -249,14 +252,19 @@ def _raised(paths: Iterable[Path]) -> tuple[set[str], set[str]]:
     for path in paths:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for cls in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)):
-            if any(isinstance(b, ast.Name) and b.id == "SaoLuuError" for b in cls.bases):
+            if cls.name in kinds or any(isinstance(b, ast.Name) and b.id in kinds for b in cls.bases):
                 for call in (n for n in ast.walk(cls) if isinstance(n, ast.Call)):
                     if isinstance(call.func, ast.Attribute) and call.func.attr == "__init__" and call.args:
                         bind("code", call.args[0])
+                for stmt in cls.body:
+                    if isinstance(stmt, ast.Assign | ast.AnnAssign):
+                        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                        if any(isinstance(t, ast.Name) and t.id == "default_code" for t in targets):
+                            bind("code", stmt.value)
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 callee = _callee(node)
-                if callee == "SaoLuuError" and node.args:
+                if kinds.get(callee or "") and node.args:
                     bind("code", node.args[0])
                 elif callee in ("PydanticCustomError", "_err", "PdfRefused") and node.args:
                     bind("reason", node.args[0])
@@ -285,9 +293,26 @@ def _raised(paths: Iterable[Path]) -> tuple[set[str], set[str]]:
     return codes, reasons
 
 
+def _error_kinds() -> dict[str, bool]:
+    """The names of :class:`SaoLuuError` and of its kinds, wherever they are defined, and whether
+    each takes the error code first (``StorageUnavailable`` takes the failed operation)."""
+    import sync_server.app  # noqa: F401  (loads every module that defines a kind)
+
+    found: dict[str, bool] = {}
+    todo: list[type] = [SaoLuuError]
+    while todo:
+        kind = todo.pop()
+        first = next(iter(list(inspect.signature(kind.__init__).parameters)[1:]), None)
+        found[kind.__name__] = first == "code"
+        todo += kind.__subclasses__()
+    return found
+
+
 def test_every_error_code_and_reason_the_code_raises_has_words() -> None:
     codes, reasons = _raised(_sources(ROOT / "sync_server", ROOT / "common", TABLET))
-    assert {"validation_error", "forbidden", "storage_unavailable", "unsupported_media_type"} <= codes
+    assert {"validation_error", "forbidden", "storage_unavailable", "unsupported_media_type", "use_job"} <= (
+        codes
+    )
     assert {"bad_date", "weak_password", "hash_mismatch", "scan_low_ppi", "invalid"} <= reasons
     missing = sorted({f"error.{c}" for c in codes} | {f"reason.{r}" for r in reasons})
     assert [k for k in missing if not words.has(k)] == []
@@ -314,6 +339,8 @@ def test_one_date_format_for_every_face() -> None:
     assert show_date(noon_utc) == "01/03/2026 12:00"  # Vietnam's time on the web and in exports
     assert show_date(noon_utc.replace(tzinfo=None)) == "01/03/2026 12:00"  # a stored moment is UTC
     assert show_date(noon_utc, tz=dt.UTC, time_only=True) == "05:00:00"
+    evening_utc = dt.datetime(2026, 3, 1, 20, 0, tzinfo=dt.UTC)
+    assert show_date(evening_utc, day_only=True) == "02/03/2026"  # already the next day in Vietnam
     device = dt.datetime(2026, 3, 1, 5, 0, tzinfo=LOCAL_TZ)
     assert show_date(device, tz=None) == device.astimezone().strftime("%d/%m/%Y %H:%M")  # the tablet's zone
 

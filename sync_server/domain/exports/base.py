@@ -45,9 +45,9 @@ class NoProgress:
 def check_scope(filters: ExportFilters, scope: Scope) -> None:
     """Refuse an explicit agency filter outside the caller's scope."""
     if scope is not None and filters.agency_code is not None and filters.agency_code not in scope:
-        from common.errors import SaoLuuError  # here, not at the top: the writers stay pydantic-free
+        from common.errors import NotAllowed  # here, not at the top: the writers stay pydantic-free
 
-        raise SaoLuuError("forbidden", 403)
+        raise NotAllowed()
 
 
 def scoped(

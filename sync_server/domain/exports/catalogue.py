@@ -10,9 +10,10 @@ so memory does not grow with the number of files.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import IO, Any
 
-from sqlalchemy import ColumnElement, Connection, case, func, select
+from sqlalchemy import Connection, case, func, select
 
 from common.vocab import Criterion
 from sync_server.domain.exports import tables as t
@@ -73,12 +74,6 @@ SUMMARY_COLUMNS = (
 )
 
 
-def _natural(expr: ColumnElement[Any]) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
-    """Order keys that put ``"9"`` before ``"10"`` on every database: length, then text."""
-    text = func.coalesce(expr, "")
-    return func.length(text), text
-
-
 def _filtered(query: Any, filters: ExportFilters, scope: Scope) -> Any:
     f = t.file_record.c
     query = scoped(query.where(f.deleted.is_(False)), f.agency_code, filters, scope)
@@ -121,8 +116,6 @@ def _summary(conn: Connection, filters: ExportFilters, scope: Scope) -> list[tup
 
 def _rows_query(filters: ExportFilters, scope: Scope) -> Any:
     f, fo = t.file_record.c, t.fonds.c
-    inventory = f.data["inventory_no"].as_string()
-    box_no = f.data["box_no"].as_string()
     query = (
         select(
             f.agency_code,
@@ -140,14 +133,7 @@ def _rows_query(filters: ExportFilters, scope: Scope) -> Any:
             f.data,
         )
         .select_from(t.file_record.join(t.fonds, fo.id == f.fonds_id))
-        .order_by(
-            f.agency_code,
-            *_natural(fo.number),
-            *_natural(inventory),
-            *_natural(box_no),
-            *_natural(f.file_no),
-            f.id,
-        )
+        .order_by(*t.archival_order(f, fo))
     )
     return _filtered(query, filters, scope)
 
@@ -158,17 +144,31 @@ def write(
     """Write the catalogue workbook to ``out``."""
     summary = _summary(conn, filters, scope)
     progress.set_total(sum(r[3] for r in summary))
+    rows = conn.execution_options(yield_per=CHUNK).execute(_rows_query(filters, scope))
+    write_workbook(out, summary, rows, progress, (TITLE, f"lập ngày {today_text()}"))
+
+
+def write_workbook(
+    out: str | IO[bytes],
+    summary: list[tuple[Any, ...]],
+    rows: Iterable[Any],
+    progress: Progress,
+    heading: tuple[str, str],
+) -> None:
+    """A catalogue-shaped workbook: the ``summary`` sheet (one row per agency: code, name, fonds,
+    files, leaves, pages, rare, damaged, hard to read, approved), then one sheet per agency of
+    ``rows`` (in the order of :func:`_rows_query`'s columns, grouped by agency). ``heading``: the
+    title and what follows the agency on each sheet's second line."""
+    title, subtitle = heading
     wb = new_workbook()
     taken = {SUMMARY_SHEET.lower()}
     sheet_names = {code: sheet_title(code, taken) for code, *_ in summary}
-    _write_summary(wb, summary, sheet_names)
-
-    result = conn.execution_options(yield_per=CHUNK).execute(_rows_query(filters, scope))
+    _write_summary(wb, summary, sheet_names, heading)
     sheet: SheetWriter | None = None
     current = None
     names = {code: name for code, name, *_ in summary}
     pending = 0
-    for row in result:
+    for row in rows:
         agency_code = row[0]
         if agency_code != current:
             current = agency_code
@@ -176,7 +176,7 @@ def write(
                 wb,
                 sheet_names.get(agency_code) or sheet_title(agency_code, taken),
                 COLUMNS,
-                (TITLE, f"{names.get(agency_code, '')} — mã {agency_code} — lập ngày {today_text()}"),
+                (title, f"{names.get(agency_code, '')} — mã {agency_code} — {subtitle}"),
             )
         assert sheet is not None
         sheet.append(_cells(sheet, sheet.rows + 1, row))
@@ -188,12 +188,12 @@ def write(
     save(wb, out)
 
 
-def _write_summary(wb: Any, summary: list[tuple[Any, ...]], sheet_names: dict[str, str]) -> None:
+def _write_summary(
+    wb: Any, summary: list[tuple[Any, ...]], sheet_names: dict[str, str], heading: tuple[str, str]
+) -> None:
+    title, subtitle = heading
     sheet = SheetWriter(
-        wb,
-        SUMMARY_SHEET,
-        SUMMARY_COLUMNS,
-        (TITLE, f"Tổng hợp theo cơ quan, đơn vị — lập ngày {today_text()}"),
+        wb, SUMMARY_SHEET, SUMMARY_COLUMNS, (title, f"Tổng hợp theo cơ quan, đơn vị — {subtitle}")
     )
     for i, (code, name, *counts) in enumerate(summary, 1):
         sheet.append([i, code, safe_text(name), *counts, sheet_names[code]])

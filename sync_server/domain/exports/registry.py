@@ -16,18 +16,17 @@ from typing import IO
 from pydantic import ConfigDict, Field
 from sqlalchemy import Connection, Engine
 
-from common.errors import SaoLuuError, field_error
+from common.errors import NotAllowed, NotFound, field_error
 from common.labels import LayoutName
 from common.schemas import AgencyCode, NoNul
-from common.vocab import ReviewState, Role
+from common.vocab import STAFF, ReviewState, Role
 from sync_server.auth import Principal
 from sync_server.domain.exports.base import ExportFilters, NoProgress, Progress, Scope, check_scope
 from sync_server.domain.jobs import Job, JobRegistry
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
-STAFF = frozenset({Role.ADMIN, Role.REVIEWER})
-STAFF_AND_HEADS = frozenset({Role.ADMIN, Role.REVIEWER, Role.AGENCY_HEAD})
+STAFF_AND_HEADS = frozenset({*STAFF, Role.AGENCY_HEAD})
 
 Counter = Callable[[Connection, ExportFilters, Scope], int]
 Writer = Callable[[Connection, ExportFilters, Scope, IO[bytes], Progress], None]
@@ -144,14 +143,14 @@ def kinds() -> dict[str, ExportKind]:
 def export_kind(name: str) -> ExportKind:
     kind = kinds().get(name)
     if kind is None:
-        raise SaoLuuError("not_found", 404, [field_error("kind", "not_in_vocab", input=name)])
+        raise NotFound(details=[field_error("kind", "not_in_vocab", input=name)])
     return kind
 
 
 def authorize(kind: ExportKind, role: Role, filters: ExportFilters, scope: Scope) -> None:
     """Refuse a role that may not run ``kind`` or an agency filter outside the caller's scope."""
     if role not in kind.roles:
-        raise SaoLuuError("forbidden", 403)
+        raise NotAllowed()
     check_scope(filters, scope)
 
 

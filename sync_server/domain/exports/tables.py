@@ -8,10 +8,12 @@ column named here exists there with the same name.
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Date, Integer, String, case, column, func, table
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, Integer, String, case, column, func, select, table
 from sqlmodel.sql.sqltypes import UTCDateTime
 
-from common.vocab import DigitizationState
+from common.vocab import CheckResult, DigitizationState
 
 agency = table(
     "agency",
@@ -63,6 +65,7 @@ file_record = table(
     column("review_state", String),
     column("deleted", Boolean),
     column("data", JSON),
+    column("version", Integer),
 )
 
 file_damage = table(
@@ -121,6 +124,8 @@ file_digitization = table(
     column("state", String),
     column("master_sha256", String),
     column("accepted_on", Date),
+    column("ingested_at", UTCDateTime()),
+    column("plan_year", Integer),
 )
 
 scan_master = table("scanmaster", column("sha256", String), column("pages", Integer))
@@ -133,6 +138,62 @@ digitized = file_digitization.c.state == DigitizationState.ACCEPTED.value
 """A file counts as digitized once accepted (needs :data:`files_with_digitization`)."""
 digitized_pages = case((digitized, func.coalesce(scan_master.c.pages, file_record.c.pages, 0)), else_=0)
 """Pages of a digitized file: its master's, or the record's for a file accepted without one."""
+
+estimated_pages = func.coalesce(file_record.c.pages, 2 * file_record.c.leaves, 0)
+"""Pages the plan counts for a file: its pages, else two per leaf, else none known."""
+
+approved_list = table(
+    "approvedlist",
+    column("number", Integer),
+    column("campaign_id", String),
+    column("supplement_to", Integer),
+    column("decision_number", String),
+    column("decision_date", Date),
+    column("signer_name", String),
+    column("signer_position", String),
+)
+
+approved_list_item = table(
+    "approvedlistitem",
+    column("record_id", String),
+    column("list_number", Integer),
+    column("n", Integer),
+    column("agency_code", String),
+    column("fonds_id", String),
+    column("data", JSON),
+)
+
+copy_set = table("copyset", column("id", Integer), column("number", Integer), column("name", String))
+copy_write = table("copywrite", column("id", Integer), column("set_id", Integer), column("state", String))
+copy_item = table("copyitem", column("write_id", Integer), column("sha256", String), column("result", String))
+handover = table("handover", column("id", Integer), column("package_sha256", String))
+handover_item = table("handoveritem", column("handover_id", Integer), column("record_id", String))
+
+
+def verified_sets(sha256: Any) -> Any:
+    """How many copy sets hold the master ``sha256`` verified intact (a correlated count)."""
+    i, w = copy_item.c, copy_write.c
+    return (
+        select(func.count(func.distinct(w.set_id)))
+        .select_from(copy_item.join(copy_write, w.id == i.write_id))
+        .where(i.sha256 == sha256, i.result == CheckResult.OK.value)
+        .scalar_subquery()
+    )
+
+
+def natural(expr: Any) -> tuple[Any, Any]:
+    """Order keys that put ``"9"`` before ``"10"`` on every database: length, then text."""
+    text = func.coalesce(expr, "")
+    return func.length(text), text
+
+
+def archival_order(f: Any, fo: Any) -> list[Any]:
+    """Order keys of files in archival order (agency, fonds, inventory, box, file number; numbers
+    compared as numbers), given a file table's and its fonds table's columns."""
+    inventory, box_no = f.data["inventory_no"].as_string(), f.data["box_no"].as_string()
+    keys = (fo.number, inventory, box_no, f.file_no)
+    return [f.agency_code, *(k for key in keys for k in natural(key)), f.id]
+
 
 ALL = (
     agency,
@@ -148,23 +209,41 @@ ALL = (
     app_user,
     file_digitization,
     scan_master,
+    approved_list,
+    approved_list_item,
+    copy_set,
+    copy_write,
+    copy_item,
+    handover,
+    handover_item,
 )
 __all__ = [
     "ALL",
     "agency",
     "app_user",
+    "approved_list",
+    "approved_list_item",
+    "archival_order",
     "box",
     "campaign",
     "campaign_count",
+    "copy_item",
+    "copy_set",
+    "copy_write",
     "digitized",
     "digitized_pages",
+    "estimated_pages",
     "file_damage",
     "file_digitization",
     "file_record",
     "files_with_digitization",
     "fonds",
+    "handover",
+    "handover_item",
     "list_confirmation",
+    "natural",
     "nil_report",
     "scan_master",
+    "verified_sets",
     "visit",
 ]

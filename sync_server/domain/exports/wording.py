@@ -15,6 +15,7 @@ from common.vocab import (
     Criterion,
     DamageType,
     FondsKind,
+    Lang,
     Language,
     Readability,
     Retention,
@@ -70,16 +71,23 @@ def languages_text(codes: Sequence[str] | None) -> str | None:
     return _languages(tuple(codes)) if codes else None
 
 
-def damage_text(damages: Sequence[Mapping[str, Any]] | None) -> str | None:
-    """``Mủn – Nặng, Đọc được một phần; Ố, ố vàng – Trung bình`` (readability only when not full)."""
+def _term(vocab: type[Enum], code: Any, lang: Lang) -> str:
+    """The label of ``code`` in ``lang``, the code itself if unknown."""
+    term = vocab._value2member_map_.get(code)
+    return term.label(lang) if term is not None else str(code)  # type: ignore[attr-defined]
+
+
+def damage_text(damages: Sequence[Mapping[str, Any]] | None, lang: Lang = "vi") -> str | None:
+    """``Mủn – Nặng, đọc được một phần; Ố, ố vàng – Trung bình`` (readability only when not full)."""
     if not damages:
         return None
     parts = []
     for d in damages:
-        text = f"{DAMAGE.get(d.get('type'), d.get('type'))} – {SEVERITY.get(d.get('severity'), '?')}"
+        severity = _term(Severity, d.get("severity"), lang) if d.get("severity") in SEVERITY else "?"
+        text = f"{_term(DamageType, d.get('type'), lang)} – {severity}"
         readability = d.get("readability")
         if readability and readability != Readability.FULL.value:
-            text += f", {READABILITY.get(readability, readability).lower()}"
+            text += f", {_term(Readability, readability, lang).lower()}"
         if d.get("note"):
             text += f" ({d['note']})"
         parts.append(text)

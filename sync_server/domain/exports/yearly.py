@@ -17,6 +17,7 @@ from sqlalchemy import Connection, case, func, or_, select
 from common.dates import show_date
 from common.vocab import Criterion, DamageType, Severity
 from sync_server.domain import standing
+from sync_server.domain.exports import copies_sheet, plan_figures
 from sync_server.domain.exports import tables as t
 from sync_server.domain.exports import wording as w
 from sync_server.domain.exports.base import ExportFilters, Progress, Scope, scoped
@@ -138,6 +139,8 @@ def write(
     _criteria_sheet(conn, wb, heading, filters, scope)
     _carrier_sheet(conn, wb, heading, filters, scope)
     _damage_sheet(conn, wb, heading, filters, scope)
+    plan_figures.write_sheets(conn, wb, heading, filters, scope, year)
+    copies_sheet.write_sheet(conn, wb, heading, filters, scope)
     save(wb, out)
 
 

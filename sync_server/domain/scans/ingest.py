@@ -26,8 +26,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
-from common.errors import SaoLuuError
-from common.vocab import IngestOutcome, ReviewState, Role
+from common.errors import NotAllowed
+from common.vocab import STAFF, IngestOutcome, ReviewState, Role
 from sync_server.auth import Principal
 from sync_server.domain import digitization
 from sync_server.domain.audit import audit
@@ -38,7 +38,7 @@ from sync_server.domain.sequence import lock_changes
 from sync_server.models import FileDigitization, FileRecord, IngestItem, IngestRun, ScanMaster, utcnow
 from sync_server.storage.base import PhotoStore, StorageUnavailable, sha256_of
 
-INGEST_ROLES = frozenset({Role.ADMIN, Role.REVIEWER})
+INGEST_ROLES = frozenset({*STAFF, Role.DIGITIZATION_OPERATOR})
 NAME_MAX = 1000
 INCOMING_MAX_AGE = dt.timedelta(days=1)
 """Incoming copies older than this are a killed run's leftovers, swept when a run starts."""
@@ -122,7 +122,7 @@ def ingest(
     finished run, whose items are the report. ``actor`` None is the server itself (the command line
     without ``--user``). An upload takes in its completed files the same way."""
     if actor is not None and actor.role not in INGEST_ROLES:
-        raise SaoLuuError("forbidden", 403)
+        raise NotAllowed()
     with reader or PdfReader() as pdfs:
         pdfs.start()  # the reader process starts while the names are matched
         store.sweep_incoming(INCOMING_MAX_AGE)

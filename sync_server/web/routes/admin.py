@@ -20,13 +20,14 @@ from starlette.datastructures import UploadFile
 
 from common import schemas as s
 from common.enroll import enroll_uri
-from common.errors import FieldError, SaoLuuError, field_errors
+from common.errors import FieldError, SaoLuuError, error_message, field_errors
 from common.qr import qr_png
 from common.vocab import Role
 from sync_server.domain import agencies as agency_domain
 from sync_server.domain import campaigns as campaign_domain
 from sync_server.domain import devices as device_domain
 from sync_server.domain import users as user_domain
+from sync_server.errors import http_status
 from sync_server.web.deps import SignedInPage, page_user
 
 router = APIRouter(include_in_schema=False)
@@ -94,9 +95,8 @@ def create_user(page: AdminPage) -> Response:
         return _users_page(page, 422, _messages(page, field_errors(exc)), **form)
     except SaoLuuError as exc:
         page.db.rollback()
-        return _users_page(
-            page, exc.status if exc.status < 500 else 422, _messages(page, _failure(exc)), **form
-        )
+        status = http_status(exc)
+        return _users_page(page, status if status < 500 else 422, _messages(page, _failure(exc)), **form)
     return page.redirect(f"/web/admin/users/{data.username}", "adm.created", name=data.username)
 
 
@@ -226,9 +226,7 @@ def import_agencies(page: AdminPage) -> Response:
         )
     content = upload.file.read(limit + 1)
     if len(content) > limit:
-        return _agencies_page(
-            page, 413, import_errors=[SaoLuuError("payload_too_large", 413).message.get(page.lang)]
-        )
+        return _agencies_page(page, 413, import_errors=[error_message("payload_too_large").get(page.lang)])
     try:
         result = agency_domain.import_agencies(page.db, page.principal, upload.filename, content)
     except SaoLuuError as exc:

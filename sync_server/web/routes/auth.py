@@ -26,6 +26,7 @@ HOME_BY_ROLE = {
     Role.REVIEWER: "/web/dashboard",
     Role.AGENCY_HEAD: "/web/agency",
     Role.SURVEYOR: "/web/inventory",
+    Role.DIGITIZATION_OPERATOR: "/web/scan-station",
 }
 LANG_COOKIE_AGE = 365 * 24 * 3600
 

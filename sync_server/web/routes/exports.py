@@ -13,17 +13,18 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from pydantic import ValidationError
 
-from common.errors import SaoLuuError, field_error, field_errors
+from common.errors import NotFound, SaoLuuError, field_error, field_errors
 from common.labels import DEFAULT_LAYOUT, LAYOUTS
-from common.vocab import ReviewState, Role
+from common.vocab import STAFF, ReviewState, Role
 from sync_server.domain import labels
 from sync_server.domain.exports import registry as exports
 from sync_server.domain.exports.choices import choices
 from sync_server.domain.jobs import Job, JobRegistry
+from sync_server.errors import http_status
 from sync_server.web.deps import PageError, SignedInPage, page_user
 
 router = APIRouter(include_in_schema=False)
-ExportPage = Annotated[SignedInPage, Depends(page_user(Role.ADMIN, Role.REVIEWER, Role.AGENCY_HEAD))]
+ExportPage = Annotated[SignedInPage, Depends(page_user(*STAFF, Role.AGENCY_HEAD))]
 REFRESH_SECONDS = 2
 MAX_BOX_CODES = 2000
 FORM_FIELDS = (
@@ -109,9 +110,9 @@ def start_export(page: ExportPage) -> Response:
     try:
         kind, filters = exports.prepare(kind_name, export_params, page.principal)
     except SaoLuuError as exc:
-        if exc.status == 404:
+        if isinstance(exc, NotFound):
             return _render(page, 422, [field_error("kind", "invalid").message.get(page.lang)], **form)
-        raise PageError(exc.status, "error.403") from None
+        raise PageError(http_status(exc), "error.403") from None
     job = exports.start_job(
         _jobs(page), page.db.get_bind(), page.principal.user_id, page.principal.agency_codes, kind, filters
     )

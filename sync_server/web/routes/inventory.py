@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from common.vocab import Carrier, Criterion, DamageType, ReviewState, Severity
 from sync_server.domain import dashboard, digitization, inventory
-from sync_server.web.deps import AnyUserPage, SignedInPage, StaffPage, local_path
+from sync_server.web.deps import SignedInPage, StaffPage, SurveyPage, local_path
 
 router = APIRouter(include_in_schema=False)
 E = TypeVar("E", bound=Enum)
@@ -48,7 +48,7 @@ def parse_filter(page: SignedInPage) -> tuple[inventory.InventoryFilter, invento
 
 
 @router.get("/web/inventory")
-def inventory_page(page: AnyUserPage) -> HTMLResponse:
+def inventory_page(page: SurveyPage) -> HTMLResponse:
     f, sort = parse_filter(page)
     params = page.request.query_params
     result = inventory.list_inventory(

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse
 
 from common.vocab import ReviewState
 from sync_server.domain import dashboard, reporting
 from sync_server.domain.dossier import dossier
-from sync_server.web.deps import AnyUserPage, SignedInPage, StaffPage
-from sync_server.web.reviewing import answer_review, record_context
+from sync_server.web.deps import SignedInPage, StaffPage
+from sync_server.web.reviewing import add_record_routes, record_context
 
 router = APIRouter(include_in_schema=False)
 DECISIONS = {ReviewState.APPROVED: "nil.reviewed.approved", ReviewState.SENT_BACK: "nil.reviewed.sent_back"}
@@ -42,12 +42,5 @@ def _render(page: SignedInPage, rid: str, status: int = 200, **extra: Any) -> HT
     )
 
 
-@router.get("/web/nil-reports/{rid}")
-def nil_report(rid: str, page: AnyUserPage) -> HTMLResponse:
-    return _render(page, rid)
-
-
-@router.post("/web/nil-reports/{rid}/review")
-def review_nil_report(rid: str, page: StaffPage) -> Response:
-    """Accept the report, or send it back to the agency with what to add or correct."""
-    return answer_review(page, "nil_report", rid, DECISIONS, _render, f"/web/nil-reports/{rid}")
+# a reviewer accepts the report, or sends it back to the agency with what to add or correct
+add_record_routes(router, "/web/nil-reports", "nil_report", DECISIONS, _render)

@@ -15,9 +15,10 @@ from common.vocab import ReviewState
 from sync_server.domain import conflicts, digitization, thumbnails
 from sync_server.domain import photos as photo_domain
 from sync_server.domain.dossier import dossier
+from sync_server.errors import http_status
 from sync_server.responses import IMMUTABLE, DeferredResponse
 from sync_server.web.deps import AnyUserPage, PageError, SignedInPage, StaffPage, error_page
-from sync_server.web.reviewing import answer_review, record_context
+from sync_server.web.reviewing import add_record_routes, record_context
 
 router = APIRouter(include_in_schema=False)
 DECISIONS = {
@@ -109,15 +110,8 @@ def _compare(page: SignedInPage, view: conflicts.ConflictView) -> list[dict[str,
     return rows
 
 
-@router.get("/web/records/{rid}")
-def record_page(rid: str, page: AnyUserPage) -> HTMLResponse:
-    return _render(page, rid)
-
-
-@router.post("/web/records/{rid}/review")
-def review_record(rid: str, page: StaffPage) -> Response:
-    """Approve, send back with a comment (reaches the tablet on its next pull) or reject."""
-    return answer_review(page, "file_record", rid, DECISIONS, _render, f"/web/records/{rid}")
+# a reviewer approves, sends back with a comment (it reaches the tablet on its next pull) or rejects
+add_record_routes(router, "/web/records", "file_record", DECISIONS, _render)
 
 
 @router.post("/web/records/{rid}/digitized")
@@ -160,7 +154,7 @@ def photo(sha256: str, page: AnyUserPage) -> Response:
     store, request = page.request.app.state.photos, page.request
 
     def failed(exc: SaoLuuError) -> Response:
-        return error_page(request, exc.status, "error.title", [exc.message.get(page.lang)])
+        return error_page(request, http_status(exc), "error.title", [exc.message.get(page.lang)])
 
     if page.request.query_params.get("size") == "thumb":
         return DeferredResponse(lambda: thumbnails.thumbnail(store, sha256), "image/jpeg", failed, IMMUTABLE)

@@ -1,0 +1,117 @@
+"""What the dashboard and the yearly report count of copies, fixity and handovers.
+
+A master is *verified on a set* when the latest verification of a copy of that set holding it found
+it intact; a file is protected once its accepted master is verified on two sets or more (Circular
+02/2019 asks for at least two backup sets). A file is *handed over* once it is in a handover
+whose package was produced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, case, func, select
+from sqlmodel import Session
+
+from common.vocab import CheckResult, CopyState, DigitizationState
+from sync_server.domain.exports.tables import verified_sets
+from sync_server.domain.preservation import fixity
+from sync_server.models import (
+    CopyCheck,
+    CopySet,
+    CopyWrite,
+    FileDigitization,
+    FileRecord,
+    Handover,
+    HandoverItem,
+)
+
+SETS_WANTED = 2
+
+
+@dataclass(frozen=True)
+class Figures:
+    sets: int
+    copies_written: int
+    copies_verified: int
+    """Copies whose latest verification found them intact."""
+    masters: int
+    """Files accepted with a master."""
+    protected: int
+    """Of those, verified on at least two sets."""
+    handovers: int
+    handed_over: int
+    fixity_problems: int
+    fixity_last: dt.datetime | None
+    """When the latest fixity run started (None: never run)."""
+
+    @property
+    def unprotected(self) -> int:
+        return self.masters - self.protected
+
+
+def _accepted() -> Select[Any]:
+    d, f = FileDigitization.__table__.c, FileRecord.__table__.c  # type: ignore[attr-defined]
+    return (
+        select(d.record_id, d.master_sha256)
+        .join_from(FileDigitization.__table__, FileRecord.__table__, f.id == d.record_id)  # type: ignore[attr-defined]
+        .where(
+            d.state == DigitizationState.ACCEPTED.value, d.master_sha256.is_not(None), f.deleted.is_(False)
+        )
+    )
+
+
+def unprotected_files(session: Session, limit: int = 100) -> list[tuple[str, int]]:
+    """Files accepted with a master verified on fewer than two sets: (record id, sets), fewest first."""
+    accepted = _accepted().subquery()
+    sets = verified_sets(accepted.c.master_sha256).label("sets")
+    query = select(accepted.c.record_id, sets).where(sets < SETS_WANTED).order_by(sets, accepted.c.record_id)
+    return [(rid, n) for rid, n in session.execute(query.limit(limit))]
+
+
+def _copies_verified(session: Session) -> int:
+    c = CopyCheck.__table__.c  # type: ignore[attr-defined]
+    latest = select(func.max(c.id)).group_by(c.write_id).scalar_subquery()
+    return int(
+        session.execute(
+            select(func.count()).where(c.id.in_(latest), c.result == CheckResult.OK.value)
+        ).scalar_one()
+    )
+
+
+def _masters(session: Session) -> tuple[int, int]:
+    """Files accepted with a master, and how many of them are verified on two sets or more."""
+    accepted = _accepted().subquery()
+    per_file = select(verified_sets(accepted.c.master_sha256).label("sets")).select_from(accepted).subquery()
+    protected = func.sum(case((per_file.c.sets >= SETS_WANTED, 1), else_=0))
+    masters, n = session.execute(
+        select(func.count(), func.coalesce(protected, 0)).select_from(per_file)
+    ).one()
+    return int(masters), int(n)
+
+
+def figures(session: Session) -> Figures:
+    """Every figure, read from the tables (a few aggregate queries)."""
+    masters, protected = _masters(session)
+    packaged = Handover.package_sha256.is_not(None)  # type: ignore[union-attr]
+    handed = select(func.count(func.distinct(HandoverItem.record_id))).join(
+        Handover, Handover.id == HandoverItem.handover_id
+    )  # type: ignore[arg-type]
+    last = fixity.last_run(session)
+    return Figures(
+        sets=int(session.execute(select(func.count()).select_from(CopySet)).scalar_one()),
+        copies_written=int(
+            session.execute(
+                select(func.count()).where(CopyWrite.state == CopyState.WRITTEN.value)
+            ).scalar_one()
+        ),
+        copies_verified=_copies_verified(session),
+        masters=masters,
+        protected=protected,
+        handovers=int(session.execute(select(func.count()).select_from(Handover)).scalar_one()),
+        handed_over=int(session.execute(handed.where(packaged)).scalar_one()),
+        fixity_problems=fixity.problem_count(session),
+        fixity_last=last.started_at if last else None,
+    )
