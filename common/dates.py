@@ -1,4 +1,5 @@
-"""Partial dates (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``): the format and the days one can mean.
+"""Dates: partial dates (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``), the days one can mean, and how
+every face writes a date or a moment for people to read (:func:`show_date`).
 
 Kept apart from :mod:`common.schemas` so that code which only reads stored dates (the Excel
 exports) does not load pydantic.
@@ -32,3 +33,24 @@ def partial_date_bounds(value: str) -> tuple[dt.date, dt.date]:
         return dt.date(year, month, 1), dt.date(year, month, last)
     d = dt.date(year, month, day)
     return d, d
+
+
+def show_date(
+    value: dt.datetime | dt.date | str | None,
+    *,
+    tz: dt.tzinfo | None = LOCAL_TZ,
+    time_only: bool = False,
+    day_only: bool = False,
+) -> str:
+    """A date as people read it here, in either language: ``31/01/1996``; a partial date ``01/1996``
+    or ``1996``; a moment ``31/01/1996 14:05`` in ``tz`` (Vietnam's time; None: the device's own
+    zone; a moment without a zone is UTC), only its time ``14:05:09`` with ``time_only``, only its
+    day ``31/01/1996`` with ``day_only``. Nothing: ``""``."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.datetime):
+        moment = (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(tz)
+        return moment.strftime("%H:%M:%S" if time_only else "%d/%m/%Y" if day_only else "%d/%m/%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return "/".join(reversed(str(value).split("-")))

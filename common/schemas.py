@@ -1,8 +1,8 @@
 """Record shapes and their validation rules, shared by the tablet and the server.
 
-Every custom rule raises a ``PydanticCustomError`` whose type is a reason code of
-:data:`common.errors.MESSAGES`, so :func:`common.errors.field_errors` can explain it in
-Vietnamese and English.
+Every custom rule raises a ``PydanticCustomError`` whose type is a field error reason (worded as
+``reason.<reason>`` in :mod:`common.words.errors`), so :func:`common.errors.field_errors` can
+explain it in Vietnamese and English.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlmodel import Session
 
+from common.dates import show_date
 from common.enroll import enroll_uri
 from common.errors import SaoLuuError, ValidationFailed, field_errors
 from common.qr import qr_png, qr_print
@@ -363,7 +364,8 @@ def cmd_boxes_overdue(args: argparse.Namespace) -> int:
         except SaoLuuError as err:
             return _fail(err)
     for b in rows:
-        print(f"{b.code}\t{b.batch_name or ''}\t{b.since:%d/%m/%Y}\t{b.days_out} ngày / days\t{b.user or ''}")
+        since = show_date(b.since, day_only=True)
+        print(f"{b.code}\t{b.batch_name or ''}\t{since}\t{b.days_out} ngày / days\t{b.user or ''}")
     print(f"{len(rows)} hộp giao đi quá {args.days} ngày / boxes out longer than {args.days} days")
     return 0
 

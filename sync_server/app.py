@@ -34,11 +34,10 @@ from sync_server.auth import PrincipalCache
 from sync_server.checkpoint import Checkpointer
 from sync_server.config import Settings, get_settings
 from sync_server.db import make_engine, migrate
+from sync_server.domain.jobs import JobRegistry
 from sync_server.errors import install_error_handlers
 from sync_server.session_slots import SessionSlots
 from sync_server.storage import make_master_store, make_photo_store
-from sync_server.web import admin as web_admin
-from sync_server.web import exports as web_exports
 from sync_server.web.deps import error_page
 
 API_PREFIX = "/api/v1"
@@ -78,6 +77,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     app.state.session_slots = SessionSlots(settings.db_sessions)
     app.state.principals = PrincipalCache(settings.auth_cache_seconds)
     app.state.principals.install(engine)
+    app.state.export_jobs = JobRegistry(settings.data_dir / "exports")
     install_error_handlers(app)
 
     for module in (meta, auth, devices, agencies, users, campaigns, records, sync, photos, exports):
@@ -90,8 +90,6 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         RequestGuard, settings=settings, engine=engine, principals=app.state.principals, web_error=error_page
     )
     web.install(app)  # the archive centre's pages under /web
-    for pages in (web_exports, web_admin):
-        app.include_router(pages.router)
 
     api_docs.install(app)
 

@@ -424,7 +424,7 @@ class IngestItem(SQLModel, table=True):
     name: str = Field(max_length=1000)
     outcome: str = Field(max_length=20)
     reason: str | None = Field(default=None, max_length=40)
-    """A key of :data:`common.errors.MESSAGES`, explained with ``detail``."""
+    """A field error reason (``reason.<reason>`` in :mod:`common.words.errors`), explained with ``detail``."""
     detail: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     record_id: str | None = Field(default=None, max_length=36, index=True)
     sha256: str | None = Field(default=None, max_length=64)

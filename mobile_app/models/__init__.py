@@ -4,7 +4,6 @@ from mobile_app.models.base import Debouncer, Observable
 from mobile_app.models.enrollment import EnrollmentError, EnrollmentModel, EnrollmentService
 from mobile_app.models.file_form import FileRecordForm
 from mobile_app.models.home import AgencyProgress, AgencyRow, HomeModel
-from mobile_app.models.i18n import t
 from mobile_app.models.labels import LabelService
 from mobile_app.models.nil_form import NilReportForm
 from mobile_app.models.photos import PhotoError, PhotoService
@@ -32,5 +31,4 @@ __all__ = [
     "SettingsModel",
     "SyncModel",
     "VisitModel",
-    "t",
 ]

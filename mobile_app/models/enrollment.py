@@ -9,9 +9,8 @@ from dataclasses import dataclass
 import httpx
 
 from common.enroll import normalise_code, parse_enroll_uri
-from common.errors import Localized
+from common.errors import Localized, localized
 from mobile_app.models.base import Observable
-from mobile_app.models.i18n import t
 from mobile_app.models.prefs import Preferences
 from mobile_app.models.qrscan import DecoderUnavailable, UnreadableImage, decode_qr
 
@@ -25,14 +24,10 @@ class EnrollmentError(Exception):
         self.field = field
 
 
-def _text(key: str, **kw: object) -> Localized:
-    return Localized(vi=t(key, "vi", **kw), en=t(key, "en", **kw))
-
-
 def normalise_server_url(url: str) -> str:
     url = url.strip().rstrip("/")
     if not url.startswith(("http://", "https://")) or len(url) < 10:
-        raise EnrollmentError(_text("err_server_url"), "server_url")
+        raise EnrollmentError(localized("err_server_url"), "server_url")
     return url
 
 
@@ -44,7 +39,7 @@ def error_from_response(resp: httpx.Response) -> Localized:
         msg = detail[0]["message"] if detail else body["message"]
         return Localized(vi=msg["vi"], en=msg["en"])
     except (ValueError, KeyError, TypeError, IndexError):
-        return _text("err_server", message=f"HTTP {resp.status_code}")
+        return localized("err_server", message=f"HTTP {resp.status_code}")
 
 
 @dataclass(frozen=True)
@@ -67,7 +62,7 @@ class EnrollmentService:
             with httpx.Client(base_url=server, timeout=20, transport=self.transport) as http:
                 resp = http.post("/api/v1/devices/enroll", json=body)
         except httpx.HTTPError as exc:
-            raise EnrollmentError(_text("err_offline"), "server_url") from exc
+            raise EnrollmentError(localized("err_offline"), "server_url") from exc
         if resp.status_code != 200:
             raise EnrollmentError(error_from_response(resp), "code")
         out = resp.json()
@@ -80,15 +75,15 @@ class EnrollmentService:
         try:
             payloads = decode_qr(image)
         except DecoderUnavailable as exc:
-            raise EnrollmentError(_text("err_no_decoder")) from exc
+            raise EnrollmentError(localized("err_no_decoder")) from exc
         except UnreadableImage as exc:
-            raise EnrollmentError(_text("err_not_enroll_qr")) from exc
+            raise EnrollmentError(localized("err_not_enroll_qr")) from exc
         for payload in payloads:
             try:
                 return parse_enroll_uri(payload)
             except ValueError:
                 continue
-        raise EnrollmentError(_text("err_not_enroll_qr"))
+        raise EnrollmentError(localized("err_not_enroll_qr"))
 
 
 def default_device_name() -> str:
@@ -127,7 +122,7 @@ class EnrollmentModel(Observable):
             self.notify()
             return False
         self.error, self.error_field = None, None
-        self.info = _text("enroll_qr_read", server=self.server_url)
+        self.info = localized("enroll_qr_read", server=self.server_url)
         self.notify()
         return True
 

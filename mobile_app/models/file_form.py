@@ -8,10 +8,11 @@ import uuid
 from dataclasses import asdict, dataclass
 from typing import Any, ClassVar
 
+from common.dates import show_date
 from common.schemas import FileRecord, fold_rare_flag
 from common.vocab import DamageType, Readability, Retention
 from mobile_app.models.draft_form import DraftForm
-from mobile_app.models.forms import date_display, date_input, number_input, text_input
+from mobile_app.models.forms import date_input, number_input, text_input
 from mobile_app.models.photos import PhotoError, PhotoService
 from mobile_app.store import LocalStore
 
@@ -88,7 +89,7 @@ class FileRecordForm(DraftForm):
         for name in TEXT_FIELDS:
             self.values[name] = data.get(name) or ""
         for name in DATE_FIELDS:
-            self.values[name] = date_display(data.get(name))
+            self.values[name] = show_date(data.get(name))
         for name in NUMBER_FIELDS:
             self.values[name] = "" if data.get(name) is None else str(data[name])
         self.values["languages"] = list(data.get("languages") or ["vi"])

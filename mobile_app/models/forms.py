@@ -35,14 +35,6 @@ def date_input(text: str) -> str:
     return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
-def date_display(value: str | None) -> str:
-    """Partial ISO date back to day-first text for the form."""
-    if not value:
-        return ""
-    parts = value.split("-")
-    return "/".join(reversed(parts))
-
-
 def number_input(text: str) -> int | str | None:
     """``""`` -> None, ``"84"`` -> 84; other text is passed on for the schema to refuse."""
     raw = text.strip().replace(" ", "")

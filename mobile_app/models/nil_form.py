@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from common.dates import show_date
 from common.schemas import DEFAULT_NIL_STATEMENT, NilReport
 from mobile_app.models.draft_form import DraftForm
-from mobile_app.models.forms import date_display, date_input, text_input
+from mobile_app.models.forms import date_input, text_input
 from mobile_app.models.photos import PhotoService
 from mobile_app.store import LocalStore
 
@@ -34,21 +35,20 @@ class NilReportForm(DraftForm):
         super().__init__(store, prefs, agency_code, record_id, **kw)
 
     def defaults(self) -> dict[str, Any]:
-        today = dt.date.today()
         return {
             "campaign_id": self._campaign_id,
             "statement": DEFAULT_NIL_STATEMENT,
             "signer_name": "",
             "signer_position": "",
             "doc_number": "",
-            "doc_date": f"{today.day:02d}/{today.month:02d}/{today.year}",
+            "doc_date": show_date(dt.date.today()),
             "scan": None,
         }
 
     def load_record(self, data: dict[str, Any]) -> None:
         for name in TEXT_FIELDS:
             self.values[name] = data.get(name) or ""
-        self.values["doc_date"] = date_display(data.get("doc_date"))
+        self.values["doc_date"] = show_date(data.get("doc_date"))
         self.values["scan"] = data.get("scan")
         self.values["campaign_id"] = data.get("campaign_id")
 

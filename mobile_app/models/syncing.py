@@ -10,8 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from common.dates import show_date
+from common.words import text as t
 from mobile_app.models.base import Clock, Observable, utc_now
-from mobile_app.models.i18n import human_bytes, local_time, t
 from mobile_app.models.prefs import Preferences
 from mobile_app.store import LocalRecord, LocalStore
 from mobile_app.sync import SyncEngine, SyncError, SyncStatus
@@ -185,7 +186,7 @@ class SyncModel(Observable):
         if s.phase == "pulling":
             return t("phase_pulling", lang, n=s.pulled)
         if s.phase == "done":
-            return t("phase_done", lang, when=local_time(self.finished_at))
+            return t("phase_done", lang, when=show_date(self.finished_at, tz=None))
         return t("phase_idle", lang)
 
     def summary(self, lang: str) -> str | None:
@@ -239,3 +240,12 @@ class SyncModel(Observable):
         for type_ in ("file_record", "nil_report", "fonds", "box", "visit"):
             out += [r for r in self.store.flagged_records(type_) if keep(r)]
         return out
+
+
+def human_bytes(n: int) -> str:
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{n} B"

@@ -8,15 +8,16 @@ from pathlib import Path
 from typing import Any
 
 from common.boxcode import QR_PREFIX, parse_box_code
+from common.dates import show_date
 from common.errors import FieldError, field_error
 from common.labels import BoxLabel
 from common.schemas import Box, Fonds, Visit
 from common.text import fold
+from common.words import text as t
 from mobile_app.models.base import Clock, Observable, utc_now
 from mobile_app.models.file_form import NewFiles
-from mobile_app.models.forms import FieldErrors, date_display, number_input, text_input, validate
+from mobile_app.models.forms import FieldErrors, number_input, text_input, validate
 from mobile_app.models.home import current_campaign
-from mobile_app.models.i18n import local_time, t
 from mobile_app.models.labels import LabelService
 from mobile_app.models.prefs import Preferences
 from mobile_app.models.qrscan import DecoderUnavailable, UnreadableImage, decode_qr
@@ -190,15 +191,15 @@ class VisitModel(Observable):
                 "nil_filed",
                 self.lang,
                 number=d.get("doc_number") or "",
-                date=date_display(d.get("doc_date")),
+                date=show_date(d.get("doc_date")),
                 signer=d.get("signer_name") or "",
             )
         if self.visit is None:
             return t("visit_none", self.lang)
-        start = local_time(dt.datetime.fromisoformat(self.visit["started_at"]))
+        start = show_date(dt.datetime.fromisoformat(self.visit["started_at"]), tz=None)
         if self.visit_open:
             return t("visit_started", self.lang, when=start)
-        end = local_time(dt.datetime.fromisoformat(self.visit["ended_at"]))
+        end = show_date(dt.datetime.fromisoformat(self.visit["ended_at"]), tz=None)
         return t("visit_ended", self.lang, start=start, end=end)
 
     def start_visit(self) -> None:

@@ -12,9 +12,10 @@ from typing import Any
 import flet as ft
 from flet.components.utils import current_component
 
+from common.words import text as t
 from mobile_app.container import Container
 from mobile_app.models.base import Observable
-from mobile_app.models.i18n import t
+from mobile_app.models.draft_form import DraftForm
 
 TOUCH = 56  # minimum height of anything a gloved finger presses
 FIELD_TEXT = 18
@@ -217,6 +218,15 @@ def text_field(
     )
     memory.control = control
     return control
+
+
+def form_text(ui: Ui, form: DraftForm, name: str, label_key: str, **options: Any) -> ft.TextField:
+    """The text field of a record form's value ``name``, labelled with the words of ``label_key``:
+    it shows the value and its error and sets the value as it is typed (``options``: see
+    :func:`text_field`)."""
+    return text_field(
+        ui.t(label_key), form.values[name], lambda v: form.set(name, v), error=form.error(name), **options
+    )
 
 
 def dropdown(

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import flet as ft
 
+from common.dates import show_date
 from common.vocab import (
     AccessRegime,
     Carrier,
@@ -17,7 +18,6 @@ from common.vocab import (
     Severity,
 )
 from mobile_app.models.file_form import FileRecordForm
-from mobile_app.models.i18n import local_time
 from mobile_app.views.camera import CameraPanel
 from mobile_app.views.common import (
     FORM_COLS,
@@ -27,6 +27,7 @@ from mobile_app.views.common import (
     checkbox,
     dropdown,
     error_text,
+    form_text,
     go,
     in_background,
     marker,
@@ -53,7 +54,7 @@ def form_status(ui: Ui, form: FileRecordForm | object) -> str:
     if saved:
         return ui.t("record_saved", file_no=form.values.get("file_no", ""))  # type: ignore[attr-defined]
     if draft_at is not None:
-        return ui.t("draft_saved", when=local_time(draft_at, with_date=False))
+        return ui.t("draft_saved", when=show_date(draft_at, tz=None, time_only=True))
     return ""
 
 
@@ -102,11 +103,11 @@ def _where(ui: Ui, f: FileRecordForm) -> ft.Control:
     e = f.error
     boxes = [("", ui.t("no_box")), *f.box_options()]
     return section(
-        ui.t("fonds"),
+        ui.t("field.fonds"),
         ft.ResponsiveRow(
             [
                 dropdown(
-                    ui.t("fonds"),
+                    ui.t("field.fonds"),
                     f.values["fonds_id"],
                     f.fonds_options(),
                     lambda v: f.set("fonds_id", v),
@@ -120,18 +121,9 @@ def _where(ui: Ui, f: FileRecordForm) -> ft.Control:
                     lambda v: f.set("box_id", v or None),
                     col={"xs": 12, "md": 6},
                 ),
-                text_field(
-                    ui.t("inventory_no"),
-                    f.values["inventory_no"],
-                    lambda v: f.set("inventory_no", v),
-                    error=e("inventory_no"),
-                ),
-                text_field(
-                    ui.t("box_no"), f.values["box_no"], lambda v: f.set("box_no", v), error=e("box_no")
-                ),
-                text_field(
-                    ui.t("file_no"), f.values["file_no"], lambda v: f.set("file_no", v), error=e("file_no")
-                ),
+                form_text(ui, f, "inventory_no", "field.inventory_no"),
+                form_text(ui, f, "box_no", "field.box_no"),
+                form_text(ui, f, "file_no", "file_no"),
             ],
             run_spacing=12,
         ),
@@ -139,49 +131,17 @@ def _where(ui: Ui, f: FileRecordForm) -> ft.Control:
 
 
 def _content(ui: Ui, f: FileRecordForm) -> ft.Control:
-    e = f.error
     return section(
         ui.t("title"),
         ft.ResponsiveRow(
             [
-                text_field(
-                    ui.t("title"),
-                    f.values["title"],
-                    lambda v: f.set("title", v),
-                    error=e("title"),
-                    multiline=True,
-                    col=WIDE,
-                ),
-                text_field(
-                    ui.t("start_date"),
-                    f.values["start_date"],
-                    lambda v: f.set("start_date", v),
-                    error=e("start_date"),
-                    hint=ui.t("date_hint"),
-                ),
-                text_field(
-                    ui.t("end_date"),
-                    f.values["end_date"],
-                    lambda v: f.set("end_date", v),
-                    error=e("end_date"),
-                    hint=ui.t("date_hint"),
-                ),
-                text_field(
-                    ui.t("leaves"),
-                    f.values["leaves"],
-                    lambda v: f.set("leaves", v),
-                    error=e("leaves"),
-                    number=True,
-                ),
-                text_field(
-                    ui.t("pages"),
-                    f.values["pages"],
-                    lambda v: f.set("pages", v),
-                    error=e("pages"),
-                    number=True,
-                ),
+                form_text(ui, f, "title", "title", multiline=True, col=WIDE),
+                form_text(ui, f, "start_date", "field.start_date", hint=ui.t("date_hint")),
+                form_text(ui, f, "end_date", "field.end_date", hint=ui.t("date_hint")),
+                form_text(ui, f, "leaves", "field.leaves", number=True),
+                form_text(ui, f, "pages", "field.pages", number=True),
                 dropdown(
-                    ui.t("carrier"),
+                    ui.t("field.carrier"),
                     f.values["carrier"],
                     [(c.value, c.label(ui.lang)) for c in Carrier],
                     lambda v: f.set("carrier", v),
@@ -209,7 +169,7 @@ def _rules(ui: Ui, f: FileRecordForm) -> ft.Control:
             ]
         ),
         error_text(e("criteria")),
-        ft.Text(ui.t("retention"), size=17, weight=ft.FontWeight.W_500),
+        ft.Text(ui.t("field.retention"), size=17, weight=ft.FontWeight.W_500),
         radios(
             f.values["retention"],
             [(r.value, r.label(lang)) for r in Retention],
@@ -217,24 +177,15 @@ def _rules(ui: Ui, f: FileRecordForm) -> ft.Control:
         ),
     ]
     if f.values["retention"] == Retention.YEARS.value:
-        controls.append(
-            text_field(
-                ui.t("retention_years"),
-                f.values["retention_years"],
-                lambda v: f.set("retention_years", v),
-                number=True,
-                error=e("retention_years"),
-                col=None,
-            )
-        )
+        controls.append(form_text(ui, f, "retention_years", "retention_years", number=True, col=None))
     else:
         controls.append(error_text(e("retention_years")))
     controls += [
-        ft.Text(ui.t("access"), size=17, weight=ft.FontWeight.W_500),
+        ft.Text(ui.t("field.access"), size=17, weight=ft.FontWeight.W_500),
         radios(
             f.values["access"], [(a.value, a.label(lang)) for a in AccessRegime], lambda v: f.set("access", v)
         ),
-        ft.Text(ui.t("languages"), size=17, weight=ft.FontWeight.W_500),
+        ft.Text(ui.t("field.languages"), size=17, weight=ft.FontWeight.W_500),
         ft.ResponsiveRow(
             [
                 checkbox(
@@ -248,14 +199,7 @@ def _rules(ui: Ui, f: FileRecordForm) -> ft.Control:
             run_spacing=0,
         ),
         error_text(e("languages")),
-        text_field(
-            ui.t("notes"),
-            f.values["notes"],
-            lambda v: f.set("notes", v),
-            multiline=True,
-            col=None,
-            error=e("notes"),
-        ),
+        form_text(ui, f, "notes", "field.notes", multiline=True, col=None),
     ]
     return section(ui.t("rules_section"), *controls)
 
@@ -286,7 +230,7 @@ def _damage_details(ui: Ui, f: FileRecordForm, d: DamageType) -> ft.Control:
         content=ft.Column(
             [
                 ft.Text(d.label(lang), size=17, weight=ft.FontWeight.W_500),
-                caption("severity"),
+                caption("field.severity"),
                 segmented(
                     str(state.severity) if state.severity else None,
                     [(str(int(s)), f"{int(s)} {s.label(lang)}") for s in Severity],
@@ -294,7 +238,7 @@ def _damage_details(ui: Ui, f: FileRecordForm, d: DamageType) -> ft.Control:
                     allow_empty=True,
                 ),
                 error_text(f.damage_error(d.value, "severity")),
-                caption("readability"),
+                caption("field.readability"),
                 segmented(
                     state.readability,
                     [(r.value, r.label(lang)) for r in Readability],
@@ -327,7 +271,7 @@ def _damages(ui: Ui, f: FileRecordForm) -> ft.Control:
         )
     if f.flagged_for_conservation:
         controls.append(ft.Text(ui.t("conservation_flag"), size=16, color=ft.Colors.ORANGE_900))
-    return section(ui.t("damages"), *controls)
+    return section(ui.t("field.damages"), *controls)
 
 
 def _photos(ui: Ui, f: FileRecordForm, camera: bool, set_camera: Callable[[bool], None]) -> ft.Control:
@@ -352,7 +296,7 @@ def _photos(ui: Ui, f: FileRecordForm, camera: bool, set_camera: Callable[[bool]
     if not camera:
         buttons.insert(0, big_button(ui.t("take_photos"), lambda _e: set_camera(True), ft.Icons.PHOTO_CAMERA))
     controls.append(ft.Row(buttons, wrap=True))
-    return section(ui.t("photos"), *controls)
+    return section(ui.t("field.photos"), *controls)
 
 
 @ft.component

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import flet as ft
 
+from common.dates import show_date
 from mobile_app.models.home import AgencyProgress, AgencyRow
-from mobile_app.models.i18n import local_time
 from mobile_app.views.common import TOUCH, Ui, app_bar, go, marker, screen, use_observable, use_ui
 
 STATUS_COLORS = {
@@ -46,7 +46,11 @@ def HomeScreen() -> ft.View:
     ft.use_effect(model.refresh, [ft.use_route_location()])  # back on this screen: re-read
 
     campaign = ui.t("campaign", name=model.campaign["name"]) if model.campaign else ui.t("no_campaign")
-    when = ui.t("last_sync", when=local_time(model.last_sync)) if model.last_sync else ui.t("never_synced")
+    when = (
+        ui.t("last_sync", when=show_date(model.last_sync, tz=None))
+        if model.last_sync
+        else ui.t("never_synced")
+    )
     status = f"{ui.t('pending_sync', records=model.pending_records, photos=model.pending_photos)} · {when}"
     rows = model.rows
     if not model.all_rows:

@@ -9,12 +9,12 @@ from mobile_app.views.common import (
     app_bar,
     big_button,
     error_text,
+    form_text,
     go,
     in_background,
     marker,
     screen,
     section,
-    text_field,
     toast,
     use_observable,
     use_ui,
@@ -34,7 +34,6 @@ def NilReportScreen() -> ft.View:
     form = ft.use_memo(lambda: ui.container.nil_form(code, rid), [code, rid])
     use_observable(form)
     ft.use_effect(lambda: None, [rid], cleanup=form.flush)
-    e = form.error
 
     camera, set_camera = ft.use_state(False)
 
@@ -61,44 +60,11 @@ def NilReportScreen() -> ft.View:
             ui.t("nil_title"),
             ft.ResponsiveRow(
                 [
-                    text_field(
-                        ui.t("statement"),
-                        form.values["statement"],
-                        lambda v: form.set("statement", v),
-                        error=e("statement"),
-                        multiline=True,
-                        col={"xs": 12},
-                    ),
-                    text_field(
-                        ui.t("signer_name"),
-                        form.values["signer_name"],
-                        lambda v: form.set("signer_name", v),
-                        error=e("signer_name"),
-                        col=HALF,
-                    ),
-                    text_field(
-                        ui.t("signer_position"),
-                        form.values["signer_position"],
-                        lambda v: form.set("signer_position", v),
-                        error=e("signer_position"),
-                        col=HALF,
-                    ),
-                    text_field(
-                        ui.t("doc_number"),
-                        form.values["doc_number"],
-                        lambda v: form.set("doc_number", v),
-                        error=e("doc_number"),
-                        col=HALF,
-                        hint="125/BC-UBND",
-                    ),
-                    text_field(
-                        ui.t("doc_date"),
-                        form.values["doc_date"],
-                        lambda v: form.set("doc_date", v),
-                        error=e("doc_date"),
-                        col=HALF,
-                        hint=ui.t("doc_date_hint"),
-                    ),
+                    form_text(ui, form, "statement", "field.statement", multiline=True, col={"xs": 12}),
+                    form_text(ui, form, "signer_name", "field.signer_name", col=HALF),
+                    form_text(ui, form, "signer_position", "field.signer_position", col=HALF),
+                    form_text(ui, form, "doc_number", "doc_number", col=HALF, hint="125/BC-UBND"),
+                    form_text(ui, form, "doc_date", "field.doc_date", col=HALF, hint=ui.t("doc_date_hint")),
                 ],
                 run_spacing=12,
             ),

@@ -7,7 +7,7 @@ from typing import Any
 
 import flet as ft
 
-from mobile_app.models.i18n import t
+from common.words import text as t
 from mobile_app.models.photos import PhotoError, PhotoService
 from mobile_app.views.common import icon_button, toast
 

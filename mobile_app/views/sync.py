@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import flet as ft
 
-from mobile_app.models.i18n import human_bytes
-from mobile_app.models.syncing import RecordItem
+from mobile_app.models.syncing import RecordItem, human_bytes
 from mobile_app.views.common import (
     TOUCH,
     Ui,
@@ -49,13 +48,13 @@ def SyncScreen() -> ft.View:
     photos, photo_bytes = model.pending_photos()
     summary = model.summary(lang)
     sections: list[ft.Control] = []
-    for key, items in (
-        ("sent_back_section", model.sent_back(lang)),
-        ("conflicts_section", model.conflicts(lang)),
-        ("rejected_section", model.rejected(lang)),
+    for title, items in (
+        (ui.t("sent_back_section"), model.sent_back(lang)),
+        (ui.t("conflicts_section"), model.conflicts(lang)),
+        (ui.t("rejected_section"), model.rejected(lang)),
     ):
         if items:
-            sections.append(section(ui.t(key), *[_item(ui, i) for i in items]))
+            sections.append(section(title, *[_item(ui, i) for i in items]))
     waiting: list[ft.Control] = [
         ft.Text(ui.t("pending_photos", n=photos, size=human_bytes(photo_bytes)), size=16),
     ]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import flet as ft
 
+from common.dates import show_date
 from common.vocab import FondsKind
-from mobile_app.models.i18n import local_time
 from mobile_app.models.qrscan import decoder_available
 from mobile_app.models.visit import VisitModel
 from mobile_app.views.common import (
@@ -94,7 +94,7 @@ def _fonds_section(ui: Ui, m: VisitModel, adding: bool, set_adding) -> ft.Contro
     if m.fonds:
         controls.append(
             dropdown(
-                ui.t("fonds"),
+                ui.t("field.fonds"),
                 m.selected_fonds_id,
                 [(x["id"], f"{x['number']} – {x['name']}") for x in m.fonds],
                 m.select_fonds,
@@ -162,7 +162,7 @@ def _fonds_section(ui: Ui, m: VisitModel, adding: bool, set_adding) -> ft.Contro
                         error=f.error("shelf_metres", lang),
                         col=HALF,
                     ),
-                    text_field(ui.t("notes"), f.values["notes"], setter("notes"), col=HALF),
+                    text_field(ui.t("field.notes"), f.values["notes"], setter("notes"), col=HALF),
                 ],
                 run_spacing=12,
             )
@@ -247,14 +247,14 @@ def _boxes_section(ui: Ui, m: VisitModel) -> ft.Control:
         ft.ResponsiveRow(
             [
                 text_field(
-                    ui.t("inventory_no"),
+                    ui.t("field.inventory_no"),
                     b.values["inventory_no"],
                     set_value("inventory_no"),
                     error=b.error("inventory_no", lang),
                     col=HALF,
                 ),
                 text_field(
-                    ui.t("box_no"),
+                    ui.t("field.box_no"),
                     b.values["box_no"],
                     set_value("box_no"),
                     number=True,
@@ -295,7 +295,7 @@ def _files_section(ui: Ui, m: VisitModel) -> ft.Control:
                     key=d.key,
                     leading=ft.Icon(ft.Icons.EDIT_NOTE),
                     title=ft.Text(m.draft_label(d), size=17),
-                    subtitle=ft.Text(local_time(d.updated_at), size=14),
+                    subtitle=ft.Text(show_date(d.updated_at, tz=None), size=14),
                     trailing=icon_button(
                         ft.Icons.DELETE_OUTLINE,
                         f"{ui.t('discard_draft')}: {m.draft_label(d)}",

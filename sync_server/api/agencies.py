@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, UploadFile
 from pydantic import BaseModel
-from sqlmodel import col, select
 from starlette.concurrency import run_in_threadpool
 
 from common.errors import Refused, ValidationFailed, field_error
@@ -36,10 +35,7 @@ def _out(row: Agency) -> AgencyOut:
 @router.get("/agencies", response_model=list[AgencyOut], **allow())
 def list_agencies(principal: CurrentUser, session: SessionDep) -> list[AgencyOut]:
     """The agencies the caller may see: all for staff, own/assigned ones for others."""
-    query = select(Agency).order_by(col(Agency.code))
-    if principal.agency_codes is not None:
-        query = query.where(col(Agency.code).in_(principal.agency_codes))
-    return [_out(a) for a in session.exec(query).all()]
+    return [_out(a) for a in domain.list_agencies(session, principal.agency_codes)]
 
 
 @router.get("/agencies/{code}", response_model=AgencyOut, **allow())

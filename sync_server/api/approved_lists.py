@@ -23,10 +23,10 @@ from common.protocol import MAX_INT64
 from common.schemas import AgencyCode
 from common.vocab import STAFF
 from sync_server.api.deps import CurrentUser, MasterStoreDep, SessionDep, SettingsDep, allow
-from sync_server.api.exports import JobOut, job_out, registry_of
-from sync_server.api.responses import content_disposition
+from sync_server.api.exports import JobOut, job_out, jobs
 from sync_server.domain import approved_lists as domain
 from sync_server.domain.exports.annex import DIRECT_LIMIT
+from sync_server.responses import content_disposition
 
 router = APIRouter(tags=["approved lists"])
 STAFF_ONLY = allow(*STAFF)
@@ -164,4 +164,4 @@ def annex(number: int, principal: CurrentUser, session: SessionDep) -> Response:
 @router.post("/approved-lists/{number}/annex/jobs", response_model=JobOut, status_code=202, **STAFF_ONLY)
 def annex_job(number: int, request: Request, principal: CurrentUser, session: SessionDep) -> JobOut:
     """Make the annex in the background; poll ``/exports/jobs/{id}`` and download its file there."""
-    return job_out(domain.annex_job(session, registry_of(request.app), principal, number))
+    return job_out(domain.annex_job(session, jobs(request), principal, number))

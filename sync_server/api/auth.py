@@ -14,6 +14,7 @@ from common.errors import NotAuthenticated, RetryLater
 from common.vocab import Role
 from sync_server.api.deps import CurrentUser, SessionDep, SettingsDep, allow, public
 from sync_server.auth import issue_token, revoke_tokens
+from sync_server.deps import client_address
 from sync_server.domain import signin
 from sync_server.domain.audit import audit
 from sync_server.models import utcnow
@@ -32,11 +33,6 @@ class Me(BaseModel):
     role: Role
     agency_codes: list[str] | None
     device_id: str | None
-
-
-def client_address(request: Request) -> str:
-    """The caller's address (the client's own behind a proxy run with ``--proxy-headers``)."""
-    return request.client.host if request.client else "unknown"
 
 
 @router.post(

@@ -6,10 +6,9 @@ also written into the OpenAPI schema as ``x-roles`` so a test can check that no 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
-import anyio
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordBearer
@@ -19,7 +18,7 @@ from common.errors import NotAllowed, NotAuthenticated
 from common.vocab import Role
 from sync_server.auth import Principal, PrincipalCache, resolve_token
 from sync_server.config import Settings
-from sync_server.session_slots import SessionSlots
+from sync_server.deps import SessionDep  # shared with the pages
 from sync_server.storage.base import PhotoStore
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -28,26 +27,6 @@ PUBLIC = "public"
 AUTHENTICATED = "authenticated"
 API_DOORS = frozenset({"api", "device"})
 """Tokens the API accepts as bearers (web sessions are for the web pages' cookie only)."""
-
-
-async def get_session(request: Request) -> AsyncIterator[Session]:
-    """A session per request, once one of the app's session slots is free (``SAOLUU_DB_SESSIONS``,
-    see :mod:`sync_server.session_slots`), without a worker-thread hop of its own (each costs more
-    than a small request's work). Opening one does no I/O: it connects on first use, in the route's
-    thread. Closing one whose transaction the route ended, or a SQLite one (a rollback there touches
-    no disk or network), is done on the event loop; a PostgreSQL session still in a transaction is
-    rolled back in a thread of its own, never waiting for a worker thread (that deadlocks once the
-    pool runs dry)."""
-    slots: SessionSlots = request.app.state.session_slots
-    async with slots.held():
-        session = Session(request.app.state.engine)
-        try:
-            yield session
-        finally:
-            if session.in_transaction() and not request.app.state.settings.is_sqlite:
-                await anyio.to_thread.run_sync(session.close, limiter=anyio.CapacityLimiter(1))
-            else:
-                session.close()
 
 
 # Dependencies that do no I/O are ``async``: FastAPI runs sync ones in a worker thread, and each such
@@ -65,11 +44,6 @@ async def get_master_store(request: Request) -> PhotoStore:
     return request.app.state.masters  # type: ignore[no-any-return]
 
 
-# ``scope="function"``: the session closes (its connection goes back to the pool, its slot to the
-# next request) as soon as the route returns, before the answer is sent to a client that may be slow
-# to take it.
-_session = Depends(get_session, scope="function")
-SessionDep = Annotated[Session, _session]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 PhotoStoreDep = Annotated[PhotoStore, Depends(get_photo_store)]
 MasterStoreDep = Annotated[PhotoStore, Depends(get_master_store)]

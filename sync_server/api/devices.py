@@ -6,7 +6,6 @@ import datetime as dt
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
-from sqlmodel import col, select
 
 from common.enroll import enroll_uri
 from common.schemas import NoNul
@@ -14,7 +13,6 @@ from common.vocab import Role
 from sync_server.api.deps import CurrentUser, SessionDep, SettingsDep, allow, public
 from sync_server.domain import devices as domain
 from sync_server.domain.users import get_user
-from sync_server.models import Device, User
 
 router = APIRouter(tags=["devices"])
 
@@ -69,19 +67,16 @@ def new_enroll_code(
 
 @router.get("/admin/devices", response_model=list[DeviceOut], **allow(Role.ADMIN))
 def list_devices(session: SessionDep) -> list[DeviceOut]:
-    rows = session.exec(
-        select(Device, User).join(User, col(User.id) == col(Device.user_id)).order_by(col(Device.created_at))
-    ).all()
     return [
         DeviceOut(
             id=d.id,
-            username=u.username,
+            username=username,
             name=d.name,
             created_at=d.created_at,
             last_seen_at=d.last_seen_at,
             revoked_at=d.revoked_at,
         )
-        for d, u in rows
+        for d, username in domain.list_devices(session)
     ]
 
 

@@ -10,60 +10,24 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import threading
-import uuid
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 
-from common.errors import Conflict, Localized, NotFound, field_error
-from common.labels import LAYOUTS, LayoutName
-from common.schemas import AgencyCode, NoNul
-from common.vocab import STAFF, ReviewState, Role
+from common.errors import Conflict, NotFound, field_error, localized
+from common.labels import LAYOUTS
+from common.vocab import STAFF, Role
 from sync_server.api.deps import CurrentUser, SessionDep, allow
-from sync_server.api.responses import content_disposition
 from sync_server.auth import Principal
 from sync_server.domain.exports import registry as exports
-from sync_server.domain.exports.registry import (
-    ExportFilters,
-    ExportKind,
-    NoProgress,
-    authorize,
-    export_kind,
-    kinds,
-)
+from sync_server.domain.exports.registry import ExportParams, NoProgress, kinds, prepare
 from sync_server.domain.jobs import Job, JobRegistry
+from sync_server.responses import content_disposition
 
 router = APIRouter(tags=["exports"])
 EXPORTERS = allow(*STAFF, Role.AGENCY_HEAD)
-_registry_lock = threading.Lock()
-
-
-class ExportParams(NoNul):
-    """What to export; every field is optional (an agency head is always limited to their agency)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    agency_code: AgencyCode | None = None
-    fonds_id: uuid.UUID | None = None
-    campaign_id: uuid.UUID | None = None
-    review_state: ReviewState | None = None
-    year: int | None = Field(default=None, ge=2000, le=2200, description="Report year (yearly report title)")
-    box_ids: list[uuid.UUID] = Field(default_factory=list, max_length=5000, description="Labels: these boxes")
-    layout: LayoutName | None = Field(default=None, description="Labels: sheet layout")
-
-    def filters(self) -> ExportFilters:
-        return ExportFilters(
-            agency_code=self.agency_code,
-            fonds_id=str(self.fonds_id) if self.fonds_id else None,
-            campaign_id=str(self.campaign_id) if self.campaign_id else None,
-            review_state=self.review_state.value if self.review_state else None,
-            year=self.year,
-            box_ids=tuple(str(b) for b in self.box_ids),
-            layout=self.layout,
-        )
 
 
 class KindOut(BaseModel):
@@ -97,19 +61,8 @@ class LayoutOut(BaseModel):
 
 
 def jobs(request: Request) -> JobRegistry:
-    """The app's job registry, made on first use (results under ``data_dir/exports``)."""
-    return registry_of(request.app)
-
-
-def registry_of(app: Any) -> JobRegistry:
-    """The export job registry of ``app`` (shared by the API and the web pages)."""
-    state = app.state
-    with _registry_lock:
-        registry: JobRegistry | None = getattr(state, "export_jobs", None)
-        if registry is None:
-            registry = JobRegistry(state.settings.data_dir / "exports")
-            state.export_jobs = registry
-    return registry
+    """The app's export job registry (results under ``data_dir/exports``)."""
+    return request.app.state.export_jobs  # type: ignore[no-any-return]
 
 
 def _stamp(seconds: float | None) -> dt.datetime | None:
@@ -136,13 +89,6 @@ def _own_job(request: Request, principal: Principal, job_id: str) -> Job:
     if job is None or job.owner_id != principal.user_id:
         raise NotFound()
     return job
-
-
-def _prepare(kind_name: str, params: ExportParams, principal: Principal) -> tuple[ExportKind, ExportFilters]:
-    kind = export_kind(kind_name)
-    filters = params.filters()
-    authorize(kind, principal.role, filters, principal.agency_codes)
-    return kind, filters
 
 
 @router.get("/exports", response_model=list[KindOut], **EXPORTERS)
@@ -193,7 +139,7 @@ def start_job(
     kind: str, params: ExportParams, request: Request, principal: CurrentUser, session: SessionDep
 ) -> JobOut:
     """Start making an export in the background; poll the job, then download its file."""
-    export, filters = _prepare(kind, params, principal)
+    export, filters = prepare(kind, params, principal)
     job = exports.start_job(
         jobs(request), session.get_bind(), principal.user_id, principal.agency_codes, export, filters
     )
@@ -213,17 +159,14 @@ def download_now(
     kind: str, params: Annotated[ExportParams, Query()], principal: CurrentUser, session: SessionDep
 ) -> Response:
     """Make a small export during the request; a larger one answers 409 ``use_job``."""
-    export, filters = _prepare(kind, params, principal)
+    export, filters = prepare(kind, params, principal)
     conn = session.connection()
     rows = export.count(conn, filters, principal.agency_codes)
     if rows > export.direct_limit:
         raise Conflict(
             "use_job",
             [field_error("rows", "too_large", le=export.direct_limit)],
-            message=Localized(
-                vi=f"Bản xuất có {rows} dòng, cần chạy nền: tạo tác vụ rồi tải tệp khi xong",
-                en=f"The export has {rows} rows: start a background job and download its file when done",
-            ),
+            message=localized("error.use_job", rows=rows),
         )
     buf = io.BytesIO()
     export.write(conn, filters, principal.agency_codes, buf, NoProgress())

@@ -11,14 +11,11 @@ from common.errors import ErrorResponse, NotFound, Refused, field_error
 from common.protocol import MAX_INT64
 from common.vocab import STAFF
 from sync_server.api.deps import FIELD, CurrentUser, PhotoStoreDep, SessionDep, SettingsDep, allow
-from sync_server.api.responses import DeferredResponse
 from sync_server.domain import photos as domain
 from sync_server.errors import error_response
-from sync_server.models import Photo
+from sync_server.responses import IMMUTABLE, DeferredResponse
 
 router = APIRouter(tags=["photos"])
-IMMUTABLE = {"Cache-Control": "private, max-age=31536000, immutable"}
-"""A photo never changes (its name is its hash)."""
 SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 ANY_ROLE = allow(*{*FIELD, *STAFF})
 UNAVAILABLE = {
@@ -138,8 +135,8 @@ def get_photo(sha256: str, principal: CurrentUser, session: SessionDep, store: P
     """The photo's bytes for staff, for whoever uploaded it, and for users of an agency where a
     record refers to it and someone who uploaded it made that reference; 404 for everyone else
     (existence is not revealed)."""
-    photo = session.get(Photo, _sha(sha256))
-    if photo is None or not domain.can_read(session, principal, sha256):
+    photo = domain.readable(session, principal, _sha(sha256))
+    if photo is None:
         raise NotFound()
     return DeferredResponse(
         lambda: store.get(sha256),

@@ -18,11 +18,11 @@ from pydantic import BaseModel
 from common.protocol import MAX_INT64
 from common.vocab import STAFF
 from sync_server.api.deps import CurrentUser, SessionDep, SettingsDep, allow
-from sync_server.api.responses import content_disposition
 from sync_server.domain import file_metadata
 from sync_server.domain.exports.registry import XLSX
 from sync_server.domain.file_metadata import MetadataView
 from sync_server.domain.preservation import figures, fixity, handover, minutes, sets
+from sync_server.responses import content_disposition
 from sync_server.storage import PhotoStore, make_master_store
 
 router = APIRouter(tags=["preservation"])

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from sqlmodel import col, select
 
 from common.vocab import Role
 from sync_server.api.deps import CurrentUser, SessionDep, allow
 from sync_server.domain import users as domain
-from sync_server.models import User
 
 router = APIRouter(tags=["users"])
 ADMIN = allow(Role.ADMIN)
@@ -16,8 +14,7 @@ ADMIN = allow(Role.ADMIN)
 
 @router.get("/admin/users", response_model=list[domain.UserPublic], **ADMIN)
 def list_users(session: SessionDep) -> list[domain.UserPublic]:
-    rows = session.exec(select(User).order_by(col(User.username))).all()
-    return [domain.to_public(session, u) for u in rows]
+    return domain.list_users(session)
 
 
 @router.post("/admin/users", response_model=domain.UserPublic, status_code=201, **ADMIN)

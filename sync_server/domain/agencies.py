@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from common.errors import FieldError, NotFound, ValidationFailed, field_error, field_errors
 from common.schemas import AgencyIn
@@ -22,7 +22,7 @@ from common.vocab import AgencyKind, AgencyStatus
 from sync_server.auth import Principal
 from sync_server.domain.audit import audit
 from sync_server.domain.sequence import next_seq
-from sync_server.models import Agency, utcnow
+from sync_server.models import Agency, Fonds, utcnow
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "code": ("code", "ma", "ma_dinh_danh", "ma_co_quan"),
@@ -222,3 +222,24 @@ def get_agency(session: Session, code: str) -> Agency:
     if agency is None:
         raise NotFound()
     return agency
+
+
+def list_agencies(
+    session: Session, scope: frozenset[str] | None = None, *, by_name: bool = False
+) -> list[Agency]:
+    """The agencies in ``scope`` (every agency when None), by code or by name."""
+    query = select(Agency).order_by(col(Agency.name) if by_name else col(Agency.code))
+    if scope is not None:
+        query = query.where(col(Agency.code).in_(sorted(scope)))
+    return list(session.exec(query).all())
+
+
+def fonds_of(session: Session, agency_codes: Iterable[str]) -> dict[str, list[Fonds]]:
+    """The live fonds of each of the agencies (that has any), by number."""
+    query = select(Fonds).where(
+        col(Fonds.agency_code).in_(sorted(agency_codes)), col(Fonds.deleted).is_(False)
+    )
+    out: dict[str, list[Fonds]] = {}
+    for fonds in session.exec(query.order_by(col(Fonds.number))).all():
+        out.setdefault(fonds.agency_code, []).append(fonds)
+    return out

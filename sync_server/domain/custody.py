@@ -23,6 +23,7 @@ from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 from common.boxcode import parse_box_code
+from common.dates import show_date
 from common.errors import Conflict, NotFound, ValidationFailed, field_error
 from common.vocab import STAFF, BoxPlace, DigitizationState, Role
 from sync_server.auth import Principal
@@ -183,7 +184,7 @@ def check_out(
     custody = session.get(BoxCustody, box_code)
     if custody is not None and custody.place == BoxPlace.OUT:
         held = session.get(PlanBatch, custody.batch_id) if custody.batch_id else None
-        since = f"{custody.since:%d/%m/%Y}"
+        since = show_date(custody.since, day_only=True)
         detail = field_error(
             "code", "box_already_out", input=box_code, batch=held.name if held else "?", since=since
         )

@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from common.enroll import new_code, normalise_code
 from common.errors import NotAllowed, NotFound, field_error
@@ -77,3 +77,16 @@ def revoke_device(session: Session, actor: Principal | None, device_id: str) -> 
 
 
 __all__ = ["create_enroll_code", "enroll_device", "principal_for", "revoke_device"]
+
+
+def list_devices(
+    session: Session, user_id: int | None = None, *, newest_first: bool = False
+) -> list[tuple[Device, str]]:
+    """Enrolled tablets with their owner's user name (of one user, or everyone's), by enrollment."""
+    query = select(Device, User.username).join(User, col(User.id) == col(Device.user_id))
+    if user_id is not None:
+        query = query.where(col(Device.user_id) == user_id)
+    enrolled = col(Device.created_at)
+    return [
+        (d, name) for d, name in session.exec(query.order_by(enrolled.desc() if newest_first else enrolled))
+    ]

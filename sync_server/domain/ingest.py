@@ -537,6 +537,19 @@ def _inserted_ids(w: _Writes) -> set[str]:
     return {row["id"] for rows in w.inserts.values() for row in rows}
 
 
+def push_one(session: Session, actor: Principal, change: Change) -> ChangeResult:
+    """Ingest one change made on the server (a form, an API call) as a device's would arrive; a
+    refused change raises :class:`ValidationFailed` naming the record's own fields (``title``, not
+    the sync message's ``data.title``)."""
+    result = push(session, actor, PushRequest(batch_id=uuid.uuid4(), changes=[change])).results[0]
+    if result.status == ChangeStatus.REJECTED:
+        raise ValidationFailed(
+            [e.model_copy(update={"field": e.field.removeprefix("data.")}) for e in result.errors]
+            or [field_error("id", "invalid")]
+        )
+    return result
+
+
 def create_record(session: Session, actor: Principal, kind_name: str, payload: Any) -> SyncedRow:
     """Create one record through the sync ingest (as a device's first revision would arrive)."""
     kind = entity_kind(kind_name)
@@ -548,12 +561,7 @@ def create_record(session: Session, actor: Principal, kind_name: str, payload: A
         raise ValidationFailed([field_error("agency_code", "unknown_agency", input=agency)])
     authorize_write(actor, kind, agency)
     change = Change(type=kind_name, id=obj.id, rev=1, data=payload)  # type: ignore[attr-defined]
-    result = push(session, actor, PushRequest(batch_id=uuid.uuid4(), changes=[change])).results[0]
-    if result.status == ChangeStatus.REJECTED:
-        raise ValidationFailed(
-            [e.model_copy(update={"field": e.field.removeprefix("data.")}) for e in result.errors]
-        )
-    if result.status != ChangeStatus.APPLIED:
+    if push_one(session, actor, change).status != ChangeStatus.APPLIED:
         raise Conflict("already_exists")
     return session.get(kind.table, str(obj.id))  # type: ignore[return-value]
 

@@ -8,8 +8,11 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from sqlalchemy import Connection, func, select
+from sqlmodel import Session
 
+from common.boxcode import make_box_code, parse_box_code
 from common.labels import DEFAULT_LAYOUT, LAYOUTS, BoxLabel, write_sheets
+from sync_server.auth import Principal
 from sync_server.domain.exports import tables as t
 from sync_server.domain.exports.base import ExportFilters, Progress, Scope, scoped
 
@@ -49,3 +52,26 @@ def write(conn: Connection, filters: ExportFilters, scope: Scope, out: IO[bytes]
     layout = LAYOUTS.get(filters.layout or DEFAULT_LAYOUT, LAYOUTS[DEFAULT_LAYOUT])
     progress.set_total(count(conn, filters, scope))
     write_sheets(out, boxes(conn, filters, scope), layout, on_page=progress.advance)
+
+
+def box_ids(session: Session, principal: Principal, text: str) -> tuple[list[str], list[str]]:
+    """The ids of the live boxes whose codes are pasted in ``text`` (one per line) that ``principal``
+    may see, and the lines that name no such box."""
+    wanted: dict[str, str] = {}
+    bad: list[str] = []
+    for line in text.splitlines():
+        raw = line.strip()
+        if not raw:
+            continue
+        try:
+            code = parse_box_code(raw)
+            wanted[make_box_code(code.agency, code.fonds, code.inventory, code.box)] = raw
+        except ValueError:
+            bad.append(raw)
+    found: dict[str, str] = {}
+    if wanted:
+        b = t.box.c
+        query = select(b.code, b.id, b.agency_code).where(b.code.in_(list(wanted)), b.deleted.is_(False))
+        found = {c: i for c, i, agency in session.execute(query) if principal.can_access(agency)}
+    bad += [raw for code, raw in wanted.items() if code not in found]
+    return list(found.values()), bad

@@ -19,7 +19,7 @@ import errno
 import hashlib
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -94,6 +94,16 @@ def held(session: Session, user_id: int, shas: set[str]) -> set[str]:
     if not shas:
         return set()
     return set(session.execute(_HELD_QUERY, {"user": user_id, "shas": sorted(shas)}).scalars())
+
+
+def stored(session: Session, shas: Iterable[str]) -> set[str]:
+    """Which of the photos ``shas`` the server holds (every byte uploaded)."""
+    wanted = sorted(set(shas))
+    if not wanted:
+        return set()
+    return set(
+        session.execute(select(_table(Photo).c.sha256).where(_table(Photo).c.sha256.in_(wanted))).scalars()
+    )
 
 
 def upload_key(sha256: str, user_id: int) -> str:
@@ -181,10 +191,13 @@ _ACTIVE = (b"<script", b"<html", b"<svg", b"<iframe", b"<body", b"<?php", b"java
 def inspect_image(data: bytes) -> str | None:
     """Why the bytes are not an acceptable photo (a field error reason), or None.
 
-    The image is parsed, not trusted by its first bytes: a declared size over :data:`MAX_PIXELS`
-    or :data:`MAX_DECODED_BYTES` (an image bomb), anything after the image's end marker, or markup
-    and script hidden anywhere in it (a polyglot) is refused.
+    Bytes that do not start as a JPEG or PNG are refused; then the image is parsed, not trusted by
+    its first bytes: a declared size over :data:`MAX_PIXELS` or :data:`MAX_DECODED_BYTES` (an image
+    bomb), anything after the image's end marker, or markup and script hidden anywhere in it (a
+    polyglot) is refused.
     """
+    if sniff_mime(data[:16]) is None:
+        return "not_an_image"
     try:
         with Image.open(io.BytesIO(data)) as img:
             if img.format not in ("JPEG", "PNG"):
@@ -274,8 +287,6 @@ def _verify(store: PhotoStore, key: str, sha256: str, data: bytes, *, partial: b
     reason, code = None, "unsupported_media_type"
     if hashlib.sha256(data).hexdigest() != sha256:
         reason, code = "hash_mismatch", "validation_error"
-    elif sniff_mime(data) is None:
-        reason = "not_an_image"
     else:
         reason = inspect_image(data)
     if reason is None:
@@ -318,3 +329,9 @@ def can_read(session: Session, principal: Principal, sha256: str) -> bool:
         return False
     params = {"sha": sha256, "agencies": sorted(principal.agency_codes)}
     return session.execute(_VOUCHED_QUERY, params).first() is not None
+
+
+def readable(session: Session, principal: Principal, sha256: str) -> Photo | None:
+    """The stored photo if ``principal`` may read it (see :func:`can_read`), else None."""
+    photo = session.get(Photo, sha256)
+    return photo if photo is not None and can_read(session, principal, sha256) else None

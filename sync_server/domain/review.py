@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlmodel import Session
 
 from common import schemas as s
@@ -64,6 +64,12 @@ def review(
     )
     session.commit()
     return out
+
+
+def comments(session: Session, entity_id: str) -> list[ReviewComment]:
+    """The review comments on a record, oldest first."""
+    query = select(ReviewComment).where(ReviewComment.entity_id == entity_id).order_by(ReviewComment.seq)  # type: ignore[arg-type]
+    return list(session.execute(query).scalars())
 
 
 def _person(session: Session, principal: Principal) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 from sqlalchemy import delete
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from common.errors import Conflict, NotFound, ValidationFailed, field_error
 from common.schemas import NoNul
@@ -106,6 +106,11 @@ def get_user(session: Session, username: str) -> User:
     if user is None:
         raise NotFound()
     return user
+
+
+def list_users(session: Session) -> list[UserPublic]:
+    """Every account, by user name."""
+    return [to_public(session, u) for u in session.exec(select(User).order_by(col(User.username))).all()]
 
 
 def to_public(session: Session, user: User) -> UserPublic:

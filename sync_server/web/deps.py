@@ -3,10 +3,11 @@
 A page route declares who may open it with one parameter::
 
     @router.get("/web/things")
-    def things(page: Annotated[Page, Depends(page_user(*STAFF))]) -> Response:
-        return page.render("things.html", things=...)
+    def things(page: Annotated[SignedInPage, Depends(page_user(*STAFF))]) -> Response:
+        return page.render("things.html", things=domain.things(page.db, page.principal))
 
-:func:`page_user` sends visitors who are not signed in to the sign-in page (and back afterwards),
+:func:`page_user` gives a :class:`SignedInPage` (its database session, principal and user are
+always there) and sends visitors who are not signed in to the sign-in page (and back afterwards),
 answers 403 to other roles, and — for every method but GET/HEAD — refuses a form whose
 ``csrf_token`` field is missing or wrong, so a POST route cannot forget the check. Templates put
 the token in a form with ``{{ csrf_field() }}``. :func:`public_page` is the same for pages anyone may
@@ -31,14 +32,15 @@ from markupsafe import Markup, escape
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
+from common import words
+from common.errors import SaoLuuError
 from common.schemas import has_nul
 from common.vocab import STAFF, Lang, Role
-from sync_server.api.deps import SessionDep
 from sync_server.auth import Principal
+from sync_server.deps import SessionDep
 from sync_server.models import User
 from sync_server.web import sessions
-from sync_server.web.i18n import MESSAGES, fmt_number, pick_lang, translate
-from sync_server.web.templating import environment, nav_items, vocab_label
+from sync_server.web.templating import environment, fmt_number, nav_items, pick_lang, vocab_label
 
 SESSION_COOKIE = "saoluu_session"
 SEED_COOKIE = "saoluu_seed"
@@ -96,9 +98,10 @@ def local_path(url: str | None, default: str = "/web") -> str:
     return url
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Page:
-    """One page being answered: who asks, in which language, and how to answer."""
+    """One page being answered: who asks, in which language, and how to answer. A page anyone may
+    open (sign-in, an error) may have no database session and no signed-in user."""
 
     request: Request
     db: Session | None
@@ -126,11 +129,16 @@ class Page:
         return sessions.csrf_token(secret_key, self.bound_to) if self.bound_to else ""
 
     def t(self, key: str, **values: Any) -> str:
-        return translate(key, self.lang, **values)
+        """The words of ``key`` (:mod:`common.words`) in the page's language."""
+        return words.text(key, self.lang, **values)
 
     def t_html(self, key: str, **markup: Markup) -> Markup:
-        """The message ``key`` with its ``{placeholders}`` filled by markup (its own text escaped)."""
-        return Markup(escape(translate(key, self.lang))).format(**markup)
+        """The words of ``key`` with their ``{placeholders}`` filled by markup (their own text escaped)."""
+        return Markup(escape(words.text(key, self.lang))).format(**markup)
+
+    def refusal(self, exc: SaoLuuError) -> str:
+        """Why the domain refused, in the page's language: its first field's message, or its own."""
+        return (exc.details[0].message if exc.details else exc.message).get(self.lang)
 
     def num(self, value: int | float | None) -> str:
         return fmt_number(value, self.lang)
@@ -167,6 +175,7 @@ class Page:
             page=self,
             t=self.t,
             t_html=self.t_html,
+            known=words.has,
             num=self.num,
             label=self.label,
             csrf_field=self.csrf_field,
@@ -201,9 +210,24 @@ class Page:
             key, values = data["key"], data.get("values") or {}
         except (ValueError, KeyError, TypeError):
             return None
-        if key not in MESSAGES or not isinstance(values, dict):
+        if not isinstance(key, str) or not words.has(key) or not isinstance(values, dict):
             return None
         return self.t(key, **{k: self.num(v) if isinstance(v, int) else str(v) for k, v in values.items()})
+
+
+@dataclass(kw_only=True)
+class VisitorPage(Page):
+    """A page anyone may open (sign-in): its database session is there, a signed-in user may be."""
+
+    db: Session
+
+
+@dataclass(kw_only=True)
+class SignedInPage(VisitorPage):
+    """The page of a signed-in user: the database session, the principal and the user are there."""
+
+    principal: Principal
+    user: User
 
 
 def _no_nul(text: str) -> str:
@@ -224,24 +248,21 @@ FormDep = Annotated[FormData | None, Depends(submitted_form)]
 the request takes one of the limited database sessions (see :mod:`sync_server.session_slots`)."""
 
 
-def _page(request: Request, db: Session | None, principal: Principal | None, form: FormData | None) -> Page:
-    secret = request.cookies.get(SESSION_COOKIE) if principal else None
+def _answer(request: Request, form: FormData | None, signed_in: bool) -> dict[str, Any]:
+    """What every page knows of the request: language, CSRF binding, form, flash message."""
+    secret = request.cookies.get(SESSION_COOKIE) if signed_in else None
     seed = request.cookies.get(SEED_COOKIE)
     new_seed = None
     if secret is None and not seed:
         seed = new_seed = secrets.token_urlsafe(32)
-    user = db.get(User, principal.user_id) if db is not None and principal else None
-    return Page(
-        request=request,
-        db=db,
-        principal=principal,
-        user=user,
-        lang=pick_lang(request.cookies.get(LANG_COOKIE)),
-        bound_to=secret or seed,
-        new_seed=new_seed,
-        form=form,
-        flash=request.cookies.get(FLASH_COOKIE),
-    )
+    return {
+        "request": request,
+        "lang": pick_lang(request.cookies.get(LANG_COOKIE)),
+        "bound_to": secret or seed,
+        "new_seed": new_seed,
+        "form": form,
+        "flash": request.cookies.get(FLASH_COOKIE),
+    }
 
 
 def _check_csrf(page: Page) -> None:
@@ -253,18 +274,21 @@ def _check_csrf(page: Page) -> None:
         raise PageError(403, "error.csrf")
 
 
-def page_user(*roles: Role) -> Callable[..., Page]:
+def page_user(*roles: Role) -> Callable[..., SignedInPage]:
     """Dependency: the page of a signed-in user with one of ``roles`` (any role if none given)."""
     allowed = frozenset(roles)
 
-    def dependency(request: Request, form: FormDep, db: SessionDep) -> Page:  # form first: see FormDep
+    def dependency(
+        request: Request, form: FormDep, db: SessionDep
+    ) -> SignedInPage:  # form first: see FormDep
         principal = sessions.current(db, request.cookies.get(SESSION_COOKIE))
-        if principal is None:
+        user = db.get(User, principal.user_id) if principal is not None else None
+        if principal is None or user is None:
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             raise LoginRequired(target if request.method in SAFE_METHODS else "/web")
         if allowed and principal.role not in allowed:
             raise PageError(403, "error.403")
-        page = _page(request, db, principal, form)
+        page = SignedInPage(db=db, principal=principal, user=user, **_answer(request, form, signed_in=True))
         _check_csrf(page)
         db.commit()  # release the connection until the route runs (see api.deps._resolve)
         return page
@@ -273,12 +297,14 @@ def page_user(*roles: Role) -> Callable[..., Page]:
     return dependency
 
 
-def public_page() -> Callable[..., Page]:
+def public_page() -> Callable[..., VisitorPage]:
     """Dependency: a page anyone may open (the signed-in user, if any, is still known)."""
 
-    def dependency(request: Request, form: FormDep, db: SessionDep) -> Page:  # form first: see FormDep
+    def dependency(request: Request, form: FormDep, db: SessionDep) -> VisitorPage:  # form first: see FormDep
         principal = sessions.current(db, request.cookies.get(SESSION_COOKIE))
-        page = _page(request, db, principal, form)
+        user = db.get(User, principal.user_id) if principal is not None else None
+        answer = _answer(request, form, signed_in=principal is not None)
+        page = VisitorPage(db=db, principal=principal, user=user, **answer)
         _check_csrf(page)
         db.commit()  # release the connection until the route runs (see api.deps._resolve)
         return page
@@ -291,13 +317,14 @@ def error_page(
     request: Request, status: int, message_key: str, details: list[str] | None = None
 ) -> HTMLResponse:
     """An error page without a database (used by the exception handlers)."""
-    page = Page(request, None, None, None, pick_lang(request.cookies.get(LANG_COOKIE)), None)
+    lang = pick_lang(request.cookies.get(LANG_COOKIE))
+    page = Page(request=request, db=None, principal=None, user=None, lang=lang, bound_to=None)
     return page.render("error.html", status=status, message_key=message_key, details=details or [])
 
 
-StaffPage = Annotated[Page, Depends(page_user(*STAFF))]
-AnyUserPage = Annotated[Page, Depends(page_user())]
-SurveyPage = Annotated[Page, Depends(page_user(*STAFF, Role.SURVEYOR, Role.AGENCY_HEAD))]
+StaffPage = Annotated[SignedInPage, Depends(page_user(*STAFF))]
+AnyUserPage = Annotated[SignedInPage, Depends(page_user())]
+SurveyPage = Annotated[SignedInPage, Depends(page_user(*STAFF, Role.SURVEYOR, Role.AGENCY_HEAD))]
 """The survey's pages: everyone but the digitization operators, who have no business there."""
-HeadPage = Annotated[Page, Depends(page_user(Role.AGENCY_HEAD))]
-PublicPage = Annotated[Page, Depends(public_page())]
+HeadPage = Annotated[SignedInPage, Depends(page_user(Role.AGENCY_HEAD))]
+PublicPage = Annotated[VisitorPage, Depends(public_page())]

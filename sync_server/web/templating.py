@@ -1,4 +1,5 @@
-"""The Jinja2 environment of the web pages: templates, static file URLs, navigation, filters."""
+"""The Jinja2 environment of the web pages: templates, static file URLs, navigation, the language,
+number and date filters. The pages' words are the catalogue's (:mod:`common.words`)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from typing import Any
 from fastapi.routing import iter_route_contexts
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from common.vocab import STAFF, VOCABULARIES, Lang, Role
-from sync_server.web.i18n import fmt_date, fmt_datetime, fmt_number
+from common.dates import show_date
+from common.vocab import DEFAULT_LANG, LANGUAGES, STAFF, VOCABULARIES, Lang, Role
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -40,6 +41,19 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/web/admin", "nav.admin", frozenset({Role.ADMIN})),
     NavItem("/web/scan-station", "nav.scan_station", frozenset({*STAFF, Role.DIGITIZATION_OPERATOR})),
 )
+
+
+def pick_lang(value: str | None) -> Lang:
+    """The language a cookie asks for, if it is one of ours; else Vietnamese."""
+    return value if value in LANGUAGES else DEFAULT_LANG
+
+
+def fmt_number(value: int | float | None, lang: Lang) -> str:
+    """``1234567`` -> ``1.234.567`` (vi) or ``1,234,567`` (en)."""
+    if value is None:
+        return ""
+    text = f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
+    return text.translate(str.maketrans(",.", ".,")) if lang == "vi" else text
 
 
 @cache
@@ -91,6 +105,6 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals.update(static_url=static_url)
-    env.filters.update(date=fmt_date, datetime=fmt_datetime)
+    env.filters.update(date=show_date, datetime=show_date)
     env.globals.update(fmt_number=fmt_number)
     return env

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from sync_server.api.responses import content_disposition
+from sync_server.responses import content_disposition
 from tests.conftest import AGENCY_A
 
 

@@ -139,10 +139,6 @@ class Device:
         return self.store.pending_count() == 0 and not pending_photos
 
 
-def fake_jpeg(rng: random.Random, size: int) -> bytes:
-    return noise_jpeg(rng, size)
-
-
 def make_device(
     base_url: str,
     token: str,
@@ -176,7 +172,7 @@ def survey(device: Device, rng: random.Random, records: int, photos: int, photo_
     f = fonds(device.agency, number=str(rng.randint(1, 999)))
     device.store.save("fonds", f)
     device.record_ids.append(f["id"])
-    shots = [device.store.add_photo(fake_jpeg(rng, photo_size), "image/jpeg") for _ in range(photos)]
+    shots = [device.store.add_photo(noise_jpeg(rng, photo_size), "image/jpeg") for _ in range(photos)]
     device.photo_hashes += [p.sha256 for p in shots]
     for i in range(records):
         refs = [{"sha256": p.sha256, "size": p.size, "mime": "image/jpeg"} for p in shots] if i == 0 else []

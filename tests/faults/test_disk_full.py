@@ -15,12 +15,12 @@ from tests.conftest import AGENCY_A
 from tests.faults.conftest import (
     admin_headers,
     enroll,
-    fake_jpeg,
     make_device,
     survey,
     sync_until_done,
     tally,
 )
+from tests.images import noise_jpeg
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root")
 
@@ -44,7 +44,7 @@ def test_full_photo_disk_fails_clearly_and_recovers(
         assert failed and stored, states
         assert device.store.pending_count() == 0
 
-        extra = fake_jpeg(random.Random(9), 300_000)
+        extra = noise_jpeg(random.Random(9), 300_000)
         sha = hashlib.sha256(extra).hexdigest()
         resp = device.http.patch(
             f"/api/v1/photos/{sha}",

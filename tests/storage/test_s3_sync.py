@@ -38,10 +38,6 @@ def settings(database_url: str, tmp_path: Path, s3_endpoint: str, s3_bucket: str
     )
 
 
-def _jpeg(rng: random.Random, size: int) -> bytes:
-    return noise_jpeg(rng, size)
-
-
 def _patch(client: TestClient, headers: dict[str, str], data: bytes, start: int, end: int) -> httpx.Response:
     return client.patch(
         f"{PHOTOS}/{hashlib.sha256(data).hexdigest()}",
@@ -71,7 +67,7 @@ def test_tablet_upload_cut_at_random_offsets_ends_as_one_verified_object(  # typ
         return None
 
     engine = tablet("surveyor_a", plan)
-    content = _jpeg(rng, 600_000)
+    content = noise_jpeg(rng, 600_000)
     photo = engine.store.add_photo(content, "image/jpeg")
     f = fonds(AGENCY_A)
     engine.store.save("fonds", f)
@@ -99,7 +95,7 @@ def test_two_server_processes_share_one_upload(client: TestClient, auth, setting
     try:
         with TestClient(other) as second:
             dev = enroll(client, auth, "surveyor_a")
-            data = _jpeg(random.Random(3), 200_000)
+            data = noise_jpeg(random.Random(3), 200_000)
             sha = hashlib.sha256(data).hexdigest()
             assert _patch(client, dev, data, 0, 70_000).status_code == 204
             held = second.head(f"{PHOTOS}/{sha}", headers=dev)
@@ -123,7 +119,7 @@ def test_unreachable_storage_answers_a_structured_503_and_records_still_sync(  #
     app, client: TestClient, auth
 ) -> None:
     dev = enroll(client, auth, "surveyor_a")
-    data = _jpeg(random.Random(8), 50_000)
+    data = noise_jpeg(random.Random(8), 50_000)
     sha = hashlib.sha256(data).hexdigest()
     assert _patch(client, dev, data, 0, 20_000).status_code == 204
     assert _patch(client, dev, data, 20_000, len(data)).status_code == 201
@@ -135,7 +131,7 @@ def test_unreachable_storage_answers_a_structured_503_and_records_still_sync(  #
     )
     app.state.photos = S3PhotoStore(down, "saoluu-down")  # the storage goes away
 
-    other = _jpeg(random.Random(9), 1000)
+    other = noise_jpeg(random.Random(9), 1000)
     answers = {
         "GET": client.get(f"{PHOTOS}/{sha}", headers=dev),
         "PATCH": _patch(client, dev, other, 0, 500),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -55,16 +54,3 @@ def enrolled(make_container, enroll_code, live_server: str) -> Callable[..., Con
         return c
 
     return make
-
-
-def jpeg_bytes(size: tuple[int, int] = (4000, 3000), color: str = "#a08050", fmt: str = "JPEG") -> bytes:
-    """A camera-like photo (with some detail so JPEG sizes are realistic)."""
-    from PIL import Image, ImageDraw
-
-    img = Image.new("RGB", size, color)
-    draw = ImageDraw.Draw(img)
-    for i in range(0, size[0], 97):
-        draw.line([(i, 0), (size[0] - i, size[1])], fill=(i % 255, 40, 200), width=9)
-    buf = io.BytesIO()
-    img.save(buf, fmt, quality=92)
-    return buf.getvalue()

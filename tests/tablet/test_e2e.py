@@ -19,8 +19,8 @@ from PIL import Image
 
 from mobile_app.store import LocalStore
 from tests.browser import artifacts_dir
+from tests.images import photo_jpeg
 from tests.pdfs import page_texts, qr_codes, render
-from tests.tablet.conftest import jpeg_bytes
 from tests.tablet.flet_page import FletPage
 from tests.tablet.processes import Api, Proc, enroll_code, free_port, server, tablet_app
 
@@ -71,7 +71,7 @@ def ui(browser) -> Iterator[FletPage]:  # type: ignore[no-untyped-def]
 
 def _photo(tmp: Path, name: str, size: tuple[int, int], color: str) -> Path:
     path = tmp / name
-    path.write_bytes(jpeg_bytes(size, color))
+    path.write_bytes(photo_jpeg(size, color))
     return path
 
 

@@ -7,7 +7,7 @@ import socket
 from common.enroll import enroll_uri
 from common.qr import qr_png
 from tests.conftest import AGENCY_A
-from tests.tablet.conftest import jpeg_bytes
+from tests.images import photo_jpeg
 
 
 def test_typed_code_enrolls_keeps_the_token_and_pulls_the_assigned_agencies(
@@ -58,7 +58,7 @@ def test_unreachable_server_and_bad_address_are_field_errors(make_container) -> 
 def test_enrollment_qr_read_from_an_image(make_container, enroll_code, live_server) -> None:  # type: ignore[no-untyped-def]
     c = make_container()
     model = c.enrollment()
-    assert not model.read_qr(jpeg_bytes((400, 300)))
+    assert not model.read_qr(photo_jpeg((400, 300)))
     assert model.error is not None and model.error.en == "No SaoLuu enrollment QR code in this image"
     assert not model.read_qr(b"not an image")
     code = enroll_code("surveyor_a")

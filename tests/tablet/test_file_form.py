@@ -7,7 +7,7 @@ import io
 from PIL import Image
 
 from common.protocol import ChangeResult, ChangeStatus, PulledChange
-from tests.tablet.conftest import jpeg_bytes
+from tests.images import photo_jpeg
 from tests.tablet.worlds import pull_world
 from tests.waiting import poll
 
@@ -152,9 +152,9 @@ def test_photos_are_downscaled_content_addressed_with_thumbnails(make_container)
     c = make_container()
     form = _form(c)
     _fill(form)
-    first = form.add_photo(jpeg_bytes((4000, 3000)))
-    second = form.add_photo(jpeg_bytes((1200, 3000), color="#335577", fmt="PNG"))
-    form.add_photo(jpeg_bytes((4000, 3000)))  # the same picture again: kept once
+    first = form.add_photo(photo_jpeg((4000, 3000)))
+    second = form.add_photo(photo_jpeg((1200, 3000), "#335577", fmt="PNG"))
+    form.add_photo(photo_jpeg((4000, 3000)))  # the same picture again: kept once
     assert [p["sha256"] for p in form.photos] == [first["sha256"], second["sha256"]]
     for ref, size in ((first, (2048, 1536)), (second, (819, 2048))):
         stored = c.store.photo_dir / ref["sha256"]
@@ -180,7 +180,7 @@ def test_compact_quality_setting_makes_smaller_photos(make_container) -> None:  
     c = make_container()
     form = _form(c)
     c.prefs.set_photo_quality("compact")
-    ref = form.add_photo(jpeg_bytes((4000, 3000)))
+    ref = form.add_photo(photo_jpeg((4000, 3000)))
     assert Image.open(c.store.photo_dir / ref["sha256"]).size == (1600, 1200)
 
 
@@ -190,17 +190,17 @@ def test_drafts_are_saved_as_you_type_and_reopen_after_a_restart(make_container)
     form.set("title", "Hồ sơ đang gõ dở")
     form.set_damage("mould", True)
     form.update_damage("mould", severity=4)
-    form.add_photo(jpeg_bytes((800, 600)))
+    form.add_photo(photo_jpeg((800, 600)))
     assert c.store.get_draft(form.key) is None  # debounced
 
-    def written() -> bool:  # the debounced save after the last change (the photo) has run
+    def written() -> bool:  # the debounced save after the last change (the photo) has run and said so
         draft = c.store.get_draft(form.key)
-        return draft is not None and draft.data.get("photos") == form.photos
+        saved = draft is not None and draft.data.get("photos") == form.photos
+        return saved and form.draft_saved_at is not None  # stamped just after the write, on its thread
 
     assert poll(written, 10)
     draft = c.store.get_draft(form.key)
     assert draft.data["values"]["title"] == "Hồ sơ đang gõ dở"
-    assert form.draft_saved_at is not None
 
     again = make_container(autosave_delay=0.2).file_form(A, form.record_id)  # the app was killed and reopened
     assert again.values["title"] == "Hồ sơ đang gõ dở" and again.damages["mould"].severity == 4

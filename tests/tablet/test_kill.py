@@ -4,19 +4,17 @@ is missing and nothing reaches the server twice."""
 from __future__ import annotations
 
 import hashlib
-import io
 import random
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PIL import Image
 
 from mobile_app.container import build_container
 from mobile_app.store import LocalStore
 from tests.browser import artifacts_dir
-from tests.tablet.conftest import jpeg_bytes
+from tests.images import noise_jpeg, photo_jpeg
 from tests.tablet.flet_page import FletPage
 from tests.tablet.processes import Api, Proc, enroll_code, free_port, server, tablet_app
 
@@ -65,7 +63,7 @@ def test_kill_while_typing_loses_nothing_after_the_autosave(stack, ui: FletPage)
     ui.type("Tiêu đề hồ sơ", "Hồ sơ đã lưu trước khi máy tắt")
     ui.tick("Tài liệu có giá trị bảo quản vĩnh viễn")
     photo = root / "p.jpg"
-    photo.write_bytes(jpeg_bytes((3000, 2000)))
+    photo.write_bytes(photo_jpeg((3000, 2000)))
     ui.pick_files("Thêm ảnh", [photo])
     ui.wait_for(lambda: ui.label_of("photos") == "1", what="the thumbnail")
     first_form = ui.location()
@@ -116,15 +114,6 @@ def _draft_values(store: LocalStore, file_no: str) -> tuple[str, str] | None:
     return None
 
 
-def _noise_jpeg(seed: int, size: tuple[int, int] = (1800, 1350)) -> bytes:
-    """A photo that does not compress (≈1–2 MB), so the upload takes a while."""
-    rng = random.Random(seed)
-    img = Image.frombytes("RGB", size, rng.randbytes(size[0] * size[1] * 3))
-    buf = io.BytesIO()
-    img.save(buf, "JPEG", quality=92)
-    return buf.getvalue()
-
-
 def _survey_offline(data_dir: Path, files: int, photos: int) -> tuple[set[str], set[str]]:
     """A day's work saved through the app's own view-models while the app is closed."""
     c = build_container(data_dir, autosave_delay=0)
@@ -141,7 +130,8 @@ def _survey_offline(data_dir: Path, files: int, photos: int) -> tuple[set[str], 
         form.set("title", f"Hồ sơ số {i + 1} về công tác văn thư, lưu trữ")
         form.toggle("criteria", "permanent", True)
         if i < photos:
-            shas.add(form.add_photo(_noise_jpeg(i))["sha256"])
+            photo = noise_jpeg(random.Random(i), 2_400_000)  # does not compress: the upload takes a while
+            shas.add(form.add_photo(photo)["sha256"])
         assert form.save(), form.errors.errors
         ids.add(form.record_id)
     c.store.engine.dispose()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.tablet.conftest import jpeg_bytes
+from tests.images import photo_jpeg
 from tests.tablet.worlds import CAMPAIGN_ID, pull_world
 
 D = "000.00.04.H47"
@@ -22,7 +22,7 @@ def test_nil_report_needs_signer_number_date_and_keeps_the_signed_paper(make_con
     form.set("signer_name", "Trần Văn Hùng")
     form.set("signer_position", "Phó Chủ tịch UBND huyện")
     form.set("doc_number", "125/BC-UBND")
-    scan = form.set_scan(jpeg_bytes((2480, 3508)))  # an A4 scan at 300 dpi
+    scan = form.set_scan(photo_jpeg((2480, 3508)))  # an A4 scan at 300 dpi
     assert form.save(), form.errors.errors
     data = c.store.get("nil_report", form.record_id).data
     assert data["doc_date"] == "2026-04-15" and data["campaign_id"] == CAMPAIGN_ID

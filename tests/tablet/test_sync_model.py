@@ -9,7 +9,7 @@ import uuid
 from fastapi.testclient import TestClient
 
 from tests.conftest import AGENCY_A, login
-from tests.tablet.conftest import jpeg_bytes
+from tests.images import photo_jpeg
 
 A = AGENCY_A
 
@@ -44,7 +44,7 @@ def _survey(c) -> tuple[str, str, str]:  # type: ignore[no-untyped-def]
     form.update_damage("crumbling", severity=3, readability="partial")
     form.set_damage("stained", True)
     form.update_damage("stained", severity=2)
-    photo = form.add_photo(jpeg_bytes((3000, 2000)))
+    photo = form.add_photo(photo_jpeg((3000, 2000)))
     assert form.save(), form.errors.errors
     nil = c.nil_form(A, v.nil_report_id())
     for name, value in (

@@ -10,8 +10,9 @@ from fastapi.testclient import TestClient
 
 from tests.api.records_data import file_record, fonds
 from tests.conftest import ACCOUNTS, AGENCY_A, login
+from tests.images import photo_jpeg
 from tests.web.conftest import go, shot
-from tests.web.world import CAMPAIGN_ID, TITLES, World, jpeg
+from tests.web.world import CAMPAIGN_ID, TITLES, World
 
 HOME = {
     "admin": "dashboard",
@@ -110,7 +111,7 @@ def test_agency_head_files_a_nil_report_and_cannot_open_another_agencys_record( 
     assert page.input_value("#nil-doc_number") == "125/BC-STC"  # what was typed is kept
     shot(page, "agency-head-scan-refused")
     scan = tmp_path / "baocao-scan.jpg"
-    scan.write_bytes(jpeg("BÁO CÁO số 125/BC-STC", size=(900, 1200), colour="#f4f1e8"))
+    scan.write_bytes(photo_jpeg((900, 1200), "#f4f1e8", "BÁO CÁO số 125/BC-STC"))
     page.set_input_files("#nil-scan", str(scan))
     page.get_by_role("button", name="Gửi báo cáo").click()
     page.wait_for_load_state()
@@ -131,7 +132,7 @@ def test_agency_head_files_a_nil_report_and_cannot_open_another_agencys_record( 
 def test_reviewer_accepts_the_nil_report_and_the_tracker_shows_it(  # type: ignore[no-untyped-def]
     signed_in, world: World, client: TestClient
 ) -> None:
-    content = jpeg("BÁO CÁO", size=(900, 1200), colour="#f4f1e8")
+    content = photo_jpeg((900, 1200), "#f4f1e8", "BÁO CÁO")
     from tests.web.world import upload_photo
 
     h = login(client, "head_b")

@@ -12,8 +12,9 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from tests.conftest import ACCOUNTS, AGENCY_A, login
+from tests.images import photo_jpeg
 from tests.web.conftest import csrf_of, web_login
-from tests.web.world import TITLES, World, end_visit, jpeg
+from tests.web.world import TITLES, World, end_visit
 
 STAFF_PAGES = ["/web/dashboard", "/web/compliance", "/web/nil-reports", "/web/inventory"]
 
@@ -48,6 +49,18 @@ def test_sign_in_sets_a_protected_session_cookie_and_sign_out_revokes_it(app, wo
     assert c.get("/web/dashboard", follow_redirects=False).headers["location"].startswith("/web/login")
     # the session was an API token like any other, revoked the same way
     assert c.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+
+
+def test_a_page_naming_a_word_the_catalogue_lacks_fails_loudly(app, world: World, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from common import words
+
+    c = TestClient(app, raise_server_exceptions=False)
+    assert web_login(c, "reviewer").status_code == 303
+    assert "Tổng quan" in c.get("/web/dashboard").text
+    monkeypatch.setattr(words, "CATALOGUE", {k: v for k, v in words.CATALOGUE.items() if k != "dash.title"})
+    r = c.get("/web/dashboard")
+    assert r.status_code == 500  # the server error page, not the key in place of the title
+    assert "dash.title" not in r.text and "Lỗi máy chủ" in r.text
 
 
 def test_pages_ask_anonymous_visitors_to_sign_in_and_come_back(client: TestClient) -> None:
@@ -234,7 +247,7 @@ def test_nil_report_scan_is_checked_by_content_and_stored_by_hash(web, app, worl
     assert r.status_code == 422 and "Chỉ nhận ảnh JPEG hoặc PNG" in r.text
     r = c.post("/web/agency/nil-report", data={**form, "csrf_token": token})
     assert r.status_code == 422  # the first report needs its scan
-    scan = jpeg("BÁO CÁO")
+    scan = photo_jpeg(text="BÁO CÁO")
     r = c.post(
         "/web/agency/nil-report",
         data={**form, "csrf_token": token},

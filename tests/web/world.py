@@ -4,19 +4,18 @@ a visit; agency B has nothing yet (its head files a nil report)."""
 from __future__ import annotations
 
 import hashlib
-import io
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi.testclient import TestClient
-from PIL import Image, ImageDraw
 from sqlmodel import Session
 
 from common import schemas as s
 from sync_server.domain.campaigns import save_campaign
 from tests.api.records_data import file_record, fonds
 from tests.conftest import AGENCY_A, login
+from tests.images import photo_jpeg
 
 CAMPAIGN_ID = "5a1f0e52-2026-4000-8000-000000000071"
 TITLES = {
@@ -25,18 +24,6 @@ TITLES = {
     "map": "Bản đồ quy hoạch đô thị Hội An năm 1990",
     "genealogy": "Gia phả dòng họ Trương Đăng ở Điện Bàn",
 }
-
-
-def jpeg(text: str = "SaoLuu", size: tuple[int, int] = (800, 600), colour: str = "#d9c9a3") -> bytes:
-    """A real JPEG (a page-coloured image with some lines), as a camera would give."""
-    img = Image.new("RGB", size, colour)
-    draw = ImageDraw.Draw(img)
-    for y in range(60, size[1] - 40, 36):
-        draw.line((60, y, size[0] - 60, y), fill="#5b4a2e", width=3)
-    draw.text((70, 20), text, fill="#000000")
-    out = io.BytesIO()
-    img.save(out, "JPEG", quality=85)
-    return out.getvalue()
 
 
 def upload_photo(client: TestClient, headers: dict[str, str], content: bytes) -> dict[str, Any]:
@@ -84,7 +71,8 @@ def build(app: Any, client: TestClient) -> World:
     f = fonds(AGENCY_A)
     assert client.post("/api/v1/records/fonds", json=f, headers=h).status_code == 201
     photos = [
-        upload_photo(client, h, jpeg(f"Trang {i}", colour=c)) for i, c in enumerate(("#d9c9a3", "#c9b48a"))
+        upload_photo(client, h, photo_jpeg(colour=colour, text=f"Trang {i}"))
+        for i, colour in enumerate(("#d9c9a3", "#c9b48a"))
     ]
     bodies = {
         "crumbling": file_record(AGENCY_A, f["id"], title=TITLES["crumbling"], photos=photos),

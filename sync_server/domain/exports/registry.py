@@ -7,15 +7,20 @@ background job, and to show progress) and how to write its file.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import IO
 
+from pydantic import ConfigDict, Field
 from sqlalchemy import Connection, Engine
 
 from common.errors import NotAllowed, NotFound, field_error
-from common.vocab import STAFF, Role
+from common.labels import LayoutName
+from common.schemas import AgencyCode, NoNul
+from common.vocab import STAFF, ReviewState, Role
+from sync_server.auth import Principal
 from sync_server.domain.exports.base import ExportFilters, NoProgress, Progress, Scope, check_scope
 from sync_server.domain.jobs import Job, JobRegistry
 
@@ -25,6 +30,31 @@ STAFF_AND_HEADS = frozenset({*STAFF, Role.AGENCY_HEAD})
 
 Counter = Callable[[Connection, ExportFilters, Scope], int]
 Writer = Callable[[Connection, ExportFilters, Scope, IO[bytes], Progress], None]
+
+
+class ExportParams(NoNul):
+    """What to export; every field is optional (an agency head is always limited to their agency)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    agency_code: AgencyCode | None = None
+    fonds_id: uuid.UUID | None = None
+    campaign_id: uuid.UUID | None = None
+    review_state: ReviewState | None = None
+    year: int | None = Field(default=None, ge=2000, le=2200, description="Report year (yearly report title)")
+    box_ids: list[uuid.UUID] = Field(default_factory=list, max_length=5000, description="Labels: these boxes")
+    layout: LayoutName | None = Field(default=None, description="Labels: sheet layout")
+
+    def filters(self) -> ExportFilters:
+        return ExportFilters(
+            agency_code=self.agency_code,
+            fonds_id=str(self.fonds_id) if self.fonds_id else None,
+            campaign_id=str(self.campaign_id) if self.campaign_id else None,
+            review_state=self.review_state.value if self.review_state else None,
+            year=self.year,
+            box_ids=tuple(str(b) for b in self.box_ids),
+            layout=self.layout,
+        )
 
 
 @dataclass(frozen=True)
@@ -124,6 +154,14 @@ def authorize(kind: ExportKind, role: Role, filters: ExportFilters, scope: Scope
     check_scope(filters, scope)
 
 
+def prepare(kind_name: str, params: ExportParams, principal: Principal) -> tuple[ExportKind, ExportFilters]:
+    """The kind and filters of an export ``principal`` may run (refused otherwise)."""
+    kind = export_kind(kind_name)
+    filters = params.filters()
+    authorize(kind, principal.role, filters, principal.agency_codes)
+    return kind, filters
+
+
 def start_job(
     registry: JobRegistry,
     engine: Engine,
@@ -146,11 +184,13 @@ __all__ = [
     "XLSX",
     "ExportFilters",
     "ExportKind",
+    "ExportParams",
     "NoProgress",
     "Progress",
     "Scope",
     "authorize",
     "export_kind",
     "kinds",
+    "prepare",
     "start_job",
 ]

@@ -24,7 +24,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from common.dates import PARTIAL_DATE_RE, partial_date_bounds
+from common.dates import PARTIAL_DATE_RE, partial_date_bounds, show_date
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 SHEET_TITLE_MAX = 31
@@ -167,8 +167,7 @@ def save(wb: Workbook, out: str | IO[bytes]) -> None:
 
 
 def today_text(today: dt.date | None = None) -> str:
-    d = today or dt.date.today()
-    return f"{d.day:02d}/{d.month:02d}/{d.year}"
+    return show_date(today or dt.date.today())
 
 
 def totals(rows: Iterable[Sequence[int | None]], width: int) -> list[int]:

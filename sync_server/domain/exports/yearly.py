@@ -14,6 +14,7 @@ from typing import IO, Any
 
 from sqlalchemy import Connection, case, func, or_, select
 
+from common.dates import show_date
 from common.vocab import Criterion, DamageType, Severity
 from sync_server.domain import standing
 from sync_server.domain.exports import copies_sheet, plan_figures
@@ -165,7 +166,7 @@ def _agency_sheet(
         if agency.nil_doc is not None:
             number, date = agency.nil_doc
             state = w.REVIEW_STATE.get(agency.nil_state, agency.nil_state)
-            doc = f"Số {number} ngày {date:%d/%m/%Y} ({state})"
+            doc = f"Số {number} ngày {show_date(date)} ({state})"
         note = "Có cả báo cáo không có tài liệu" if counts[0] and doc else None
         fonds_count, metres = fonds.get(code, (0, 0.0))
         row = (fonds_count, round(metres, 2), *counts)

@@ -39,7 +39,7 @@ _POINTS_PER_CM = 72 / 2.54
 
 
 class PdfRefused(Exception):
-    """The PDF cannot be a master; ``reason`` is a key of :data:`common.errors.MESSAGES`."""
+    """The PDF cannot be a master; ``reason`` is a field error reason (:mod:`common.words.errors`)."""
 
     def __init__(self, reason: str, **ctx: Any) -> None:
         super().__init__(reason)

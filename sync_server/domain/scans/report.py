@@ -12,7 +12,7 @@ from typing import IO, Any
 from sqlalchemy import select
 from sqlmodel import Session
 
-from common.dates import LOCAL_TZ
+from common.dates import show_date
 from common.errors import field_error
 from common.vocab import IngestOutcome
 from sync_server.domain.exports.xlsx import Column, SheetWriter, new_workbook, safe_text, save
@@ -34,7 +34,7 @@ OUTCOME = {o.value: o.vi for o in IngestOutcome}
 
 
 def reason_text(reason: str | None, detail: dict[str, Any] | None, lang: str = "vi") -> str | None:
-    """The reason of a report line in words (``reason`` is a key of :data:`common.errors.MESSAGES`)."""
+    """The reason of a report line in words (``reason`` is a field error reason)."""
     if not reason:
         return None
     return field_error("", reason, **(detail or {})).message.get(lang)
@@ -66,7 +66,7 @@ def lines(session: Session, run_id: int) -> Iterator[list[Any]]:
 
 
 def _when(moment: dt.datetime | None) -> str:
-    return moment.astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M") if moment else "—"
+    return show_date(moment) or "—"
 
 
 def heading(run: IngestRun) -> list[str]:

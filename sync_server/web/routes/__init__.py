@@ -1,13 +1,23 @@
-"""Page routes, one module per area."""
+"""Page routes, one module per resource."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-from sync_server.web.routes import agency, auth, compliance, dashboard, inventory, nil_reports, records
+from sync_server.web.routes import (
+    admin,
+    agency,
+    auth,
+    compliance,
+    dashboard,
+    exports,
+    inventory,
+    nil_reports,
+    records,
+)
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, dashboard, compliance, inventory, records, nil_reports, agency):
+for module in (auth, dashboard, compliance, inventory, records, nil_reports, agency, exports, admin):
     router.include_router(module.router)
 
 __all__ = ["router"]

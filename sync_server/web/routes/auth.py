@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 
+from common.dates import show_date
 from common.vocab import Role
-from sync_server.api.auth import client_address
+from sync_server.deps import client_address
 from sync_server.domain import signin
 from sync_server.web import sessions
 from sync_server.web.deps import (
@@ -17,7 +18,7 @@ from sync_server.web.deps import (
     local_path,
     set_cookie,
 )
-from sync_server.web.i18n import fmt_datetime, pick_lang
+from sync_server.web.templating import pick_lang
 
 router = APIRouter(include_in_schema=False)
 HOME_BY_ROLE = {
@@ -32,7 +33,6 @@ LANG_COOKIE_AGE = 365 * 24 * 3600
 
 @router.get("/web")
 def home(page: AnyUserPage) -> RedirectResponse:
-    assert page.principal is not None
     return page.redirect(HOME_BY_ROLE[page.principal.role])
 
 
@@ -45,13 +45,12 @@ def login_form(page: PublicPage) -> Response:
 
 @router.post("/web/login")
 def login(page: PublicPage) -> Response:
-    assert page.db is not None
     username, password = page.field("username"), page.form.get("password") if page.form else None
     next_url = local_path(page.field("next"))
     text = password if isinstance(password, str) else ""
     user, locked = signin.sign_in(page.db, username, text, client_address(page.request), "web")
     if user is None:
-        error = page.t("login.locked", until=fmt_datetime(locked)) if locked else page.t("login.failed")
+        error = page.t("login.locked", until=show_date(locked)) if locked else page.t("login.failed")
         status = 429 if locked else 401
         return page.render("login.html", status=status, username=username, error=error, next=next_url)
     settings = page.request.app.state.settings
@@ -63,7 +62,6 @@ def login(page: PublicPage) -> Response:
 
 @router.post("/web/logout")
 def logout(page: AnyUserPage) -> Response:
-    assert page.db is not None and page.principal is not None
     sessions.close_session(page.db, page.principal)
     response = page.redirect("/web/login", "login.signed_out")
     response.delete_cookie(SESSION_COOKIE, path="/web")

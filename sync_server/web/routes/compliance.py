@@ -11,17 +11,17 @@ from fastapi.responses import HTMLResponse, Response
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from common.dates import show_date
 from common.vocab import AgencyKind
-from sync_server.api.responses import content_disposition
 from sync_server.domain import dashboard as domain
-from sync_server.web.deps import Page, PageError, StaffPage
-from sync_server.web.i18n import fmt_datetime
+from sync_server.responses import content_disposition
+from sync_server.web.deps import PageError, SignedInPage, StaffPage
 
 router = APIRouter(include_in_schema=False)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _query(page: Page) -> dict[str, Any]:
+def _query(page: SignedInPage) -> dict[str, Any]:
     """The tracker's filters from the query string (unknown values are ignored)."""
     params = page.request.query_params
     kind = params.get("kind") if params.get("kind") in {k.value for k in AgencyKind} else None
@@ -33,8 +33,7 @@ def _query(page: Page) -> dict[str, Any]:
     }
 
 
-def _lines(page: Page) -> tuple[Any, list[domain.AgencyLine], dict[str, Any]]:
-    assert page.db is not None
+def _lines(page: SignedInPage) -> tuple[Any, list[domain.AgencyLine], dict[str, Any]]:
     campaign = domain.pick_campaign(page.db, page.request.query_params.get("campaign"))
     filters = _query(page)
     lines = domain.compliance(page.db, campaign.id, **filters) if campaign else []
@@ -43,7 +42,6 @@ def _lines(page: Page) -> tuple[Any, list[domain.AgencyLine], dict[str, Any]]:
 
 @router.get("/web/compliance")
 def tracker(page: StaffPage) -> HTMLResponse:
-    assert page.db is not None
     campaign, lines, filters = _lines(page)
     agencies = domain.deposit_agencies(page.db)
     names = {a.code: a.name for a in agencies}
@@ -88,7 +86,7 @@ def export_not_reported(page: StaffPage) -> Response:
             page.label("agency_kind", line.kind),
             names.get(line.parent_code or "", line.parent_code or ""),
             line.status.label(page.lang),
-            fmt_datetime(line.facts.last_visit),
+            show_date(line.facts.last_visit),
             line.facts.surveyor or "",
             line.facts.files,
         ]

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse
 from common.vocab import Carrier, Criterion, DamageType, Severity
 from sync_server.domain import dashboard as domain
 from sync_server.web.charts import bar_chart, heat_matrix, stacked_bar
-from sync_server.web.deps import Page, StaffPage
+from sync_server.web.deps import SignedInPage, StaffPage
 
 router = APIRouter(include_in_schema=False)
 STATUS_COLOURS = {
@@ -22,7 +22,6 @@ STATUS_COLOURS = {
 
 @router.get("/web/dashboard")
 def dashboard(page: StaffPage) -> HTMLResponse:
-    assert page.db is not None
     campaign = domain.pick_campaign(page.db, page.request.query_params.get("campaign"))
     figures = domain.dashboard(page.db, campaign)
     return page.render(
@@ -46,11 +45,11 @@ def dashboard(page: StaffPage) -> HTMLResponse:
     )
 
 
-def _nonzero(page: Page, counts: dict[Carrier, int]) -> list[tuple[str, int]]:
+def _nonzero(page: SignedInPage, counts: dict[Carrier, int]) -> list[tuple[str, int]]:
     return [(c.label(page.lang), n) for c, n in counts.items() if n]
 
 
-def _damage(page: Page, figures: domain.Dashboard) -> dict[str, object] | None:
+def _damage(page: SignedInPage, figures: domain.Dashboard) -> dict[str, object] | None:
     types = [d for d in DamageType if any(figures.damage.get((d, s), 0) for s in Severity)]
     if not types:
         return None

@@ -9,12 +9,10 @@ from typing import TypeVar
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import false, select
 
 from common.vocab import Carrier, Criterion, DamageType, ReviewState, Severity
 from sync_server.domain import dashboard, digitization, inventory
-from sync_server.models import Agency, Fonds
-from sync_server.web.deps import Page, StaffPage, SurveyPage, local_path
+from sync_server.web.deps import SignedInPage, StaffPage, SurveyPage, local_path
 
 router = APIRouter(include_in_schema=False)
 E = TypeVar("E", bound=Enum)
@@ -28,7 +26,7 @@ def _enum(cls: type[E], value: str | None) -> E | None:
         return None
 
 
-def parse_filter(page: Page) -> tuple[inventory.InventoryFilter, inventory.Sort]:
+def parse_filter(page: SignedInPage) -> tuple[inventory.InventoryFilter, inventory.Sort]:
     """The filter and sort a URL asks for; values that are not understood are ignored."""
     q = page.request.query_params
     severity = q.get("severity", "")
@@ -51,23 +49,12 @@ def parse_filter(page: Page) -> tuple[inventory.InventoryFilter, inventory.Sort]
 
 @router.get("/web/inventory")
 def inventory_page(page: SurveyPage) -> HTMLResponse:
-    assert page.db is not None and page.principal is not None
     f, sort = parse_filter(page)
     params = page.request.query_params
     result = inventory.list_inventory(
         page.db, page.principal, f, sort, after=params.get("after"), before=params.get("before")
     )
-    scope = page.principal.agency_codes
-    agencies = select(Agency.code, Agency.name).order_by(Agency.name)
-    if scope is not None:
-        agencies = agencies.where(Agency.code.in_(sorted(scope)))  # type: ignore[attr-defined]
-    fonds = []
-    if f.agency and (scope is None or f.agency in scope):
-        fonds = page.db.execute(
-            select(Fonds.id, Fonds.number, Fonds.name)
-            .where(Fonds.agency_code == f.agency, Fonds.deleted == false())
-            .order_by(Fonds.number)
-        ).all()
+    choices = inventory.filter_choices(page.db, page.principal, f)
     try:
         number = max(1, int(params.get("page", "1")))
     except ValueError:
@@ -78,8 +65,8 @@ def inventory_page(page: SurveyPage) -> HTMLResponse:
         sort=sort,
         result=result,
         page_number=number,
-        agencies=page.db.execute(agencies).all(),
-        fonds=fonds,
+        agencies=choices.agencies,
+        fonds=choices.fonds,
         campaigns=dashboard.campaigns(page.db),
         sorts=list(inventory.Sort),
         criteria=list(Criterion),
@@ -94,7 +81,6 @@ def inventory_page(page: SurveyPage) -> HTMLResponse:
 @router.post("/web/inventory/approve")
 def approve_selected(page: StaffPage) -> Response:
     """Approve every selected record; back to the same inventory page with a message."""
-    assert page.db is not None and page.principal is not None
     back = local_path(page.field("back"), "/web/inventory")
     ids = page.fields("ids")[:MAX_SELECTED]
     if not ids:
@@ -106,7 +92,6 @@ def approve_selected(page: StaffPage) -> Response:
 @router.post("/web/inventory/digitized")
 def digitized_selected(page: StaffPage) -> Response:
     """Mark the selected records digitized today (those already marked keep their day)."""
-    assert page.db is not None and page.principal is not None
     back = local_path(page.field("back"), "/web/inventory")
     ids = page.fields("ids")[:MAX_SELECTED]
     if not ids:

@@ -1,20 +1,9 @@
-"""The web pages' words in Vietnamese (default) and English, and number/date formatting.
-
-Labels of vocabularies (criteria, damage, carriers…) come from :mod:`common.vocab`; error messages
-from :mod:`common.errors`. Everything else a page shows is a key of :data:`MESSAGES`.
-"""
+"""The web pages' words: the frame, sign-in, dashboard, compliance, inventory, records, nil reports,
+the agency head's page, history."""
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
-from common.vocab import DEFAULT_LANG, LANGUAGES, Lang
-
-LOCAL_TZ = dt.timezone(dt.timedelta(hours=7), "ICT")
-"""Vietnam keeps UTC+7 all year; times are shown in it."""
-
-MESSAGES: dict[str, tuple[str, str]] = {
+WORDS: dict[str, tuple[str, str]] = {
     # frame
     "app.name": ("SaoLuu", "SaoLuu"),
     "app.tagline": (
@@ -39,14 +28,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.print": ("In trang này", "Print this page"),
     "common.all": ("Tất cả", "All"),
     "common.none": ("Không có", "None"),
-    "common.yes": ("Có", "Yes"),
-    "common.no": ("Không", "No"),
     "common.apply": ("Lọc", "Apply"),
     "common.clear": ("Xóa bộ lọc", "Clear filters"),
-    "common.back": ("Quay lại", "Back"),
     "common.save": ("Lưu", "Save"),
-    "common.unknown": ("Chưa rõ", "Unknown"),
-    "common.total": ("Tổng", "Total"),
     "common.count": ("Số lượng", "Count"),
     "common.chart_table": ("Số liệu của biểu đồ", "Chart data"),
     "common.page": ("Trang {n}", "Page {n}"),
@@ -70,19 +54,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Too many failed sign-ins. This account is locked on this computer until {until}.",
     ),
     "login.signed_out": ("Bạn đã đăng xuất.", "You have signed out."),
-    "login.expired": ("Vui lòng đăng nhập để tiếp tục.", "Please sign in to continue."),
-    # errors
-    "error.title": ("Không thực hiện được", "Something went wrong"),
-    "error.403": ("Bạn không có quyền xem trang này.", "You are not allowed to see this page."),
-    "error.404": ("Không tìm thấy trang hoặc hồ sơ này.", "This page or record was not found."),
-    "error.405": ("Thao tác không được hỗ trợ.", "This action is not supported."),
-    "error.500": ("Lỗi máy chủ. Vui lòng thử lại sau.", "Server error. Please try again later."),
-    "error.csrf": (
-        "Biểu mẫu đã hết hạn hoặc không hợp lệ (thiếu mã bảo vệ). Vui lòng tải lại trang rồi thử lại.",
-        "The form has expired or is not valid (missing protection code). Reload the page and try again.",
-    ),
-    "error.home": ("Về trang chính", "Go to the start page"),
-    "error.fix_below": ("Vui lòng sửa các mục dưới đây:", "Please correct the following:"),
     # dashboard
     "dash.title": ("Tổng quan đợt khảo sát", "Campaign dashboard"),
     "dash.campaign": ("Đợt khảo sát", "Campaign"),
@@ -139,8 +110,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "comp.approved": ("Đã duyệt", "Approved"),
     "comp.pending": ("Chờ duyệt", "Pending"),
     "comp.sent_back": ("Trả lại", "Sent back"),
-    "comp.fonds": ("Phông", "Fonds"),
-    "comp.nil": ("Báo cáo không có tài liệu", "Nil report"),
     "comp.confirmed": ("Thủ trưởng đã xác nhận {date}", "Confirmed by the head {date}"),
     "comp.export": ("Danh sách chưa báo cáo (để nhắc)", "Not-yet-reported list (for reminders)"),
     "comp.export_xlsx": ("Tải Excel (.xlsx)", "Download Excel (.xlsx)"),
@@ -157,12 +126,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "With or without diacritics: “mun” finds “mủn”.",
     ),
     "inv.agency": ("Cơ quan", "Agency"),
-    "inv.fonds": ("Phông", "Fonds"),
     "inv.criterion": ("Tiêu chí", "Criterion"),
     "inv.damage": ("Loại hư hỏng", "Damage type"),
     "inv.severity": ("Mức độ hư hỏng", "Severity"),
     "inv.severity_none": ("Không hư hỏng", "No damage"),
-    "inv.carrier": ("Vật mang tin", "Carrier"),
     "inv.state": ("Trạng thái duyệt", "Review state"),
     "inv.campaign": ("Đợt khảo sát", "Campaign"),
     "inv.conflicted": ("Chỉ hồ sơ có xung đột", "Only files with conflicts"),
@@ -192,7 +159,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Many files match; narrow the filters to count them",
     ),
     "inv.empty": ("Không có hồ sơ nào khớp bộ lọc.", "No file matches these filters."),
-    "inv.code": ("Số, ký hiệu", "Reference"),
     "inv.code_fmt": ("MLHS {inv} · Hộp {box} · HS {file}", "Inv. {inv} · Box {box} · File {file}"),
     "inv.select": ("Chọn hồ sơ {title}", "Select file {title}"),
     "inv.select_all": ("Chọn tất cả trên trang", "Select all on this page"),
@@ -215,33 +181,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rec.title": ("Hồ sơ", "File"),
     "rec.fields": ("Thông tin hồ sơ", "File details"),
     "rec.agency": ("Cơ quan", "Agency"),
-    "rec.fonds": ("Phông", "Fonds"),
-    "rec.inventory_no": ("Mục lục số", "Inventory no."),
-    "rec.box_no": ("Hộp số", "Box no."),
     "rec.file_no": ("Hồ sơ số", "File no."),
     "rec.file_title": ("Tiêu đề hồ sơ", "Title"),
-    "rec.dates": ("Thời gian", "Dates"),
-    "rec.start_date": ("Thời gian bắt đầu", "Start date"),
-    "rec.end_date": ("Thời gian kết thúc", "End date"),
-    "rec.leaves": ("Số lượng tờ", "Leaves"),
-    "rec.pages": ("Số lượng trang", "Pages"),
-    "rec.retention": ("Thời hạn bảo quản", "Retention"),
     "rec.retention_years": ("{n} năm", "{n} years"),
-    "rec.access": ("Chế độ sử dụng", "Access"),
-    "rec.languages": ("Ngôn ngữ", "Languages"),
-    "rec.carrier": ("Vật mang tin", "Carrier"),
     "rec.criteria": ("Tiêu chí", "Criteria"),
-    "rec.notes": ("Ghi chú", "Notes"),
     "rec.campaign": ("Đợt khảo sát", "Campaign"),
     "rec.version": ("Phiên bản", "Version"),
-    "rec.state": ("Trạng thái duyệt", "Review state"),
-    "rec.damages": ("Tình trạng vật lý (hư hỏng)", "Physical condition (damage)"),
     "rec.no_damage": ("Không ghi nhận hư hỏng.", "No damage recorded."),
     "rec.damage_type": ("Loại hư hỏng", "Damage"),
-    "rec.severity": ("Mức độ", "Severity"),
-    "rec.readability": ("Khả năng đọc", "Readability"),
     "rec.note": ("Mô tả", "Note"),
-    "rec.photos": ("Ảnh", "Photos"),
     "rec.no_photos": ("Chưa có ảnh.", "No photos."),
     "rec.photo_missing": ("Ảnh chưa tải lên máy chủ", "Photo not uploaded yet"),
     "rec.photo_alt": ("Ảnh {n} của hồ sơ", "Photo {n} of the file"),
@@ -280,15 +228,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rec.keep_revision": ("Chọn bản #{id}", "Choose #{id}"),
     "rec.resolved": ("Đã giải quyết xung đột.", "Conflict resolved."),
     "rec.deleted": ("Hồ sơ này đã bị xóa.", "This file was deleted."),
-    "rec.open": ("Xem hồ sơ {title}", "Open file {title}"),
     # nil reports
     "nil.title": ("Báo cáo không có tài liệu thuộc diện", "Nil reports"),
     "nil.one": ("Báo cáo không có tài liệu", "Nil report"),
-    "nil.statement": ("Nội dung báo cáo", "Statement"),
-    "nil.signer_name": ("Người ký", "Signed by"),
-    "nil.signer_position": ("Chức vụ", "Position"),
     "nil.doc_number": ("Số văn bản", "Document number"),
-    "nil.doc_date": ("Ngày văn bản", "Document date"),
     "nil.scan": ("Bản chụp / bản quét văn bản đã ký", "Photo or scan of the signed document"),
     "nil.scan_hint": ("Ảnh JPEG hoặc PNG, tối đa {mb} MB.", "JPEG or PNG image, at most {mb} MB."),
     "nil.scan_keep": ("Để trống để giữ bản quét đã gửi.", "Leave empty to keep the scan already sent."),
@@ -387,50 +330,4 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "action.digitization:rescan": ("Trả lại để số hóa lại", "Sent back for rescanning"),
     "history.device": ("qua {name}", "via {name}"),
     "history.server": ("máy chủ", "server"),
-    # home for surveyors
-    "home.surveyor": (
-        "Cán bộ khảo sát nhập liệu trên máy tính bảng; ở đây bạn xem danh mục của các cơ quan được giao.",
-        "Surveyors enter data on the tablet; here you can see the lists of your assigned agencies.",
-    ),
 }
-
-
-def pick_lang(value: str | None) -> Lang:
-    return value if value in LANGUAGES else DEFAULT_LANG
-
-
-def translate(key: str, lang: Lang, **values: Any) -> str:
-    """The message ``key`` in ``lang`` with ``{placeholders}`` filled; the key itself if unknown."""
-    pair = MESSAGES.get(key)
-    if pair is None:
-        return key
-    text = pair[1] if lang == "en" else pair[0]
-    return text.format(**values) if values else text
-
-
-def fmt_number(value: int | float | None, lang: Lang) -> str:
-    """``1234567`` -> ``1.234.567`` (vi) or ``1,234,567`` (en)."""
-    if value is None:
-        return ""
-    text = f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
-    return text.translate(str.maketrans(",.", ".,")) if lang == "vi" else text
-
-
-def fmt_datetime(value: dt.datetime | None) -> str:
-    if value is None:
-        return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M")
-
-
-def fmt_date(value: dt.date | str | None) -> str:
-    """Dates and partial dates (``1996``, ``1996-01``, ``1996-01-31``) the Vietnamese way."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, dt.datetime):
-        return fmt_datetime(value)
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
-    parts = str(value).split("-")
-    return "/".join(reversed(parts))

@@ -16,7 +16,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
-from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
 from common import schemas as s
@@ -29,113 +28,14 @@ from sync_server.domain import campaigns as campaign_domain
 from sync_server.domain import devices as device_domain
 from sync_server.domain import users as user_domain
 from sync_server.errors import http_status
-from sync_server.models import Agency, Device, User
-from sync_server.web.deps import Page, page_user
-from sync_server.web.i18n import MESSAGES
+from sync_server.web.deps import SignedInPage, page_user
 
 router = APIRouter(include_in_schema=False)
-AdminPage = Annotated[Page, Depends(page_user(Role.ADMIN))]
+AdminPage = Annotated[SignedInPage, Depends(page_user(Role.ADMIN))]
 USER_FIELDS = ("username", "full_name", "role", "agency_code")
 
-TEXTS: dict[str, tuple[str, str]] = {
-    "adm.title": ("Quản trị", "Administration"),
-    "adm.users": ("Người dùng", "Users"),
-    "adm.devices": ("Máy tính bảng", "Tablets"),
-    "adm.agencies": ("Danh sách cơ quan", "Agency list"),
-    "adm.campaigns": ("Đợt thống kê", "Campaigns"),
-    "adm.username": ("Tên đăng nhập", "User name"),
-    "adm.username_hint": ("Chữ thường, số, dấu . _ -", "Lower-case letters, digits, . _ -"),
-    "adm.full_name": ("Họ và tên", "Full name"),
-    "adm.role": ("Vai trò", "Role"),
-    "adm.agency": ("Cơ quan (thủ trưởng cơ quan)", "Agency (agency head)"),
-    "adm.assigned": ("Cơ quan được giao (cán bộ khảo sát)", "Assigned agencies (surveyor)"),
-    "adm.assigned_hint": ("Giữ Ctrl để chọn nhiều cơ quan", "Hold Ctrl to choose several agencies"),
-    "adm.active": ("Đang hoạt động", "Active"),
-    "adm.inactive": ("Đã khóa", "Disabled"),
-    "adm.password": (
-        "Mật khẩu (ít nhất 8 ký tự, không phổ biến, khó đoán)",
-        "Password (8 characters or more, not common, hard to guess)",
-    ),
-    "adm.new_user": ("Thêm người dùng", "Add a user"),
-    "adm.create": ("Tạo tài khoản", "Create the account"),
-    "adm.edit_user": ("Sửa tài khoản {name}", "Edit account {name}"),
-    "adm.save": ("Lưu thay đổi", "Save changes"),
-    "adm.reset_password": ("Đặt lại mật khẩu", "Reset the password"),
-    "adm.reset_hint": (
-        "Mọi phiên đăng nhập của người này sẽ kết thúc ngay.",
-        "Every session of this user ends at once.",
-    ),
-    "adm.enroll": ("Mã kích hoạt máy tính bảng", "Tablet enrollment code"),
-    "adm.enroll_intro": (
-        "Tạo mã dùng một lần để máy tính bảng của người này kết nối với máy chủ (quét mã QR hoặc gõ mã).",
-        "Make a one-time code that connects this user's tablet to the server (scan the QR or type the code).",
-    ),
-    "adm.enroll_make": ("Tạo mã kích hoạt", "Make an enrollment code"),
-    "adm.enroll_code": ("Mã kích hoạt", "Enrollment code"),
-    "adm.enroll_expires": (
-        "Hết hạn sau {hours} giờ; chỉ hiện một lần.",
-        "Expires in {hours} hours; shown once.",
-    ),
-    "adm.enroll_qr": ("Mã QR kích hoạt cho {name}", "Enrollment QR code for {name}"),
-    "adm.user_devices": ("Máy tính bảng của người này", "This user's tablets"),
-    "adm.device": ("Tên máy", "Device"),
-    "adm.owner": ("Người dùng", "User"),
-    "adm.enrolled": ("Kích hoạt lúc", "Enrolled"),
-    "adm.last_seen": ("Đồng bộ gần nhất", "Last sync"),
-    "adm.revoked": ("Đã thu hồi lúc", "Revoked"),
-    "adm.revoke": ("Thu hồi", "Revoke"),
-    "adm.revoke_confirm": (
-        "Thu hồi máy này? Máy sẽ không đồng bộ được nữa.",
-        "Revoke this tablet? It can no longer sync.",
-    ),
-    "adm.no_devices": ("Chưa có máy tính bảng nào.", "No tablets yet."),
-    "adm.import": ("Nhập danh sách cơ quan (CSV hoặc Excel)", "Import the agency list (CSV or Excel)"),
-    "adm.import_hint": (
-        "Cột bắt buộc: mã, tên, loại; tùy chọn: mã cấp trên, nguồn nộp lưu, trạng thái, mã tiếp nhận."
-        " Tệp có dòng lỗi thì không dòng nào được nhập.",
-        "Required columns: code, name, kind; optional: parent code, in deposit list, status, successor code."
-        " A file with any bad row imports nothing.",
-    ),
-    "adm.import_file": ("Tệp", "File"),
-    "adm.import_submit": ("Nhập", "Import"),
-    "adm.imported": (
-        "Đã nhập: {created} mới, {updated} cập nhật, {unchanged} không đổi.",
-        "Imported: {created} new, {updated} updated, {unchanged} unchanged.",
-    ),
-    "adm.import_errors": ("Tệp chưa được nhập vì có lỗi:", "The file was not imported because of errors:"),
-    "adm.code": ("Mã", "Code"),
-    "adm.name": ("Tên", "Name"),
-    "adm.kind": ("Loại", "Kind"),
-    "adm.parent": ("Cấp trên", "Parent"),
-    "adm.status": ("Trạng thái", "Status"),
-    "adm.year": ("Năm", "Year"),
-    "adm.starts_on": ("Bắt đầu", "Starts"),
-    "adm.ends_on": ("Kết thúc", "Ends"),
-    "adm.campaign_name": ("Tên đợt", "Name"),
-    "adm.new_campaign": ("Thêm đợt thống kê", "Add a campaign"),
-    "adm.edit_campaign": ("Sửa đợt thống kê", "Edit the campaign"),
-    "adm.no_campaigns": ("Chưa có đợt thống kê nào.", "No campaigns yet."),
-    "adm.edit": ("Sửa", "Edit"),
-    "adm.created": ("Đã tạo tài khoản {name}.", "Account {name} created."),
-    "adm.updated": ("Đã lưu tài khoản {name}.", "Account {name} saved."),
-    "adm.password_reset": ("Đã đặt lại mật khẩu của {name}.", "Password of {name} reset."),
-    "adm.device_revoked": ("Đã thu hồi máy {name}.", "Tablet {name} revoked."),
-    "adm.campaign_saved": ("Đã lưu đợt thống kê {name}.", "Campaign {name} saved."),
-    "adm.not_yourself": (
-        "Không tự đổi vai trò hoặc tự khóa tài khoản đang dùng.",
-        "You cannot change the role of, or disable, the account you are using.",
-    ),
-}
-for _key, _pair in TEXTS.items():
-    MESSAGES.setdefault(_key, _pair)
 
-
-def _agencies(page: Page) -> list[Agency]:
-    assert page.db is not None
-    return list(page.db.execute(select(Agency).order_by(Agency.code)).scalars())
-
-
-def _messages(page: Page, errors: list[FieldError]) -> dict[str, str]:
+def _messages(page: SignedInPage, errors: list[FieldError]) -> dict[str, str]:
     """``{field: message}`` in the page's language (the first message of each field)."""
     out: dict[str, str] = {}
     for e in errors:
@@ -152,16 +52,14 @@ def _failure(exc: SaoLuuError) -> list[FieldError]:
 
 
 def _users_page(
-    page: Page, status: int = 200, errors: dict[str, str] | None = None, **form: Any
+    page: SignedInPage, status: int = 200, errors: dict[str, str] | None = None, **form: Any
 ) -> HTMLResponse:
-    assert page.db is not None
-    users = page.db.execute(select(User).order_by(User.username)).scalars()
     return page.render(
         "admin/users.html",
         status=status,
         tab="users",
-        users=[user_domain.to_public(page.db, u) for u in users],
-        agencies=_agencies(page),
+        users=user_domain.list_users(page.db),
+        agencies=agency_domain.list_agencies(page.db),
         roles=list(Role),
         errors=errors or {},
         form=form,
@@ -173,7 +71,7 @@ def users(page: AdminPage) -> HTMLResponse:
     return _users_page(page)
 
 
-def _user_form(page: Page) -> dict[str, Any]:
+def _user_form(page: SignedInPage) -> dict[str, Any]:
     form: dict[str, Any] = {name: page.field(name) for name in USER_FIELDS}
     form["assigned_agencies"] = page.fields("assigned_agencies")
     form["active"] = page.field("active") == "1"
@@ -182,7 +80,6 @@ def _user_form(page: Page) -> dict[str, Any]:
 
 @router.post("/web/admin/users")
 def create_user(page: AdminPage) -> Response:
-    assert page.db is not None
     form = _user_form(page)
     try:
         data = user_domain.UserCreate(
@@ -204,21 +101,17 @@ def create_user(page: AdminPage) -> Response:
 
 
 def _user_page(
-    page: Page, username: str, status: int = 200, errors: dict[str, str] | None = None, **extra: Any
+    page: SignedInPage, username: str, status: int = 200, errors: dict[str, str] | None = None, **extra: Any
 ) -> HTMLResponse:
-    assert page.db is not None
     user = user_domain.get_user(page.db, username)
-    devices = page.db.execute(
-        select(Device).where(Device.user_id == user.id).order_by(Device.created_at)  # type: ignore[arg-type]
-    ).scalars()
     return page.render(
         "admin/user.html",
         status=status,
         tab="users",
         user=user_domain.to_public(page.db, user),
-        agencies=_agencies(page),
+        agencies=agency_domain.list_agencies(page.db),
         roles=list(Role),
-        devices=list(devices),
+        devices=device_domain.list_devices(page.db, user.id),
         errors=errors or {},
         **extra,
     )
@@ -232,7 +125,6 @@ def user(username: str, page: AdminPage) -> HTMLResponse:
 @router.post("/web/admin/users/{username}")
 def update_user(username: str, page: AdminPage) -> Response:
     """Role, agency binding, assignments, name, active flag."""
-    assert page.db is not None and page.principal is not None
     form = _user_form(page)
     current = user_domain.get_user(page.db, username)
     if current.id == page.principal.user_id and (form["role"] != current.role or not form["active"]):
@@ -256,7 +148,6 @@ def update_user(username: str, page: AdminPage) -> Response:
 
 @router.post("/web/admin/users/{username}/password")
 def reset_password(username: str, page: AdminPage) -> Response:
-    assert page.db is not None
     password = page.form.get("password") if page.form is not None else None
     try:
         data = user_domain.UserUpdate(password=password if isinstance(password, str) else "")
@@ -275,7 +166,6 @@ def _qr_data_uri(payload: str) -> str:
 @router.post("/web/admin/users/{username}/enroll-code")
 def enroll_code(username: str, page: AdminPage) -> HTMLResponse:
     """A one-time tablet enrollment code, shown once as text and as a QR code."""
-    assert page.db is not None
     settings = page.request.app.state.settings
     target = user_domain.get_user(page.db, username)
     code = device_domain.create_enroll_code(
@@ -295,16 +185,12 @@ def enroll_code(username: str, page: AdminPage) -> HTMLResponse:
 
 @router.get("/web/admin/devices")
 def devices(page: AdminPage) -> HTMLResponse:
-    assert page.db is not None
-    rows = page.db.execute(
-        select(Device, User.username).join(User, User.id == Device.user_id).order_by(Device.created_at.desc())  # type: ignore[arg-type,attr-defined]
-    ).all()
-    return page.render("admin/devices.html", tab="devices", devices=rows)
+    devices = device_domain.list_devices(page.db, newest_first=True)
+    return page.render("admin/devices.html", tab="devices", devices=devices)
 
 
 @router.post("/web/admin/devices/{device_id}/revoke")
 def revoke_device(device_id: str, page: AdminPage) -> Response:
-    assert page.db is not None
     device = device_domain.revoke_device(page.db, page.principal, device_id)
     back = page.field("back")
     target = back if back.startswith("/web/admin/") else "/web/admin/devices"
@@ -314,9 +200,13 @@ def revoke_device(device_id: str, page: AdminPage) -> Response:
 # agencies
 
 
-def _agencies_page(page: Page, status: int = 200, **extra: Any) -> HTMLResponse:
+def _agencies_page(page: SignedInPage, status: int = 200, **extra: Any) -> HTMLResponse:
     return page.render(
-        "admin/agencies.html", status=status, tab="agencies", agencies=_agencies(page), **extra
+        "admin/agencies.html",
+        status=status,
+        tab="agencies",
+        agencies=agency_domain.list_agencies(page.db),
+        **extra,
     )
 
 
@@ -328,7 +218,6 @@ def agencies(page: AdminPage) -> HTMLResponse:
 @router.post("/web/admin/agencies/import")
 def import_agencies(page: AdminPage) -> Response:
     """Import the list; a file with any bad row imports nothing and its errors are listed by row."""
-    assert page.db is not None
     upload = page.form.get("file") if page.form is not None else None
     limit = page.request.app.state.settings.max_import_bytes
     if not isinstance(upload, UploadFile) or not upload.filename:
@@ -357,9 +246,8 @@ def import_agencies(page: AdminPage) -> Response:
 
 
 def _campaigns_page(
-    page: Page, status: int = 200, errors: dict[str, str] | None = None, **form: Any
+    page: SignedInPage, status: int = 200, errors: dict[str, str] | None = None, **form: Any
 ) -> HTMLResponse:
-    assert page.db is not None
     editing = page.request.query_params.get("edit")
     if editing and not form:
         found = next((c for c in campaign_domain.list_campaigns(page.db) if c.id == editing), None)
@@ -382,7 +270,6 @@ def campaigns(page: AdminPage) -> HTMLResponse:
 
 @router.post("/web/admin/campaigns")
 def save_campaign(page: AdminPage) -> Response:
-    assert page.db is not None
     form = {name: page.field(name) for name in ("id", "year", "name", "starts_on", "ends_on")}
     form["active"] = "True" if page.field("active") == "1" else ""
     try:

@@ -1,19 +1,10 @@
-"""The tablet's own screen texts in Vietnamese (default) and English.
-
-Vocabulary labels come from :mod:`common.vocab` and validation messages from
-:mod:`common.errors`; this table holds only what the screens add around them.
-"""
+"""The tablet's screens' words: enrollment, agencies, visits, forms, nil report, sync, settings."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-from common.vocab import Lang
-
-TEXTS: dict[str, tuple[str, str]] = {
+WORDS: dict[str, tuple[str, str]] = {
     "app_title": ("SaoLuu – Khảo sát tài liệu lưu trữ", "SaoLuu – Archive survey"),
     # enrollment
-    "enroll_title": ("Kích hoạt máy tính bảng", "Enroll this tablet"),
     "enroll_intro": (
         "Nhập địa chỉ máy chủ và mã kích hoạt một lần do Trung tâm Lưu trữ cấp, hoặc đọc mã QR kích hoạt.",
         "Enter the server address and the one-time code from the archive centre, or read the enrollment QR.",
@@ -64,7 +55,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "status_nil_report": ("Báo cáo không có tài liệu", "Nil report"),
     "status_sent_back": ("Bị trả lại để sửa", "Sent back"),
     "files_count": ("{n} hồ sơ", "{n} files"),
-    "nav_home": ("Cơ quan", "Agencies"),
     "nav_sync": ("Đồng bộ", "Sync"),
     "nav_settings": ("Cài đặt", "Settings"),
     # visit
@@ -119,31 +109,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     # file record form
     "new_file_title": ("Hồ sơ mới", "New file"),
     "file_title": ("Hồ sơ {file_no}", "File {file_no}"),
-    "fonds": ("Phông", "Fonds"),
     "box": ("Hộp", "Box"),
     "no_box": ("Không đóng hộp", "Not boxed"),
-    "inventory_no": ("Mục lục số", "Inventory no."),
-    "box_no": ("Hộp số", "Box no."),
     "file_no": ("Hồ sơ số (số và ký hiệu)", "File no."),
     "title": ("Tiêu đề hồ sơ", "File title"),
-    "start_date": ("Thời gian bắt đầu", "Start date"),
-    "end_date": ("Thời gian kết thúc", "End date"),
     "date_hint": ("năm, tháng/năm hoặc ngày/tháng/năm", "year, month/year or day/month/year"),
-    "leaves": ("Số lượng tờ", "Leaves"),
-    "pages": ("Số lượng trang", "Pages"),
-    "retention": ("Thời hạn bảo quản", "Retention"),
     "retention_years": ("Số năm bảo quản", "Years"),
-    "access": ("Chế độ sử dụng", "Access"),
-    "languages": ("Ngôn ngữ", "Languages"),
-    "carrier": ("Vật mang tin", "Carrier"),
     "criteria": ("Tiêu chí thuộc diện số hóa", "Criteria"),
     "rules_section": ("Tiêu chí, bảo quản, ngôn ngữ", "Criteria, retention, language"),
-    "notes": ("Ghi chú", "Notes"),
-    "damages": ("Tình trạng vật lý (hư hỏng)", "Physical condition (damage)"),
-    "severity": ("Mức độ", "Severity"),
-    "readability": ("Khả năng đọc", "Readability"),
     "damage_note": ("Mô tả hư hỏng", "Describe the damage"),
-    "photos": ("Ảnh", "Photos"),
     "add_photos": ("Thêm ảnh", "Add photos"),
     "take_photos": ("Chụp ảnh", "Take photos"),
     "camera_shoot": ("Chụp", "Shoot"),
@@ -173,15 +147,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Bản ghi này xung đột với bản trên máy chủ; Trung tâm Lưu trữ sẽ xử lý",
         "This record conflicts with the server's copy; the archive centre will resolve it",
     ),
-    "photo_added": ("Đã thêm {n} ảnh", "{n} photo(s) added"),
     "photo_unreadable": ("Không đọc được ảnh {name}", "Cannot read image {name}"),
     # nil report
     "nil_title": ("Báo cáo không có tài liệu thuộc diện", "Nil report"),
-    "statement": ("Nội dung báo cáo", "Statement"),
-    "signer_name": ("Người ký", "Signed by"),
-    "signer_position": ("Chức vụ", "Position"),
     "doc_number": ("Số văn bản", "Document no."),
-    "doc_date": ("Ngày văn bản", "Document date"),
     "doc_date_hint": ("ngày/tháng/năm", "day/month/year"),
     "scan": ("Ảnh văn bản đã ký", "Photo of the signed paper"),
     "add_scan": ("Chọn ảnh văn bản đã ký", "Choose the signed paper's photo"),
@@ -251,33 +220,4 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sign_out_yes": ("Vẫn đăng xuất", "Sign out anyway"),
     "signed_out": ("Đã đăng xuất", "Signed out"),
     "cancel": ("Hủy", "Cancel"),
-    "close": ("Đóng", "Close"),
-    "ok": ("Đồng ý", "OK"),
-    "back": ("Quay lại", "Back"),
-    "open": ("Mở", "Open"),
 }
-
-
-def t(key: str, lang: Lang = "vi", **kw: object) -> str:
-    """The text ``key`` in ``lang``, with ``{placeholders}`` filled from ``kw``."""
-    vi, en = TEXTS[key]
-    text = en if lang == "en" else vi
-    return text.format(**kw) if kw else text
-
-
-def local_time(when: dt.datetime | None, with_date: bool = True) -> str:
-    """``dd/mm/yyyy HH:MM`` in the tablet's local time (Vietnamese order in both languages)."""
-    if when is None:
-        return ""
-    if when.tzinfo is not None:
-        when = when.astimezone()
-    return when.strftime("%d/%m/%Y %H:%M" if with_date else "%H:%M:%S")
-
-
-def human_bytes(n: int) -> str:
-    size = float(n)
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{n} B"

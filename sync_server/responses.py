@@ -1,5 +1,5 @@
-"""Responses with HTTP details of their own: bodies made after the route returned, and downloads'
-file names."""
+"""Responses with HTTP details of their own, for the API and the pages alike: bodies made after the
+route returned, downloads' file names, photos' caching."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ from fastapi.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from common.errors import SaoLuuError
+
+IMMUTABLE = {"Cache-Control": "private, max-age=31536000, immutable"}
+"""A photo never changes (its name is its hash)."""
 
 
 class DeferredResponse(Response):
