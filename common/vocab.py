@@ -7,7 +7,7 @@ labels are for display only. Add a term here and both sides learn it.
 from __future__ import annotations
 
 from enum import Enum, IntEnum, StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self
 
 Lang = str  # "vi" or "en"
 LANGUAGES: tuple[Lang, ...] = ("vi", "en")
@@ -27,23 +27,35 @@ class _Labelled:
 class Vocab(_Labelled, StrEnum):
     """A vocabulary whose codes are strings."""
 
-    def __new__(cls, code: str, vi: str, en: str) -> Vocab:
-        obj = str.__new__(cls, code)
-        obj._value_ = code
-        obj.vi = vi
-        obj.en = en
-        return obj
+    if TYPE_CHECKING:  # callers look a member up by its code: Vocab("code")
+
+        def __new__(cls, code: str) -> Self: ...
+
+    else:  # members are declared as (code, vi, en)
+
+        def __new__(cls, code: str, vi: str, en: str) -> Vocab:
+            obj = str.__new__(cls, code)
+            obj._value_ = code
+            obj.vi = vi
+            obj.en = en
+            return obj
 
 
 class IntVocab(_Labelled, IntEnum):
     """A vocabulary whose codes are small integers (ordered scales)."""
 
-    def __new__(cls, code: int, vi: str, en: str) -> IntVocab:
-        obj = int.__new__(cls, code)
-        obj._value_ = code
-        obj.vi = vi
-        obj.en = en
-        return obj
+    if TYPE_CHECKING:  # callers look a member up by its code: Vocab("code")
+
+        def __new__(cls, code: int) -> Self: ...
+
+    else:  # members are declared as (code, vi, en)
+
+        def __new__(cls, code: int, vi: str, en: str) -> IntVocab:
+            obj = int.__new__(cls, code)
+            obj._value_ = code
+            obj.vi = vi
+            obj.en = en
+            return obj
 
 
 class Criterion(Vocab):

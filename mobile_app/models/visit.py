@@ -206,7 +206,7 @@ class VisitModel(Observable):
         visit = Visit(
             id=uuid.uuid4(),
             agency_code=self.agency_code,
-            campaign_id=self.campaign_id,  # type: ignore[arg-type]
+            campaign_id=self.campaign_id,
             started_at=self.clock(),
         )
         self.store.save("visit", visit.model_dump(mode="json"))

@@ -59,7 +59,7 @@ UiContext = ft.create_context(None)
 def use_ui() -> Ui:
     ui = ft.use_context(UiContext)
     assert ui is not None, "screens are rendered inside UiContext"
-    return ui  # type: ignore[no-any-return]
+    return ui
 
 
 def use_observable(*models: Observable | None) -> None:
@@ -84,7 +84,7 @@ def use_observable(*models: Observable | None) -> None:
                 loop.call_soon_threadsafe(bump, context=ctx.copy())
 
         stops = [m.subscribe(on_change) for m in models if m is not None]
-        return lambda: [stop() for stop in stops]  # type: ignore[func-returns-value]
+        return lambda: [stop() for stop in stops]
 
     ft.use_effect(setup, [id(m) for m in models])
 
@@ -196,7 +196,7 @@ def text_field(
     shown, memory = _client_side_text(key or label, value)
 
     def changed(e: ft.Event) -> None:
-        text = e.control.value or ""  # type: ignore[attr-defined]
+        text = e.control.value or ""
         memory.reported.add(text)
         on_change(text)
 
@@ -300,7 +300,7 @@ def segmented(
     """A compact single choice filling its width; long labels wrap inside their segment."""
 
     def changed(e: ft.Event) -> None:
-        chosen = e.control.selected  # type: ignore[attr-defined]
+        chosen = e.control.selected
         on_change(chosen[0] if chosen else None)
 
     return ft.SegmentedButton(

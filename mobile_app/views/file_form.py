@@ -52,7 +52,7 @@ def form_status(ui: Ui, form: FileRecordForm | object) -> str:
     saved = getattr(form, "saved", False)
     draft_at = getattr(form, "draft_saved_at", None)
     if saved:
-        return ui.t("record_saved", file_no=form.values.get("file_no", ""))  # type: ignore[attr-defined]
+        return ui.t("record_saved", file_no=form.values.get("file_no", ""))
     if draft_at is not None:
         return ui.t("draft_saved", when=show_date(draft_at, tz=None, time_only=True))
     return ""
@@ -61,7 +61,7 @@ def form_status(ui: Ui, form: FileRecordForm | object) -> str:
 def review_banner(ui: Ui, form: FileRecordForm | object) -> list[ft.Control]:
     """Reviewers' comments, server refusals and conflicts, above the form."""
     out: list[ft.Control] = []
-    comments = [c for c in form.comments() if c.get("text")]  # type: ignore[attr-defined]
+    comments = [c for c in form.comments() if c.get("text")]
     lines = [
         ui.t(
             "review_comment",
@@ -73,10 +73,10 @@ def review_banner(ui: Ui, form: FileRecordForm | object) -> list[ft.Control]:
     ]
     if lines:
         out.append(_banner("review-comments", lines, ft.Colors.RED_50))
-    errors = form.server_errors  # type: ignore[attr-defined]
+    errors = form.server_errors
     if errors:
         out.append(_banner("server-errors", [ui.t("server_rejected"), *errors], ft.Colors.ORANGE_50))
-    if form.conflicted:  # type: ignore[attr-defined]
+    if form.conflicted:
         out.append(_banner("conflict", [ui.t("conflict_note")], ft.Colors.AMBER_50))
     return out
 

@@ -73,7 +73,7 @@ def vocab_label(vocabulary: str, code: Any, lang: Lang) -> str:
         term = enum(int(code) if vocabulary == "severity" else code)
     except (ValueError, TypeError):
         return str(code)
-    return term.label(lang)  # type: ignore[attr-defined,no-any-return]
+    return term.label(lang)  # type: ignore[attr-defined]
 
 
 def nav_items(role: Role | None, current_path: str, routes: list[Any]) -> list[dict[str, Any]]:
