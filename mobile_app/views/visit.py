@@ -10,6 +10,7 @@ from mobile_app.models.qrscan import decoder_available
 from mobile_app.models.visit import VisitModel
 from mobile_app.views.common import (
     TOUCH,
+    Cols,
     Ui,
     app_bar,
     big_button,
@@ -26,9 +27,9 @@ from mobile_app.views.common import (
     use_ui,
 )
 
-HALF = {"xs": 12, "md": 6}
-LEFT = {"xs": 12, "lg": 5}
-RIGHT = {"xs": 12, "lg": 7}
+HALF: Cols = {"xs": 12, "md": 6}
+LEFT: Cols = {"xs": 12, "lg": 5}
+RIGHT: Cols = {"xs": 12, "lg": 7}
 
 
 def _visit_card(ui: Ui, m: VisitModel) -> ft.Control:
@@ -194,7 +195,7 @@ def _boxes_section(ui: Ui, m: VisitModel) -> ft.Control:
 
         return setter
 
-    chips = [
+    chips: list[ft.Control] = [
         ft.Chip(
             key="all",
             label=ft.Text(ui.t("all_boxes"), size=16),
@@ -218,11 +219,13 @@ def _boxes_section(ui: Ui, m: VisitModel) -> ft.Control:
         [ft.Row(chips, wrap=True)] if m.boxes else [ft.Text(ui.t("no_boxes"), size=16)]
     )
     if m.selected_box_id:
-        box = m.box(m.selected_box_id)
+        chosen = m.box(m.selected_box_id)
         controls.append(
             ft.Row(
                 [
-                    marker("selected-box", box["code"] if box else "", size=17, weight=ft.FontWeight.BOLD),
+                    marker(
+                        "selected-box", chosen["code"] if chosen else "", size=17, weight=ft.FontWeight.BOLD
+                    ),
                     big_button(
                         ui.t("label_title"),
                         lambda _e: go(f"/agency/{m.agency_code}/box/{m.selected_box_id}"),
@@ -315,7 +318,7 @@ def _files_section(ui: Ui, m: VisitModel) -> ft.Control:
         )
     )
     for rec in m.files:
-        d = rec.data
+        data = rec.data
         flagged = rec.review_state == "sent_back" or rec.conflicted or bool(rec.errors)
         controls.append(
             ft.ListTile(
@@ -323,14 +326,14 @@ def _files_section(ui: Ui, m: VisitModel) -> ft.Control:
                 leading=ft.Icon(ft.Icons.WARNING_AMBER, color=ft.Colors.RED)
                 if flagged
                 else ft.Icon(ft.Icons.FOLDER),
-                title=ft.Text(f"{d.get('file_no')} – {d.get('title')}", size=17, max_lines=2),
+                title=ft.Text(f"{data.get('file_no')} – {data.get('title')}", size=17, max_lines=2),
                 subtitle=ft.Text(
                     ui.t(
                         "file_subtitle",
-                        inv=d.get("inventory_no") or "–",
-                        box=d.get("box_no") or "–",
-                        damages=len(d.get("damages") or []),
-                        photos=len(d.get("photos") or []),
+                        inv=data.get("inventory_no") or "–",
+                        box=data.get("box_no") or "–",
+                        damages=len(data.get("damages") or []),
+                        photos=len(data.get("photos") or []),
                     ),
                     size=14,
                 ),
