@@ -6,7 +6,7 @@ labels are for display only. Add a term here and both sides learn it.
 
 from __future__ import annotations
 
-from enum import Enum, IntEnum, StrEnum
+from enum import IntEnum, StrEnum
 from typing import TYPE_CHECKING, Any, Self
 
 Lang = str  # "vi" or "en"
@@ -244,7 +244,10 @@ STAFF: frozenset[Role] = frozenset({Role.ADMIN, Role.REVIEWER})
 """The archive centre's staff: they see every agency, review records and take in scanned masters."""
 
 
-VOCABULARIES: dict[str, type[Enum]] = {
+Vocabulary = type[Vocab] | type[IntVocab]
+"""One of the vocabularies below (the class, whose members are its terms)."""
+
+VOCABULARIES: dict[str, Vocabulary] = {
     "criterion": Criterion,
     "damage_type": DamageType,
     "severity": Severity,
@@ -271,6 +274,6 @@ VOCABULARIES: dict[str, type[Enum]] = {
 def vocabulary_payload() -> dict[str, list[dict[str, Any]]]:
     """All vocabularies as plain data: ``{name: [{code, vi, en}, ...]}``."""
     return {
-        name: [{"code": term.value, "vi": term.vi, "en": term.en} for term in enum]  # type: ignore[attr-defined]
+        name: [{"code": term.value, "vi": term.vi, "en": term.en} for term in enum]
         for name, enum in VOCABULARIES.items()
     }

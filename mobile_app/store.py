@@ -249,7 +249,9 @@ class LocalStore:
             raw = self.engine.raw_connection()
             try:
                 with sqlite3.connect(set_aside_to / "saoluu-tablet.db") as dest:
-                    raw.driver_connection.backup(dest)  # type: ignore[union-attr]
+                    driver = raw.driver_connection
+                    assert isinstance(driver, sqlite3.Connection)  # the tablet's store is SQLite
+                    driver.backup(dest)
             finally:
                 raw.close()
             shutil.copytree(self.photo_dir, set_aside_to / "photos", dirs_exist_ok=True)

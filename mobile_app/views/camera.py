@@ -18,7 +18,9 @@ def _back_camera(cameras: list[fc.CameraDescription]) -> fc.CameraDescription:
 
 
 @ft.component
-def CameraPanel(on_photo: Callable[[bytes], None], on_close: Callable[[], None], single: bool = False):  # type: ignore[no-untyped-def]
+def CameraPanel(
+    on_photo: Callable[[bytes], None], on_close: Callable[[], None], single: bool = False
+) -> ft.Column:
     """The camera, opened when shown; ``on_photo(jpeg)`` runs off the UI loop for each picture taken;
     with ``single`` the panel closes after the first one."""
     ui = use_ui()

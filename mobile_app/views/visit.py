@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import flet as ft
 
 from common.dates import show_date
@@ -62,7 +64,7 @@ def _visit_card(ui: Ui, m: VisitModel) -> ft.Control:
     )
 
 
-def _find_box(ui: Ui, m: VisitModel, code: str, set_code) -> ft.Control:  # type: ignore[no-untyped-def]
+def _find_box(ui: Ui, m: VisitModel, code: str, set_code: Callable[[str], None]) -> ft.Control:
     async def from_image(_e: ft.Event) -> None:
         picked = await ui.picker.pick_images(multiple=False)
         if picked:
@@ -88,7 +90,7 @@ def _find_box(ui: Ui, m: VisitModel, code: str, set_code) -> ft.Control:  # type
     )
 
 
-def _fonds_section(ui: Ui, m: VisitModel, adding: bool, set_adding) -> ft.Control:  # type: ignore[no-untyped-def]
+def _fonds_section(ui: Ui, m: VisitModel, adding: bool, set_adding: Callable[[bool], None]) -> ft.Control:
     lang = ui.lang
     f = m.fonds_form
     controls: list[ft.Control] = []
@@ -109,8 +111,8 @@ def _fonds_section(ui: Ui, m: VisitModel, adding: bool, set_adding) -> ft.Contro
         if m.add_fonds() is not None:
             set_adding(False)
 
-    def setter(name: str):  # type: ignore[no-untyped-def]
-        def set_value(v: str) -> None:
+    def setter(name: str) -> Callable[[str | None], None]:
+        def set_value(v: str | None) -> None:
             f.values[name] = v
 
         return set_value
@@ -189,7 +191,7 @@ def _boxes_section(ui: Ui, m: VisitModel) -> ft.Control:
     lang = ui.lang
     b = m.box_form
 
-    def set_value(name: str):  # type: ignore[no-untyped-def]
+    def set_value(name: str) -> Callable[[str], None]:
         def setter(v: str) -> None:
             b.values[name] = v
 

@@ -25,7 +25,7 @@ from sqlmodel import Session, col
 from common.boxcode import parse_box_code
 from common.dates import show_date
 from common.errors import Conflict, NotFound, ValidationFailed, field_error
-from common.tables import table_of
+from common.tables import saved_id, table_of
 from common.vocab import STAFF, BoxPlace, DigitizationState, Role
 from sync_server.auth import Principal
 from sync_server.domain.audit import audit, audit_many
@@ -265,7 +265,7 @@ def _movements(session: Session, rows: list[BoxMovement]) -> list[Movement]:
     batches = _names(session, PlanBatch.id, PlanBatch.name, {r.batch_id for r in rows})
     return [
         Movement(
-            id=r.id,  # type: ignore[arg-type]
+            id=saved_id(r),
             code=r.code,
             at=r.at,
             user=users.get(r.user_id),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 from sqlmodel import Session, col, select
 
 from common.enroll import new_code, normalise_code
@@ -48,9 +48,10 @@ def enroll_device(
         .where(c.code_hash == digest, c.used_at.is_(None), c.expires_at > now)
         .values(used_at=now)
     )
+    assert isinstance(claimed, CursorResult)  # an UPDATE's result, which counts its rows
     row = session.get(EnrollCode, digest)
     user = session.get(User, row.user_id) if row is not None else None
-    if claimed.rowcount != 1 or user is None or not user.active:  # type: ignore[attr-defined]
+    if claimed.rowcount != 1 or user is None or not user.active:
         session.rollback()
         raise NotAllowed(details=[field_error("code", "code_invalid")])
     assert row is not None

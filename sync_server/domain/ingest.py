@@ -42,7 +42,7 @@ from common.tables import table_of
 from sync_server.auth import Principal
 from sync_server.domain import photos
 from sync_server.domain.bulk import bulk_insert, bulk_update, insert_missing
-from sync_server.domain.records import KINDS, EntityKind, authorize_write, entity_kind, validate
+from sync_server.domain.records import KINDS, EntityKind, authorize_write, entity_kind, pushed, validate
 from sync_server.domain.sequence import committed_seq, next_seq
 from sync_server.models import (
     Agency,
@@ -148,12 +148,12 @@ def _validate(principal: Principal, change: Change) -> _Prepared | list[FieldErr
     if change.data is None:
         return [field_error("data", "missing")]
     try:
-        obj = kind.schema.model_validate(change.data)
+        obj = pushed(kind.schema.model_validate(change.data))
     except ValidationError as exc:
         return [e.model_copy(update={"field": f"data.{e.field}"}) for e in field_errors(exc)]
-    if obj.id != change.id:  # type: ignore[attr-defined]
+    if obj.id != change.id:
         return [field_error("id", "id_mismatch")]
-    agency = obj.agency_code  # type: ignore[attr-defined]
+    agency = obj.agency_code
     if principal.role not in kind.write_roles or not principal.can_access(agency):
         return [field_error("data.agency_code", "not_allowed")]
     return _Prepared(index=-1, change=change, kind=kind, obj=obj, agency_code=agency)
@@ -554,15 +554,17 @@ def create_record(session: Session, actor: Principal, kind_name: str, payload: A
     kind = entity_kind(kind_name)
     if kind_name not in SYNCED_TYPES:
         raise NotAllowed()
-    obj = validate(kind, payload)
-    agency = obj.agency_code  # type: ignore[attr-defined]
+    obj = pushed(validate(kind, payload))
+    agency = obj.agency_code
     if session.get(Agency, agency) is None:
         raise ValidationFailed([field_error("agency_code", "unknown_agency", input=agency)])
     authorize_write(actor, kind, agency)
-    change = Change(type=kind_name, id=obj.id, rev=1, data=payload)  # type: ignore[attr-defined]
+    change = Change(type=kind_name, id=obj.id, rev=1, data=payload)
     if push_one(session, actor, change).status != ChangeStatus.APPLIED:
         raise Conflict("already_exists")
-    return session.get(kind.table, str(change.id))  # type: ignore[return-value]
+    row = session.get(kind.table, str(change.id))
+    assert row is not None  # just stored by push_one
+    return row
 
 
 def store_resolution(

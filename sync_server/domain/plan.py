@@ -34,7 +34,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from common.errors import NotFound, ValidationFailed, field_error
-from common.tables import table_of
+from common.tables import saved_id, table_of
 from common.vocab import STAFF, BoxPlace, Criterion, DigitizationState, Lang, Readability, Role, Severity
 from sync_server.auth import Principal
 from sync_server.domain.audit import audit, audit_many
@@ -548,15 +548,18 @@ def _batches(session: Session, rows: list[PlanBatch]) -> list[BatchView]:
     )
     out = select(c.batch_id, func.count()).where(c.batch_id.in_(ids), c.place == BoxPlace.OUT.value)
     boxes = dict(session.execute(out.group_by(c.batch_id)).all())
-    views = []
-    for r in rows:
-        assert r.id is not None  # rows read back from the database have their ids
-        views.append(
-            BatchView(
-                r.id, r.year, r.name, r.note, int(files.get(r.id, 0)), int(boxes.get(r.id, 0)), r.created_at
-            )
+    return [
+        BatchView(
+            saved_id(r),
+            r.year,
+            r.name,
+            r.note,
+            int(files.get(r.id, 0)),
+            int(boxes.get(r.id, 0)),
+            r.created_at,
         )
-    return views
+        for r in rows
+    ]
 
 
 def progress(session: Session, principal: Principal) -> PlanProgress:
