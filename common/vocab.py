@@ -17,45 +17,42 @@ DEFAULT_LANG: Lang = "vi"
 class _Labelled:
     """Mixin giving enum members Vietnamese and English labels."""
 
+    _value_: Any  # the code: str or int, as the enum it is mixed into says
     vi: str
     en: str
 
     def label(self, lang: Lang = DEFAULT_LANG) -> str:
         return self.en if lang == "en" else self.vi
 
+    def _labelled(self, code: str | int, vi: str, en: str) -> Self:
+        self._value_ = code
+        self.vi, self.en = vi, en
+        return self
 
+
+# Members are declared as (code, vi, en); callers look a member up by its code alone: Vocab("code").
 class Vocab(_Labelled, StrEnum):
     """A vocabulary whose codes are strings."""
 
-    if TYPE_CHECKING:  # callers look a member up by its code: Vocab("code")
+    if TYPE_CHECKING:
 
         def __new__(cls, code: str) -> Self: ...
-
-    else:  # members are declared as (code, vi, en)
+    else:
 
         def __new__(cls, code: str, vi: str, en: str) -> Vocab:
-            obj = str.__new__(cls, code)
-            obj._value_ = code
-            obj.vi = vi
-            obj.en = en
-            return obj
+            return str.__new__(cls, code)._labelled(code, vi, en)
 
 
 class IntVocab(_Labelled, IntEnum):
     """A vocabulary whose codes are small integers (ordered scales)."""
 
-    if TYPE_CHECKING:  # callers look a member up by its code: Vocab("code")
+    if TYPE_CHECKING:
 
         def __new__(cls, code: int) -> Self: ...
-
-    else:  # members are declared as (code, vi, en)
+    else:
 
         def __new__(cls, code: int, vi: str, en: str) -> IntVocab:
-            obj = int.__new__(cls, code)
-            obj._value_ = code
-            obj.vi = vi
-            obj.en = en
-            return obj
+            return int.__new__(cls, code)._labelled(code, vi, en)
 
 
 class Criterion(Vocab):
