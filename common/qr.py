@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import io
-from typing import TextIO
+from typing import Any, TextIO
 
 
-def _make(payload: str, box_size: int):  # type: ignore[no-untyped-def]
+def _make(payload: str, box_size: int) -> Any:  # a qrcode.QRCode (qrcode ships no types)
     import qrcode
 
     qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=box_size, border=4)

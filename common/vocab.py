@@ -6,8 +6,8 @@ labels are for display only. Add a term here and both sides learn it.
 
 from __future__ import annotations
 
-from enum import Enum, IntEnum, StrEnum
-from typing import Any
+from enum import IntEnum, StrEnum
+from typing import TYPE_CHECKING, Any, Self
 
 Lang = str  # "vi" or "en"
 LANGUAGES: tuple[Lang, ...] = ("vi", "en")
@@ -17,33 +17,42 @@ DEFAULT_LANG: Lang = "vi"
 class _Labelled:
     """Mixin giving enum members Vietnamese and English labels."""
 
+    _value_: Any  # the code: str or int, as the enum it is mixed into says
     vi: str
     en: str
 
     def label(self, lang: Lang = DEFAULT_LANG) -> str:
         return self.en if lang == "en" else self.vi
 
+    def _labelled(self, code: str | int, vi: str, en: str) -> Self:
+        self._value_ = code
+        self.vi, self.en = vi, en
+        return self
 
+
+# Members are declared as (code, vi, en); callers look a member up by its code alone: Vocab("code").
 class Vocab(_Labelled, StrEnum):
     """A vocabulary whose codes are strings."""
 
-    def __new__(cls, code: str, vi: str, en: str) -> Vocab:
-        obj = str.__new__(cls, code)
-        obj._value_ = code
-        obj.vi = vi
-        obj.en = en
-        return obj
+    if TYPE_CHECKING:
+
+        def __new__(cls, code: str) -> Self: ...
+    else:
+
+        def __new__(cls, code: str, vi: str, en: str) -> Vocab:
+            return str.__new__(cls, code)._labelled(code, vi, en)
 
 
 class IntVocab(_Labelled, IntEnum):
     """A vocabulary whose codes are small integers (ordered scales)."""
 
-    def __new__(cls, code: int, vi: str, en: str) -> IntVocab:
-        obj = int.__new__(cls, code)
-        obj._value_ = code
-        obj.vi = vi
-        obj.en = en
-        return obj
+    if TYPE_CHECKING:
+
+        def __new__(cls, code: int) -> Self: ...
+    else:
+
+        def __new__(cls, code: int, vi: str, en: str) -> IntVocab:
+            return int.__new__(cls, code)._labelled(code, vi, en)
 
 
 class Criterion(Vocab):
@@ -232,7 +241,10 @@ STAFF: frozenset[Role] = frozenset({Role.ADMIN, Role.REVIEWER})
 """The archive centre's staff: they see every agency, review records and take in scanned masters."""
 
 
-VOCABULARIES: dict[str, type[Enum]] = {
+Vocabulary = type[Vocab] | type[IntVocab]
+"""One of the vocabularies below (the class, whose members are its terms)."""
+
+VOCABULARIES: dict[str, Vocabulary] = {
     "criterion": Criterion,
     "damage_type": DamageType,
     "severity": Severity,
@@ -259,6 +271,6 @@ VOCABULARIES: dict[str, type[Enum]] = {
 def vocabulary_payload() -> dict[str, list[dict[str, Any]]]:
     """All vocabularies as plain data: ``{name: [{code, vi, en}, ...]}``."""
     return {
-        name: [{"code": term.value, "vi": term.vi, "en": term.en} for term in enum]  # type: ignore[attr-defined]
+        name: [{"code": term.value, "vi": term.vi, "en": term.en} for term in enum]
         for name, enum in VOCABULARIES.items()
     }

@@ -57,7 +57,7 @@ def use_locale(lang: str) -> None:
 
 
 @ft.component
-def App(container: Container, picker: Picker):  # type: ignore[no-untyped-def]
+def App(container: Container, picker: Picker) -> list[ft.View] | ft.Control:
     """Enrollment until the device has a token; then the routed screens."""
     use_observable(container.prefs)
     ui = Ui(container, picker, container.prefs.lang)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import registry
 from sqlmodel import Field, Session, SQLModel, col, create_engine, func, select
 
 from common.protocol import Change, ChangeResult, ChangeStatus, PulledChange
+from common.tables import table_of
 from common.text import fold
 from mobile_app import store_migrations
 from mobile_app.search import search_text
@@ -248,14 +249,16 @@ class LocalStore:
             raw = self.engine.raw_connection()
             try:
                 with sqlite3.connect(set_aside_to / "saoluu-tablet.db") as dest:
-                    raw.driver_connection.backup(dest)  # type: ignore[union-attr]
+                    driver = raw.driver_connection
+                    assert isinstance(driver, sqlite3.Connection)  # the tablet's store is SQLite
+                    driver.backup(dest)
             finally:
                 raw.close()
             shutil.copytree(self.photo_dir, set_aside_to / "photos", dirs_exist_ok=True)
         with self.session() as s:
             for table in (LocalRecord, OutboxEntry, LocalPhoto, Checkpoint, Draft):
-                s.execute(table.__table__.delete())  # type: ignore[attr-defined]
-            s.execute(Preference.__table__.delete().where(col(Preference.name).not_in(keep_prefs)))  # type: ignore[attr-defined]
+                s.execute(table_of(table).delete())
+            s.execute(table_of(Preference).delete().where(col(Preference.name).not_in(keep_prefs)))
             s.commit()
         for path in self.photo_dir.iterdir():
             if path.is_file():

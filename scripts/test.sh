@@ -26,6 +26,8 @@ fi
 echo "==> ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check --quiet .
+echo "==> mypy"
+.venv/bin/mypy
 echo "==> pytest"
 export SAOLUU_REQUIRE_PG=1
 exec .venv/bin/python -m pytest "$@"

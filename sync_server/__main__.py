@@ -106,7 +106,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_banner(settings: Settings, accounts: list) -> None:  # type: ignore[type-arg]
+def print_banner(settings: Settings, accounts: list) -> None:
     url = settings.public_url
     print("=" * 72)
     print(" SaoLuu — máy chủ đồng bộ / sync server")

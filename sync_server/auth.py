@@ -21,10 +21,12 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, bindparam, event
+from sqlalchemy import select as core_select
 from sqlmodel import Session, SQLModel, col, select
 from zxcvbn import zxcvbn
 
 from common.errors import NotAllowed
+from common.tables import table_of
 from common.vocab import STAFF, Role
 from sync_server.models import AFFECTS_PRINCIPAL, ApiToken, Device, SurveyorAssignment, User, utcnow
 from sync_server.statements import written_tables
@@ -115,7 +117,7 @@ def agency_scope(
         return frozenset([agency_code] if agency_code else [])
     if role == Role.DIGITIZATION_OPERATOR:
         return frozenset()  # boxes and masters, never the survey's records
-    a = SurveyorAssignment.__table__.c  # type: ignore[attr-defined]
+    a = table_of(SurveyorAssignment).c
     return frozenset(session.execute(select(a.agency_code).where(a.user_id == user_id)).scalars())
 
 
@@ -175,13 +177,13 @@ def issue_token(
 
 
 def _token_query() -> Any:
-    t, u, d, a = (m.__table__.c for m in (ApiToken, User, Device, SurveyorAssignment))  # type: ignore[attr-defined]
-    joined = ApiToken.__table__.join(User.__table__, u.id == t.user_id)  # type: ignore[attr-defined]
-    joined = joined.outerjoin(Device.__table__, d.id == t.device_id)  # type: ignore[attr-defined]
-    joined = joined.outerjoin(SurveyorAssignment.__table__, a.user_id == u.id)  # type: ignore[attr-defined]
+    t, u, d, a = (table_of(m).c for m in (ApiToken, User, Device, SurveyorAssignment))
+    joined = table_of(ApiToken).join(table_of(User), u.id == t.user_id)
+    joined = joined.outerjoin(table_of(Device), d.id == t.device_id)
+    joined = joined.outerjoin(table_of(SurveyorAssignment), a.user_id == u.id)
     columns = (t.id, t.device_id, t.expires_at, t.revoked_at, t.door, u.id, u.username, u.role, u.active)
     return (
-        select(*columns, u.agency_code, d.id, d.revoked_at, a.agency_code)
+        core_select(*columns, u.agency_code, d.id, d.revoked_at, a.agency_code)
         .select_from(joined)
         .where(t.token_hash == bindparam("digest"))
     )

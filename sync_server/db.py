@@ -9,7 +9,7 @@ import pydantic_core
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, event
-from sqlmodel import create_engine
+from sqlmodel import Session, create_engine
 
 from sync_server.checkpoint import AUTOCHECKPOINT_PAGES
 from sync_server.config import Settings
@@ -85,3 +85,10 @@ def current_revision(engine: Engine) -> str | None:
 
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
+
+
+def engine_of(session: Session) -> Engine:
+    """The engine ``session`` is bound to (background jobs open their own connections from it)."""
+    bind = session.get_bind()
+    assert isinstance(bind, Engine), "SaoLuu sessions are bound to an engine"
+    return bind

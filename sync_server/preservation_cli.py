@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from common.errors import NotFound, SaoLuuError, ValidationFailed, field_error, field_errors
 from common.vocab import CheckResult, CopyMedium, CopyState
+from sync_server.db import engine_of
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -192,8 +193,8 @@ def _write_package(
     if args.out:
         store = make_master_store(settings)
         pkg = package(
-            session, session.get_bind(), store, actor, handover_id, organization=settings.organization
-        )  # type: ignore[arg-type]
+            session, engine_of(session), store, actor, handover_id, organization=settings.organization
+        )
         out = sys.stdout.buffer if str(args.out) == "-" else open(args.out, "wb")  # noqa: SIM115
         try:
             for chunk in pkg.chunks():
@@ -247,7 +248,7 @@ def cmd_handover_package(args: argparse.Namespace) -> int:
     from sync_server.models import Handover
 
     def work(session: Session, settings: Any, actor: Any) -> int:
-        found = session.execute(select(Handover.id).where(Handover.number == args.number)).scalar()
+        found = session.execute(select(col(Handover.id)).where(col(Handover.number) == args.number)).scalar()
         if found is None:
             raise NotFound(details=[field_error("number", "unknown_reference", input=args.number)])
         _write_package(session, settings, actor, found, args)

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Compiled
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.sql.elements import ReleaseSavepointClause, RollbackToSavepointClause, SavepointClause
-from sqlalchemy.sql.selectable import TextualSelect
+from sqlalchemy.sql.selectable import NamedFromClause, TextualSelect
 
 ANYTHING = None
 """What :func:`written_tables` answers for a statement it cannot see into."""
@@ -55,4 +55,7 @@ def tables_written_by(statement: Any) -> frozenset[str] | None:
         return frozenset()
     if isinstance(statement, TextualSelect) or not (statement.is_dml or statement.is_select):
         return ANYTHING
-    return frozenset(node.table.name for node in visitors.iterate(statement) if isinstance(node, UpdateBase))
+    targets = [node.table for node in visitors.iterate(statement) if isinstance(node, UpdateBase)]
+    if not all(isinstance(target, NamedFromClause) for target in targets):
+        return ANYTHING  # an UPDATE … FROM a join: which tables it writes is not told by a name
+    return frozenset(target.name for target in targets if isinstance(target, NamedFromClause))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import uuid
 from typing import Any, ClassVar
@@ -48,7 +49,7 @@ class DraftForm(Observable):
         self.clock = clock
         self.errors = FieldErrors(self.related)
         self.values: dict[str, Any] = self.defaults()
-        self.draft_saved_at = None
+        self.draft_saved_at: dt.datetime | None = None
         self.saved = False
         self._dirty = False
         self._lock = threading.RLock()
@@ -185,7 +186,7 @@ class DraftForm(Observable):
     @property
     def review_state(self) -> ReviewState | None:
         state = self.record.review_state if self.record else None
-        return ReviewState(state) if state in ReviewState._value2member_map_ else None
+        return ReviewState(state) if state is not None and state in ReviewState._value2member_map_ else None
 
     def comments(self) -> list[dict[str, Any]]:
         """Reviewers' comments on this record, oldest first."""

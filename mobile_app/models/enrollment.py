@@ -94,7 +94,7 @@ class EnrollmentModel(Observable):
     """The enrollment screen's state."""
 
     def __init__(
-        self, service: EnrollmentService, prefs: Preferences, after_enroll: Callable[[], None] | None = None
+        self, service: EnrollmentService, prefs: Preferences, after_enroll: Callable[[], object] | None = None
     ) -> None:
         super().__init__()
         self.service = service

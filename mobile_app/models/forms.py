@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -68,9 +68,12 @@ def _errors(exc: ValidationError) -> list[FieldError]:
     return field_errors(items)
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
 def validate(
-    schema: type[BaseModel], payload: dict[str, Any], placeholder: dict[str, Any] | None = None
-) -> tuple[BaseModel | None, list[FieldError]]:
+    schema: type[M], payload: dict[str, Any], placeholder: dict[str, Any] | None = None
+) -> tuple[M | None, list[FieldError]]:
     """The validated record, or the field errors of the shared schema.
 
     Pydantic checks rules across fields (end after start…) only once every field is valid. With

@@ -34,5 +34,5 @@ def decode_qr(image: bytes) -> list[str]:
             picture = ImageOps.exif_transpose(img).convert("L")
     except (UnidentifiedImageError, OSError) as exc:
         raise UnreadableImage(str(exc)) from exc
-    results = zxingcpp.read_barcodes(picture, formats=zxingcpp.BarcodeFormat.QRCode)
+    results = zxingcpp.read_barcodes(picture, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode))
     return [r.text for r in results if r.valid]

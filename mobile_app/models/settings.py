@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 
@@ -33,7 +34,7 @@ class SettingsModel(Observable):
         self.server_url = prefs.server_url
         self.server_error: str | None = None
         self.sign_out_step = 0  # 0: not asked, 1: first warning shown, 2: last warning shown
-        self.set_aside_dir = None
+        self.set_aside_dir: Path | None = None
 
     def set_lang(self, lang: str) -> None:
         self.prefs.set_lang(lang)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import threading
 import time
@@ -78,7 +79,7 @@ class SyncModel(Observable):
         self.on_synced = on_synced
         self.status = SyncStatus()
         self.failure: str | None = None  # None | offline | unauthorized | error
-        self.finished_at = None
+        self.finished_at: dt.datetime | None = None
         self.timer = timer
         self._samples: deque[tuple[float, int]] = deque()
         """(time, bytes done) while records and photos are sent: the speed the estimate uses."""
@@ -116,8 +117,8 @@ class SyncModel(Observable):
                 return False
             finally:
                 engine.http.close()
-            self.finished_at = self.clock()
-            self.prefs.set_last_sync_at(self.finished_at)
+            self.finished_at = finished = self.clock()
+            self.prefs.set_last_sync_at(finished)
             return True
         finally:
             self._run_lock.release()

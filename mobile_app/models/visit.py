@@ -206,7 +206,7 @@ class VisitModel(Observable):
         visit = Visit(
             id=uuid.uuid4(),
             agency_code=self.agency_code,
-            campaign_id=self.campaign_id,  # type: ignore[arg-type]
+            campaign_id=self.campaign_id,
             started_at=self.clock(),
         )
         self.store.save("visit", visit.model_dump(mode="json"))
@@ -236,8 +236,8 @@ class VisitModel(Observable):
             "notes": text_input(v["notes"]),
         }
         obj, errors = validate(Fonds, {k: val for k, val in payload.items() if val is not None})
-        if obj is not None and any(f["number"] == obj.number for f in self.fonds):  # type: ignore[attr-defined]
-            errors = [field_error("number", "duplicate_item", input=obj.number)]  # type: ignore[attr-defined]
+        if obj is not None and any(f["number"] == obj.number for f in self.fonds):
+            errors = [field_error("number", "duplicate_item", input=obj.number)]
         if obj is None or errors:
             self.fonds_form.fail(errors)
             self.notify()
@@ -267,8 +267,8 @@ class VisitModel(Observable):
             "box_no": text_input(v["box_no"]) or self.suggest_box_no(),
         }
         obj, errors = validate(Box, {k: val for k, val in payload.items() if val is not None})
-        if obj is not None and self._box_by_code(obj.code or "") is not None:  # type: ignore[attr-defined]
-            errors = [field_error("box_no", "duplicate_item", input=obj.code)]  # type: ignore[attr-defined]
+        if obj is not None and self._box_by_code(obj.code or "") is not None:
+            errors = [field_error("box_no", "duplicate_item", input=obj.code)]
         if obj is None or errors:
             self.box_form.fail(errors)
             self.notify()

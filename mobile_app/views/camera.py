@@ -18,7 +18,9 @@ def _back_camera(cameras: list[fc.CameraDescription]) -> fc.CameraDescription:
 
 
 @ft.component
-def CameraPanel(on_photo: Callable[[bytes], None], on_close: Callable[[], None], single: bool = False):  # type: ignore[no-untyped-def]
+def CameraPanel(
+    on_photo: Callable[[bytes], None], on_close: Callable[[], None], single: bool = False
+) -> ft.Column:
     """The camera, opened when shown; ``on_photo(jpeg)`` runs off the UI loop for each picture taken;
     with ``single`` the panel closes after the first one."""
     ui = use_ui()
@@ -33,11 +35,13 @@ def CameraPanel(on_photo: Callable[[bytes], None], on_close: Callable[[], None],
 
     async def start() -> None:
         try:
-            cameras = await latest.current.get_available_cameras()
+            current = latest.current
+            assert current is not None  # set on every render, above
+            cameras = await current.get_available_cameras()
             if not cameras:
                 raise RuntimeError(ui.t("camera_none"))
             preset = fc.ResolutionPreset.MAX
-            await latest.current.initialize(_back_camera(cameras), preset, enable_audio=False)
+            await current.initialize(_back_camera(cameras), preset, enable_audio=False)
         except Exception as exc:  # no camera, permission refused, platform without one
             set_reason(str(exc) or type(exc).__name__)
             set_state("failed")
@@ -49,7 +53,9 @@ def CameraPanel(on_photo: Callable[[bytes], None], on_close: Callable[[], None],
     async def shoot(_e: ft.Event) -> None:
         set_state("busy")
         try:
-            picture = bytes(await latest.current.take_picture())
+            current = latest.current
+            assert current is not None  # set on every render, above
+            picture = bytes(await current.take_picture())
         except Exception as exc:
             set_reason(str(exc) or type(exc).__name__)
             set_state("failed")

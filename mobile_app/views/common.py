@@ -19,7 +19,9 @@ from mobile_app.models.draft_form import DraftForm
 
 TOUCH = 56  # minimum height of anything a gloved finger presses
 FIELD_TEXT = 18
-FORM_COLS = {"xs": 12, "md": 6, "xl": 4}
+Cols = dict[str | ft.ResponsiveRowBreakpoint, int | float]
+"""How many of a ResponsiveRow's 12 columns a control takes, per breakpoint."""
+FORM_COLS: Cols = {"xs": 12, "md": 6, "xl": 4}
 
 
 class Picker:
@@ -53,13 +55,13 @@ class Ui:
         return t(key, self.lang, **kw)
 
 
-UiContext = ft.create_context(None)
+UiContext: ft.ContextProvider[Ui | None] = ft.create_context(None)
 
 
 def use_ui() -> Ui:
     ui = ft.use_context(UiContext)
     assert ui is not None, "screens are rendered inside UiContext"
-    return ui  # type: ignore[no-any-return]
+    return ui
 
 
 def use_observable(*models: Observable | None) -> None:
@@ -84,7 +86,12 @@ def use_observable(*models: Observable | None) -> None:
                 loop.call_soon_threadsafe(bump, context=ctx.copy())
 
         stops = [m.subscribe(on_change) for m in models if m is not None]
-        return lambda: [stop() for stop in stops]  # type: ignore[func-returns-value]
+
+        def stop_all() -> None:
+            for stop in stops:
+                stop()
+
+        return stop_all
 
     ft.use_effect(setup, [id(m) for m in models])
 
@@ -113,13 +120,18 @@ def marker(identifier: str, text: str, **kw: Any) -> ft.Control:
     )
 
 
+def whole_row(col: Cols | None) -> ft.ResponsiveNumber:
+    """``col``, or Flet's own default when it is not given: all 12 columns of a ResponsiveRow."""
+    return 12 if col is None else col
+
+
 def heading(text: str) -> ft.Control:
     return ft.Text(text, size=20, weight=ft.FontWeight.BOLD)
 
 
-def section(title: str, *controls: ft.Control, col: dict[str, int] | None = None) -> ft.Control:
+def section(title: str, *controls: ft.Control, col: Cols | None = None) -> ft.Control:
     return ft.Container(
-        col=col,
+        col=whole_row(col),
         padding=16,
         border_radius=12,
         bgcolor=ft.Colors.SURFACE_CONTAINER_LOW,
@@ -187,8 +199,8 @@ def text_field(
     hint: str | None = None,
     multiline: bool = False,
     number: bool = False,
-    col: dict[str, int] | None = FORM_COLS,
-    on_submit: Callable[[str], None] | None = None,
+    col: Cols | None = FORM_COLS,
+    on_submit: Callable[[str], object] | None = None,
     password: bool = False,
     key: str | None = None,
 ) -> ft.TextField:
@@ -196,7 +208,7 @@ def text_field(
     shown, memory = _client_side_text(key or label, value)
 
     def changed(e: ft.Event) -> None:
-        text = e.control.value or ""  # type: ignore[attr-defined]
+        text = e.control.value or ""
         memory.reported.add(text)
         on_change(text)
 
@@ -209,9 +221,9 @@ def text_field(
         multiline=multiline,
         min_lines=2 if multiline else None,
         max_lines=6 if multiline else 1,
-        keyboard_type=ft.KeyboardType.NUMBER if number else None,
+        keyboard_type=ft.KeyboardType.NUMBER if number else ft.KeyboardType.TEXT,  # TEXT: Flet's default
         text_size=FIELD_TEXT,
-        col=col,
+        col=whole_row(col),
         password=password,
         on_change=changed,
         on_submit=(lambda e: on_submit(e.control.value or "")) if on_submit else None,
@@ -236,7 +248,7 @@ def dropdown(
     on_select: Callable[[str | None], None],
     *,
     error: str | None = None,
-    col: dict[str, int] | None = FORM_COLS,
+    col: Cols | None = FORM_COLS,
 ) -> ft.Control:
     """A choice with its label as accessible name; a long choice ends in an ellipsis, never cut.
 
@@ -259,7 +271,7 @@ def dropdown(
         on_change=lambda e: on_select(e.control.value or None),
         error=error,
         text_size=FIELD_TEXT,
-        col=col,
+        col=whole_row(col),
         expand=True,
     )
 
@@ -275,7 +287,7 @@ def icon_button(icon: ft.IconData, name: str, on_click: Callable[..., Any], **kw
 def radios(
     value: str | None, options: Sequence[tuple[str, str]], on_change: Callable[[str], None]
 ) -> ft.RadioGroup:
-    col = {"xs": 12, "sm": 6} if len(options) <= 2 else {"xs": 12, "sm": 6, "lg": 4}
+    col: Cols = {"xs": 12, "sm": 6} if len(options) <= 2 else {"xs": 12, "sm": 6, "lg": 4}
     return ft.RadioGroup(
         value=value,
         on_change=lambda e: on_change(e.control.value),
@@ -300,7 +312,7 @@ def segmented(
     """A compact single choice filling its width; long labels wrap inside their segment."""
 
     def changed(e: ft.Event) -> None:
-        chosen = e.control.selected  # type: ignore[attr-defined]
+        chosen = e.control.selected
         on_change(chosen[0] if chosen else None)
 
     return ft.SegmentedButton(
@@ -322,7 +334,7 @@ def checkbox(
     on_change: Callable[[bool], None],
     *,
     wrap: bool = False,
-    col: dict[str, int] | None = None,
+    col: Cols | None = None,
 ) -> ft.Control:
     """A tick box; with ``wrap`` its (long) label wraps and tapping the label ticks it too."""
     if not wrap:
@@ -331,7 +343,7 @@ def checkbox(
             value=value,
             on_change=lambda e: on_change(bool(e.control.value)),
             label_style=ft.TextStyle(size=16),
-            col=col,
+            col=whole_row(col),
         )
     return ft.Container(
         content=ft.Row(

@@ -6,6 +6,7 @@ import flet as ft
 
 from mobile_app.models.qrscan import decoder_available
 from mobile_app.views.common import (
+    Cols,
     big_button,
     error_text,
     in_background,
@@ -31,7 +32,7 @@ def EnrollScreen() -> ft.View:
         if picked:
             in_background(model.read_qr, picked[0][1])
 
-    full = {"xs": 12}
+    full: Cols = {"xs": 12}
     form = ft.ResponsiveRow(
         [
             text_field(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import flet as ft
 
@@ -17,10 +18,12 @@ from common.vocab import (
     Retention,
     Severity,
 )
+from mobile_app.models.draft_form import DraftForm
 from mobile_app.models.file_form import FileRecordForm
 from mobile_app.views.camera import CameraPanel
 from mobile_app.views.common import (
     FORM_COLS,
+    Cols,
     Ui,
     app_bar,
     big_button,
@@ -42,26 +45,25 @@ from mobile_app.views.common import (
 )
 from mobile_app.views.photos import photo_keeper, thumbnails
 
-WIDE = {"xs": 12}
-DAMAGE_TICKS = {"xs": 6, "md": 4, "xl": 3}  # 3 columns held upright (800 px), 4 held sideways (1280 px)
-DAMAGE_DETAILS = {"xs": 12, "lg": 6}  # one ticked damage per row upright, two sideways
-LANGUAGE_TICKS = {"xs": 6, "sm": 4}
+WIDE: Cols = {"xs": 12}
+DAMAGE_TICKS: Cols = {"xs": 6, "md": 4, "xl": 3}  # 3 columns held upright (800 px), 4 held sideways (1280 px)
+DAMAGE_DETAILS: Cols = {"xs": 12, "lg": 6}  # one ticked damage per row upright, two sideways
+LANGUAGE_TICKS: Cols = {"xs": 6, "sm": 4}
 
 
-def form_status(ui: Ui, form: FileRecordForm | object) -> str:
-    saved = getattr(form, "saved", False)
-    draft_at = getattr(form, "draft_saved_at", None)
-    if saved:
-        return ui.t("record_saved", file_no=form.values.get("file_no", ""))  # type: ignore[attr-defined]
+def form_status(ui: Ui, form: DraftForm) -> str:
+    draft_at = form.draft_saved_at
+    if form.saved:
+        return ui.t("record_saved", file_no=form.values.get("file_no", ""))
     if draft_at is not None:
         return ui.t("draft_saved", when=show_date(draft_at, tz=None, time_only=True))
     return ""
 
 
-def review_banner(ui: Ui, form: FileRecordForm | object) -> list[ft.Control]:
+def review_banner(ui: Ui, form: DraftForm) -> list[ft.Control]:
     """Reviewers' comments, server refusals and conflicts, above the form."""
     out: list[ft.Control] = []
-    comments = [c for c in form.comments() if c.get("text")]  # type: ignore[attr-defined]
+    comments = [c for c in form.comments() if c.get("text")]
     lines = [
         ui.t(
             "review_comment",
@@ -73,10 +75,10 @@ def review_banner(ui: Ui, form: FileRecordForm | object) -> list[ft.Control]:
     ]
     if lines:
         out.append(_banner("review-comments", lines, ft.Colors.RED_50))
-    errors = form.server_errors  # type: ignore[attr-defined]
+    errors = form.server_errors
     if errors:
         out.append(_banner("server-errors", [ui.t("server_rejected"), *errors], ft.Colors.ORANGE_50))
-    if form.conflicted:  # type: ignore[attr-defined]
+    if form.conflicted:
         out.append(_banner("conflict", [ui.t("conflict_note")], ft.Colors.AMBER_50))
     return out
 
@@ -84,6 +86,8 @@ def review_banner(ui: Ui, form: FileRecordForm | object) -> list[ft.Control]:
 def _state_label(ui: Ui, state: str | None) -> str:
     from common.vocab import ReviewState
 
+    if state is None:
+        return ""
     try:
         return ReviewState(state).label(ui.lang)
     except ValueError:
@@ -162,7 +166,7 @@ def _rules(ui: Ui, f: FileRecordForm) -> ft.Control:
                 checkbox(
                     c.label(lang),
                     c.value in f.values["criteria"],
-                    lambda on, code=c.value: f.toggle("criteria", code, on),
+                    partial(f.toggle, "criteria", c.value),
                     wrap=True,
                 )
                 for c in Criterion
@@ -191,7 +195,7 @@ def _rules(ui: Ui, f: FileRecordForm) -> ft.Control:
                 checkbox(
                     x.label(lang),
                     x.value in f.values["languages"],
-                    lambda on, code=x.value: f.toggle("languages", code, on),
+                    partial(f.toggle, "languages", x.value),
                     col=LANGUAGE_TICKS,
                 )
                 for x in Language

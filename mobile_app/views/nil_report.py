@@ -6,6 +6,7 @@ import flet as ft
 
 from mobile_app.views.camera import CameraPanel
 from mobile_app.views.common import (
+    Cols,
     app_bar,
     big_button,
     error_text,
@@ -22,7 +23,7 @@ from mobile_app.views.common import (
 from mobile_app.views.file_form import form_status, review_banner
 from mobile_app.views.photos import photo_keeper, thumbnails
 
-HALF = {"xs": 12, "md": 6}
+HALF: Cols = {"xs": 12, "md": 6}
 
 
 @ft.component

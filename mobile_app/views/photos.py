@@ -28,7 +28,7 @@ def photo_keeper(lang: str, stage: Callable[[bytes], object]) -> Callable[[str, 
 def thumbnails(
     photos: PhotoService, refs: list[dict[str, Any]], on_remove: Callable[[str], None], remove_label: str
 ) -> ft.Control:
-    tiles = []
+    tiles: list[ft.Control] = []
     for ref in refs:
         thumb = photos.thumbnail(ref["sha256"])
         image: ft.Control = (

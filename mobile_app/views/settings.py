@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import flet as ft
 
 from mobile_app.models.prefs import PHOTO_QUALITIES
 from mobile_app.views.common import (
+    Ui,
     app_bar,
     big_button,
     error_text,
@@ -76,7 +79,13 @@ def SettingsScreen() -> ft.View:
     )
 
 
-def _ask(ui, step: int, unsynced: int, confirm, cancel) -> None:  # type: ignore[no-untyped-def]
+def _ask(
+    ui: Ui,
+    step: int,
+    unsynced: int,
+    confirm: Callable[[ft.Event], object],
+    cancel: Callable[[ft.Event], object],
+) -> None:
     """Show the first or the last sign-out warning."""
     if step == 0:
         return

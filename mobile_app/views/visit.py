@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import flet as ft
 
 from common.dates import show_date
@@ -10,6 +12,7 @@ from mobile_app.models.qrscan import decoder_available
 from mobile_app.models.visit import VisitModel
 from mobile_app.views.common import (
     TOUCH,
+    Cols,
     Ui,
     app_bar,
     big_button,
@@ -26,9 +29,9 @@ from mobile_app.views.common import (
     use_ui,
 )
 
-HALF = {"xs": 12, "md": 6}
-LEFT = {"xs": 12, "lg": 5}
-RIGHT = {"xs": 12, "lg": 7}
+HALF: Cols = {"xs": 12, "md": 6}
+LEFT: Cols = {"xs": 12, "lg": 5}
+RIGHT: Cols = {"xs": 12, "lg": 7}
 
 
 def _visit_card(ui: Ui, m: VisitModel) -> ft.Control:
@@ -61,7 +64,7 @@ def _visit_card(ui: Ui, m: VisitModel) -> ft.Control:
     )
 
 
-def _find_box(ui: Ui, m: VisitModel, code: str, set_code) -> ft.Control:  # type: ignore[no-untyped-def]
+def _find_box(ui: Ui, m: VisitModel, code: str, set_code: Callable[[str], None]) -> ft.Control:
     async def from_image(_e: ft.Event) -> None:
         picked = await ui.picker.pick_images(multiple=False)
         if picked:
@@ -87,7 +90,7 @@ def _find_box(ui: Ui, m: VisitModel, code: str, set_code) -> ft.Control:  # type
     )
 
 
-def _fonds_section(ui: Ui, m: VisitModel, adding: bool, set_adding) -> ft.Control:  # type: ignore[no-untyped-def]
+def _fonds_section(ui: Ui, m: VisitModel, adding: bool, set_adding: Callable[[bool], None]) -> ft.Control:
     lang = ui.lang
     f = m.fonds_form
     controls: list[ft.Control] = []
@@ -108,8 +111,8 @@ def _fonds_section(ui: Ui, m: VisitModel, adding: bool, set_adding) -> ft.Contro
         if m.add_fonds() is not None:
             set_adding(False)
 
-    def setter(name: str):  # type: ignore[no-untyped-def]
-        def set_value(v: str) -> None:
+    def setter(name: str) -> Callable[[str | None], None]:
+        def set_value(v: str | None) -> None:
             f.values[name] = v
 
         return set_value
@@ -188,13 +191,13 @@ def _boxes_section(ui: Ui, m: VisitModel) -> ft.Control:
     lang = ui.lang
     b = m.box_form
 
-    def set_value(name: str):  # type: ignore[no-untyped-def]
+    def set_value(name: str) -> Callable[[str], None]:
         def setter(v: str) -> None:
             b.values[name] = v
 
         return setter
 
-    chips = [
+    chips: list[ft.Control] = [
         ft.Chip(
             key="all",
             label=ft.Text(ui.t("all_boxes"), size=16),
@@ -218,11 +221,13 @@ def _boxes_section(ui: Ui, m: VisitModel) -> ft.Control:
         [ft.Row(chips, wrap=True)] if m.boxes else [ft.Text(ui.t("no_boxes"), size=16)]
     )
     if m.selected_box_id:
-        box = m.box(m.selected_box_id)
+        chosen = m.box(m.selected_box_id)
         controls.append(
             ft.Row(
                 [
-                    marker("selected-box", box["code"] if box else "", size=17, weight=ft.FontWeight.BOLD),
+                    marker(
+                        "selected-box", chosen["code"] if chosen else "", size=17, weight=ft.FontWeight.BOLD
+                    ),
                     big_button(
                         ui.t("label_title"),
                         lambda _e: go(f"/agency/{m.agency_code}/box/{m.selected_box_id}"),
@@ -315,7 +320,7 @@ def _files_section(ui: Ui, m: VisitModel) -> ft.Control:
         )
     )
     for rec in m.files:
-        d = rec.data
+        data = rec.data
         flagged = rec.review_state == "sent_back" or rec.conflicted or bool(rec.errors)
         controls.append(
             ft.ListTile(
@@ -323,14 +328,14 @@ def _files_section(ui: Ui, m: VisitModel) -> ft.Control:
                 leading=ft.Icon(ft.Icons.WARNING_AMBER, color=ft.Colors.RED)
                 if flagged
                 else ft.Icon(ft.Icons.FOLDER),
-                title=ft.Text(f"{d.get('file_no')} – {d.get('title')}", size=17, max_lines=2),
+                title=ft.Text(f"{data.get('file_no')} – {data.get('title')}", size=17, max_lines=2),
                 subtitle=ft.Text(
                     ui.t(
                         "file_subtitle",
-                        inv=d.get("inventory_no") or "–",
-                        box=d.get("box_no") or "–",
-                        damages=len(d.get("damages") or []),
-                        photos=len(d.get("photos") or []),
+                        inv=data.get("inventory_no") or "–",
+                        box=data.get("box_no") or "–",
+                        damages=len(data.get("damages") or []),
+                        photos=len(data.get("photos") or []),
                     ),
                     size=14,
                 ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from typing import Annotated, BinaryIO
+from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response, StreamingResponse
@@ -79,7 +79,7 @@ def freeze(
             agency_codes=agency_codes,
             supplement_to=supplement_to,
             decision_number=decision_number,
-            decision_date=decision_date,  # type: ignore[arg-type]
+            decision_date=decision_date,
             signer_name=signer_name,
             signer_position=signer_position,
         )
@@ -124,7 +124,7 @@ def get_scan(
     )
 
 
-def _chunks(stream: BinaryIO, size: int = 1024 * 1024) -> Iterator[bytes]:
+def _chunks(stream: io.BufferedIOBase, size: int = 1024 * 1024) -> Iterator[bytes]:
     with stream:
         while chunk := stream.read(size):
             yield chunk

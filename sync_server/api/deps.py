@@ -32,16 +32,16 @@ API_DOORS = frozenset({"api", "device"})
 # Dependencies that do no I/O are ``async``: FastAPI runs sync ones in a worker thread, and each such
 # hop costs more than the work.
 async def get_settings_dep(request: Request) -> Settings:
-    return request.app.state.settings  # type: ignore[no-any-return]
+    return request.app.state.settings
 
 
 async def get_photo_store(request: Request) -> PhotoStore:
-    return request.app.state.photos  # type: ignore[no-any-return]
+    return request.app.state.photos
 
 
 async def get_master_store(request: Request) -> PhotoStore:
     """The store of scanned masters and of signed decisions' scans."""
-    return request.app.state.masters  # type: ignore[no-any-return]
+    return request.app.state.masters
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]

@@ -21,6 +21,7 @@ from common.labels import LAYOUTS
 from common.vocab import STAFF, Role
 from sync_server.api.deps import CurrentUser, SessionDep, allow
 from sync_server.auth import Principal
+from sync_server.db import engine_of
 from sync_server.domain.exports import registry as exports
 from sync_server.domain.exports.registry import ExportParams, NoProgress, kinds, prepare
 from sync_server.domain.jobs import Job, JobRegistry
@@ -62,7 +63,7 @@ class LayoutOut(BaseModel):
 
 def jobs(request: Request) -> JobRegistry:
     """The app's export job registry (results under ``data_dir/exports``)."""
-    return request.app.state.export_jobs  # type: ignore[no-any-return]
+    return request.app.state.export_jobs
 
 
 def _stamp(seconds: float | None) -> dt.datetime | None:
@@ -141,7 +142,7 @@ def start_job(
     """Start making an export in the background; poll the job, then download its file."""
     export, filters = prepare(kind, params, principal)
     job = exports.start_job(
-        jobs(request), session.get_bind(), principal.user_id, principal.agency_codes, export, filters
+        jobs(request), engine_of(session), principal.user_id, principal.agency_codes, export, filters
     )
     return job_out(job)
 

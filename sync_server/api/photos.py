@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Request, Response
 
@@ -18,7 +18,7 @@ from sync_server.responses import IMMUTABLE, DeferredResponse
 router = APIRouter(tags=["photos"])
 SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 ANY_ROLE = allow(*{*FIELD, *STAFF})
-UNAVAILABLE = {
+UNAVAILABLE: dict[int | str, dict[str, Any]] = {
     503: {"model": ErrorResponse, "description": "Photo storage unreachable (`storage_unavailable`): retry"}
 }
 

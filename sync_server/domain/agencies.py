@@ -191,7 +191,7 @@ def upsert_agencies(
             result.updated += 1
     if changed:
         last = next_seq(session, len(changed))
-        for offset, (row, before) in enumerate(changed):
+        for offset, (row, prior) in enumerate(changed):
             row.seq = last - len(changed) + 1 + offset
             row.updated_at = utcnow()
             session.add(row)
@@ -200,8 +200,8 @@ def upsert_agencies(
                 actor,
                 "agency",
                 row.code,
-                "create" if before is None else "update",
-                detail={"source": source, "before": before, "after": {f: getattr(row, f) for f in FIELDS}},
+                "create" if prior is None else "update",
+                detail={"source": source, "before": prior, "after": {f: getattr(row, f) for f in FIELDS}},
             )
     return result
 

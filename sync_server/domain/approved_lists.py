@@ -12,17 +12,20 @@ main list (same campaign), which takes the next number.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 from typing import IO, Annotated, Any, BinaryIO
 
 from pydantic import ConfigDict, Field
 from sqlalchemy import Select, exists, func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from common.errors import NotFound, ValidationFailed, field_error
 from common.schemas import AgencyCode, Day, Name, NoNul
+from common.tables import table_of
 from common.vocab import STAFF
 from sync_server.auth import Principal
+from sync_server.db import engine_of
 from sync_server.domain import photos
 from sync_server.domain.audit import audit
 from sync_server.domain.bulk import bulk_insert
@@ -155,8 +158,10 @@ def _ordered(query: Select[Any]) -> Select[Any]:
 def _per_agency(session: Session, query: Select[Any]) -> list[AgencyCount]:
     rows = session.execute(query).all()
     names = dict(
-        session.execute(select(Agency.code, Agency.name).where(Agency.code.in_([r[0] for r in rows]))).all()
-    )  # type: ignore[attr-defined]
+        session.execute(
+            select(col(Agency.code), col(Agency.name)).where(col(Agency.code).in_([r[0] for r in rows]))
+        ).all()
+    )
     return [AgencyCount(code, names.get(code, ""), int(n), int(p or 0)) for code, n, p in rows]
 
 
@@ -164,7 +169,7 @@ def _check_scope(session: Session, campaign_id: str, agency_codes: list[str]) ->
     if session.get(Campaign, campaign_id) is None:
         raise ValidationFailed([field_error("campaign_id", "unknown_reference", input=campaign_id)])
     codes = list(dict.fromkeys(agency_codes))
-    known = set(session.execute(select(Agency.code).where(Agency.code.in_(codes))).scalars())  # type: ignore[attr-defined]
+    known = set(session.execute(select(col(Agency.code)).where(col(Agency.code).in_(codes))).scalars())
     unknown = [field_error("agency_codes", "unknown_agency", input=c) for c in codes if c not in known]
     if unknown:
         raise ValidationFailed(unknown)
@@ -216,7 +221,8 @@ def freeze(
     if not session.execute(_eligible(spec.campaign_id, codes, func.count())).scalar_one():
         raise ValidationFailed([field_error("agency_codes", "list_nothing_to_freeze")])
     session.rollback()  # no transaction held while the scan is copied
-    blob = store.put_file(scan)
+    # Starlette types UploadFile.file as BinaryIO; it is a SpooledTemporaryFile, which has readinto
+    blob = store.put_file(scan)  # type: ignore[arg-type]
 
     lock_changes(session)  # freezes take their numbers and their files one at a time
     columns = (f.id, f.agency_code, f.fonds_id, f.version, f.pages, f.data)
@@ -254,7 +260,7 @@ def freeze(
         }
         for n, r in enumerate(files, 1)
     ]
-    bulk_insert(session.connection(), ApprovedListItem.__table__, items)  # type: ignore[attr-defined]
+    bulk_insert(session.connection(), table_of(ApprovedListItem), items)
     audit(
         session,
         principal,
@@ -278,9 +284,9 @@ def freeze(
 def lists(session: Session, principal: Principal, campaign_id: str | None = None) -> list[ListView]:
     """Every approved list (of a campaign), by number."""
     principal.require_role(STAFF)
-    query = select(ApprovedList).order_by(ApprovedList.number)  # type: ignore[arg-type]
+    query = select(ApprovedList).order_by(col(ApprovedList.number))
     if campaign_id:
-        query = query.where(ApprovedList.campaign_id == campaign_id)  # type: ignore[arg-type]
+        query = query.where(col(ApprovedList.campaign_id) == campaign_id)
     rows = list(session.execute(query).scalars())
     supplements: dict[int, list[int]] = {}
     for r in rows:
@@ -300,8 +306,8 @@ def get_list(session: Session, principal: Principal, number: int) -> ListDetail:
     """A list's header and its files and pages per agency."""
     principal.require_role(STAFF)
     row = _row(session, number)
-    later = select(ApprovedList.number).where(ApprovedList.supplement_to == number)  # type: ignore[arg-type]
-    supplements = tuple(session.execute(later.order_by(ApprovedList.number)).scalars())  # type: ignore[arg-type]
+    later = select(col(ApprovedList.number)).where(col(ApprovedList.supplement_to) == number)
+    supplements = tuple(session.execute(later.order_by(col(ApprovedList.number))).scalars())
     i = t.approved_list_item.c
     pages = func.sum(func.coalesce(i.data["pages"].as_integer(), 0))
     query = (
@@ -321,8 +327,8 @@ def items(
     _row(session, number)
     query = (
         select(ApprovedListItem)
-        .where(ApprovedListItem.list_number == number)  # type: ignore[arg-type]
-        .order_by(ApprovedListItem.n)  # type: ignore[arg-type]
+        .where(col(ApprovedListItem.list_number) == number)
+        .order_by(col(ApprovedListItem.n))
         .limit(limit)
         .offset(offset)
     )
@@ -343,7 +349,7 @@ def items(
 
 def open_scan(
     session: Session, store: PhotoStore, principal: Principal, number: int
-) -> tuple[ListView, BinaryIO]:
+) -> tuple[ListView, io.BufferedIOBase]:
     """The list and a stream of the signed decision's scan."""
     principal.require_role(STAFF)
     row = _view(_row(session, number))
@@ -376,7 +382,7 @@ def write_annex(session: Session, principal: Principal, number: int, out: IO[byt
 def annex_job(session: Session, registry: JobRegistry, principal: Principal, number: int) -> Job:
     """Make the annex of list ``number`` in the background (its own connection)."""
     annex_rows(session, principal, number)
-    engine = session.get_bind()
+    engine = engine_of(session)
 
     def work(out: IO[bytes], progress: Progress) -> None:
         with engine.connect() as conn:

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from common.tables import table_of
 from sync_server.auth import Principal
 from sync_server.domain.bulk import bulk_insert
 from sync_server.models import AuditLog, utcnow
@@ -51,7 +52,7 @@ def audit_many(
     at = utcnow()
     bulk_insert(
         session.connection(),
-        AuditLog.__table__,  # type: ignore[attr-defined]
+        table_of(AuditLog),
         [
             {
                 "at": at,

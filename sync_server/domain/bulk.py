@@ -21,6 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.dml import Insert, Update
+from sqlalchemy.sql.elements import BindParameter
 
 from sync_server.statements import WRITES, tables_written_by
 
@@ -82,7 +83,7 @@ def _plan(
         stmt: Insert | Update = insert(table)
         compiled = stmt.compile(dialect=dialect, column_keys=list(keys))
     else:
-        sets = {k: bindparam(k) for k in keys if k != where}
+        sets: dict[str, BindParameter[Any]] = {k: bindparam(k) for k in keys if k != where}
         stmt = update(table).where(table.c[where] == bindparam(_KEY)).values(sets)
         compiled = stmt.compile(dialect=dialect)
     order = tuple(compiled.positiontup) if compiled.positiontup else keys
@@ -114,11 +115,11 @@ def _run(conn: Connection, table: Table, rows: Sequence[dict[str, Any]], where: 
         named = [(order[i], f) for i, f in convert]
         params = []
         for row in rows:
-            values = dict(row)
+            by_name = dict(row)
             for k, f in named:
-                values[k] = f(values[k])
-            params.append(values)
-    conn.exec_driver_sql(sql, params, options)  # type: ignore[arg-type]
+                by_name[k] = f(by_name[k])
+            params.append(by_name)
+    conn.exec_driver_sql(sql, params, options)
 
 
 def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:

@@ -11,7 +11,7 @@ from common.errors import NotFound, ValidationFailed, field_error
 from sync_server.auth import Principal
 from sync_server.domain.audit import audit
 from sync_server.domain.ingest import store_resolution
-from sync_server.domain.records import entity_kind, get_record, validate
+from sync_server.domain.records import entity_kind, get_record, pushed, validate
 from sync_server.domain.sequence import lock_changes, next_seq
 from sync_server.models import RecordRevision, SyncedRow, utcnow
 
@@ -83,8 +83,8 @@ def resolve(
         data, how, deleted = chosen.data, "revision", chosen.deleted
     else:
         data, how = row.data, "server"
-    obj = validate(kind, data)
-    if str(obj.id) != row.id or obj.agency_code != row.agency_code:  # type: ignore[attr-defined]
+    obj = pushed(validate(kind, data))
+    if str(obj.id) != row.id or obj.agency_code != row.agency_code:
         raise ValidationFailed([field_error("data.id", "id_mismatch")])
     before = row.version
     store_resolution(session, principal, kind, row, obj, deleted, next_seq(session))

@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from common.boxcode import parse_box_code
 from common.dates import show_date
 from common.errors import Conflict, NotFound, ValidationFailed, field_error
+from common.tables import saved_id, table_of
 from common.vocab import STAFF, BoxPlace, DigitizationState, Role
 from sync_server.auth import Principal
 from sync_server.domain.audit import audit, audit_many
@@ -107,8 +108,8 @@ def _code(text: str) -> str:
 def _boxes(session: Session, code: str) -> list[Box]:
     """The survey's live boxes with this code (one, unless a box was recorded twice)."""
     rows = session.execute(
-        select(Box).where(Box.code == code, Box.deleted.is_(False)).order_by(Box.id)
-    ).scalars()  # type: ignore[attr-defined]
+        select(Box).where(col(Box.code) == code, col(Box.deleted).is_(False)).order_by(col(Box.id))
+    ).scalars()
     boxes = list(rows)
     if not boxes:
         raise NotFound(details=[field_error("code", "box_unknown", input=code)])
@@ -189,10 +190,10 @@ def check_out(
             "code", "box_already_out", input=box_code, batch=held.name if held else "?", since=since
         )
         raise Conflict(details=[detail])
-    f, d = FileRecord.__table__.c, FileDigitization.__table__.c  # type: ignore[attr-defined]
+    f, d = table_of(FileRecord).c, table_of(FileDigitization).c
     planned = session.execute(
         select(f.id, f.version)
-        .join_from(FileRecord.__table__, FileDigitization.__table__, d.record_id == f.id)  # type: ignore[attr-defined]
+        .join_from(table_of(FileRecord), table_of(FileDigitization), d.record_id == f.id)
         .where(
             f.box_id.in_([b.id for b in boxes]),
             f.deleted.is_(False),
@@ -201,17 +202,17 @@ def check_out(
     ).all()
     if planned:
         session.execute(
-            update(FileDigitization.__table__)  # type: ignore[arg-type]
+            update(table_of(FileDigitization))
             .where(d.record_id.in_([r.id for r in planned]))
             .values(state=DigitizationState.OUT.value, batch_id=batch.id, updated_at=utcnow())
         )
-        detail = {"batch": batch.id, "box": box_code}
+        moved = {"batch": batch.id, "box": box_code}
         audit_many(
             session,
             principal,
             "file_record",
             "digitization:out",
-            ((r.id, r.version, detail) for r in planned),
+            ((r.id, r.version, moved) for r in planned),
         )
     files = len(planned)
     return _move(
@@ -264,7 +265,7 @@ def _movements(session: Session, rows: list[BoxMovement]) -> list[Movement]:
     batches = _names(session, PlanBatch.id, PlanBatch.name, {r.batch_id for r in rows})
     return [
         Movement(
-            id=r.id,  # type: ignore[arg-type]
+            id=saved_id(r),
             code=r.code,
             at=r.at,
             user=users.get(r.user_id),
@@ -281,7 +282,7 @@ def _movements(session: Session, rows: list[BoxMovement]) -> list[Movement]:
 
 
 def _where_query() -> Any:
-    b, c, a = Box.__table__.c, BoxCustody.__table__.c, Agency.__table__.c  # type: ignore[attr-defined]
+    b, c, a = table_of(Box).c, table_of(BoxCustody).c, table_of(Agency).c
     boxes = (
         select(b.code, func.min(b.agency_code).label("agency_code"))
         .where(b.deleted.is_(False))
@@ -300,10 +301,10 @@ def _where_query() -> Any:
                 c.user_id,
                 c.counterpart,
             ).select_from(
-                boxes.outerjoin(BoxCustody.__table__, c.code == boxes.c.code).join(
-                    Agency.__table__, a.code == boxes.c.agency_code
+                boxes.outerjoin(table_of(BoxCustody), c.code == boxes.c.code).join(
+                    table_of(Agency), a.code == boxes.c.agency_code
                 )
-            )  # type: ignore[attr-defined]
+            )
         ),
         boxes,
         c,
@@ -374,16 +375,19 @@ def status(session: Session, principal: Principal, code: str) -> BoxStatus:
     boxes = _boxes(session, box_code)
     query, found, _ = _where_query()
     box = _where_rows(session, query.where(found.c.code == box_code))[0]
-    f, d = FileRecord.__table__.c, FileDigitization.__table__.c  # type: ignore[attr-defined]
+    f, d = table_of(FileRecord).c, table_of(FileDigitization).c
     counts = session.execute(
         select(d.state, func.count())
-        .select_from(FileRecord.__table__.outerjoin(FileDigitization.__table__, d.record_id == f.id))  # type: ignore[attr-defined]
+        .select_from(table_of(FileRecord).outerjoin(table_of(FileDigitization), d.record_id == f.id))
         .where(f.box_id.in_([b.id for b in boxes]), f.deleted.is_(False))
         .group_by(d.state)
     ).all()
     by_state = {state or "": int(n) for state, n in counts}
     last = (
-        select(BoxMovement).where(BoxMovement.code == box_code).order_by(BoxMovement.id.desc()).limit(HISTORY)
-    )  # type: ignore[union-attr,arg-type]
+        select(BoxMovement)
+        .where(col(BoxMovement.code) == box_code)
+        .order_by(col(BoxMovement.id).desc())
+        .limit(HISTORY)
+    )
     movements = _movements(session, list(session.execute(last).scalars()))
     return BoxStatus(box, sum(by_state.values()), by_state, movements)

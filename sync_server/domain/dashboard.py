@@ -13,19 +13,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Row, Select, delete, false, func, select, text, true
-from sqlmodel import Session
+from sqlmodel import Session, col
 
+from common.tables import table_of
 from common.vocab import Carrier, Criterion, DamageType, Severity
 from sync_server.domain import standing
 from sync_server.domain.preservation.figures import Figures, figures
 from sync_server.domain.standing import AgencyFacts, ComplianceStatus, status_of
 from sync_server.models import Agency, AuditLog, Campaign, CampaignCount, Device, Fonds, User, utcnow
 
-_C = CampaignCount.__table__  # type: ignore[attr-defined]
+_C = table_of(CampaignCount)
 NO_CAMPAIGN = ""
 ACTIVITY_HOURS = 24
 SYNC_ACTIONS = ("create", "update", "delete", "conflict")
@@ -33,7 +35,7 @@ SYNC_ACTIONS = ("create", "update", "delete", "conflict")
 
 def campaigns(session: Session) -> list[Campaign]:
     """Every campaign, the most recent first."""
-    query = select(Campaign).order_by(Campaign.year.desc(), Campaign.starts_on.desc())  # type: ignore[attr-defined]
+    query = select(Campaign).order_by(col(Campaign.year).desc(), col(Campaign.starts_on).desc())
     return list(session.execute(query).scalars())
 
 
@@ -64,7 +66,7 @@ def deposit_agencies(
     scope: frozenset[str] | None = None,
 ) -> list[Row[Any]]:
     """Agencies of the deposit list (code, name, kind, parent_code, status), by code."""
-    a = Agency.__table__.c  # type: ignore[attr-defined]
+    a = table_of(Agency).c
     query = select(a.code, a.name, a.kind, a.parent_code, a.status).where(a.in_deposit_list == true())
     if kind:
         query = query.where(a.kind == kind)
@@ -99,7 +101,9 @@ def compliance(
     agencies = deposit_agencies(session, kind=kind, parent=parent, scope=scope)
     facts = standing.agency_facts(session, campaign_id, [a.code for a in agencies])
     fonds = (
-        select(Fonds.agency_code, func.count()).where(Fonds.deleted == false()).group_by(Fonds.agency_code)
+        select(col(Fonds.agency_code), func.count())
+        .where(col(Fonds.deleted) == false())
+        .group_by(col(Fonds.agency_code))
     )
     for code, n in session.execute(fonds):
         if code in facts:
@@ -211,7 +215,7 @@ def count_rows(session: Session) -> dict[tuple[str, str, str, str], int]:
 
 
 def _activity_query(since: dt.datetime) -> Select[Any]:
-    a = AuditLog.__table__.c  # type: ignore[attr-defined]
+    a = table_of(AuditLog).c
     return (
         select(a.device_id, a.user_id, a.action, func.count(), func.max(a.at))
         .where(a.at >= since, a.device_id.is_not(None), a.action.in_(SYNC_ACTIONS))
@@ -225,7 +229,9 @@ def activity(session: Session, hours: int = ACTIVITY_HOURS, limit: int = 20) -> 
     return _activity_lines(session, rows, limit)
 
 
-def _activity_lines(session: Session, rows: list[Any], limit: int = 20) -> list[ActivityLine]:
+def _activity_lines(
+    session: Session, rows: Sequence[Row[*tuple[Any, ...]]], limit: int = 20
+) -> list[ActivityLine]:
     per_device: dict[tuple[str, int | None], list[Any]] = {}
     for device_id, user_id, action, n, last in rows:
         entry = per_device.setdefault((device_id, user_id), [0, 0, last])
@@ -234,13 +240,13 @@ def _activity_lines(session: Session, rows: list[Any], limit: int = 20) -> list[
     latest = sorted(per_device.items(), key=lambda item: item[1][2], reverse=True)[:limit]
     devices = dict(
         session.execute(
-            select(Device.id, Device.name).where(Device.id.in_([d for (d, _), _ in latest]))  # type: ignore[attr-defined]
+            select(col(Device.id), col(Device.name)).where(col(Device.id).in_([d for (d, _), _ in latest]))
         ).all()
     )
     users = {
         u.id: u
         for u in session.execute(
-            select(User).where(User.id.in_([u for (_, u), _ in latest if u is not None]))  # type: ignore[union-attr]
+            select(User).where(col(User.id).in_([u for (_, u), _ in latest if u is not None]))
         ).scalars()
     }
     out = []

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 from sqlmodel import Session, col, select
 
 from common.enroll import new_code, normalise_code
 from common.errors import NotAllowed, NotFound, field_error
+from common.tables import table_of
 from sync_server.auth import Principal, issue_token, principal_for, revoke_tokens, token_digest
 from sync_server.domain.audit import audit
 from sync_server.models import ApiToken, Device, EnrollCode, User, utcnow
@@ -41,15 +42,16 @@ def enroll_device(
     is checked: of concurrent requests with the same code, in any number of server processes, only
     the one whose update matched goes on."""
     digest, now = token_digest(normalise_code(code)), utcnow()
-    c = EnrollCode.__table__.c  # type: ignore[attr-defined]
+    c = table_of(EnrollCode).c
     claimed = session.execute(
-        update(EnrollCode.__table__)  # type: ignore[arg-type]
+        update(table_of(EnrollCode))
         .where(c.code_hash == digest, c.used_at.is_(None), c.expires_at > now)
         .values(used_at=now)
     )
+    assert isinstance(claimed, CursorResult)  # an UPDATE's result, which counts its rows
     row = session.get(EnrollCode, digest)
     user = session.get(User, row.user_id) if row is not None else None
-    if claimed.rowcount != 1 or user is None or not user.active:  # type: ignore[attr-defined]
+    if claimed.rowcount != 1 or user is None or not user.active:
         session.rollback()
         raise NotAllowed(details=[field_error("code", "code_invalid")])
     assert row is not None

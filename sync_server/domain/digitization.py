@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from common.errors import NotAllowed, ValidationFailed, field_error
+from common.tables import table_of
 from common.vocab import STAFF, DigitizationState
 from sync_server.auth import Principal
 from sync_server.domain.audit import audit
@@ -63,7 +64,7 @@ def mark_digitized(
     if on is not None and on > dt.date.today() + dt.timedelta(days=1):
         raise ValidationFailed([field_error("on", "in_future", input=on.isoformat())])
     lock_changes(session)
-    f = FileRecord.__table__.c  # type: ignore[attr-defined]
+    f = table_of(FileRecord).c
     records = session.execute(
         select(f.id, f.version, f.agency_code).where(col(f.id).in_(wanted), f.deleted.is_(False))
     ).all()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from sync_server.auth import Principal
 from sync_server.domain import review
@@ -34,7 +34,7 @@ class Dossier:
 
     @property
     def data(self) -> dict[str, Any]:
-        return self.row.data  # type: ignore[no-any-return]
+        return self.row.data
 
 
 def dossier(session: Session, principal: Principal, kind_name: str, record_id: str) -> Dossier:
@@ -58,11 +58,11 @@ def dossier(session: Session, principal: Principal, kind_name: str, record_id: s
 
 def _user_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
     wanted = sorted(i for i in ids if i)
-    query = select(User).where(User.id.in_(wanted))  # type: ignore[union-attr]
+    query = select(User).where(col(User.id).in_(wanted))
     return {u.id: u.full_name or u.username for u in session.execute(query).scalars() if u.id is not None}
 
 
 def _device_names(session: Session, ids: Iterable[str | None]) -> dict[str, str]:
     wanted = sorted(d for d in ids if d)
-    query = select(Device.id, Device.name).where(Device.id.in_(wanted))  # type: ignore[attr-defined]
+    query = select(col(Device.id), col(Device.name)).where(col(Device.id).in_(wanted))
     return {device_id: name for device_id, name in session.execute(query)}

@@ -38,10 +38,11 @@ from common.errors import (
     field_errors,
 )
 from common.protocol import SYNCED_TYPES, Change, ChangeResult, ChangeStatus, PushRequest, PushResponse
+from common.tables import table_of
 from sync_server.auth import Principal
 from sync_server.domain import photos
 from sync_server.domain.bulk import bulk_insert, bulk_update, insert_missing
-from sync_server.domain.records import KINDS, EntityKind, authorize_write, entity_kind, validate
+from sync_server.domain.records import KINDS, EntityKind, authorize_write, entity_kind, pushed, validate
 from sync_server.domain.sequence import committed_seq, next_seq
 from sync_server.models import (
     Agency,
@@ -56,10 +57,6 @@ from sync_server.models import (
     SyncedRow,
     utcnow,
 )
-
-
-def _table(model: Any) -> Table:
-    return model.__table__  # type: ignore[no-any-return]
 
 
 @dataclass
@@ -151,12 +148,12 @@ def _validate(principal: Principal, change: Change) -> _Prepared | list[FieldErr
     if change.data is None:
         return [field_error("data", "missing")]
     try:
-        obj = kind.schema.model_validate(change.data)
+        obj = pushed(kind.schema.model_validate(change.data))
     except ValidationError as exc:
         return [e.model_copy(update={"field": f"data.{e.field}"}) for e in field_errors(exc)]
-    if obj.id != change.id:  # type: ignore[attr-defined]
+    if obj.id != change.id:
         return [field_error("id", "id_mismatch")]
-    agency = obj.agency_code  # type: ignore[attr-defined]
+    agency = obj.agency_code
     if principal.role not in kind.write_roles or not principal.can_access(agency):
         return [field_error("data.agency_code", "not_allowed")]
     return _Prepared(index=-1, change=change, kind=kind, obj=obj, agency_code=agency)
@@ -189,7 +186,7 @@ _STATE_COLUMNS = ("version", "agency_code", "rev", "updated_by", "device_id")
 def _load_states(session: Session, ids_by_kind: dict[str, list[str]]) -> dict[str, _State]:
     states: dict[str, _State] = {}
     for name, ids in ids_by_kind.items():
-        query = _by_ids(_table(KINDS[name].table), _STATE_COLUMNS)
+        query = _by_ids(table_of(KINDS[name].table), _STATE_COLUMNS)
         rows = session.execute(query, {"ids": ids}).all()
         for rid, version, agency, rev, user, device in rows:
             states[rid] = _State(version, agency, rev, (user, device))
@@ -216,7 +213,7 @@ def _seen_changes(
 
 
 def _seen_query() -> Any:
-    t = _table(AuditLog)
+    t = table_of(AuditLog)
     # Only the entity type and id are filtered in SQL, so the audit index (type, id) is the one used
     # (with a filter on the device, SQLite without statistics took the user's index, or scanned the
     # log). A record has a handful of audit rows; their origin is checked in Python.
@@ -228,8 +225,8 @@ def _seen_query() -> Any:
 
 
 _SEEN_QUERY = _seen_query()
-_AGENCIES_QUERY = select(_table(Agency).c.code).where(
-    _table(Agency).c.code.in_(bindparam("codes", expanding=True))
+_AGENCIES_QUERY = select(table_of(Agency).c.code).where(
+    table_of(Agency).c.code.in_(bindparam("codes", expanding=True))
 )
 
 
@@ -237,7 +234,7 @@ def _live(session: Session, model: Any, ids: set[str], *columns: str) -> dict[st
     """``{id: (columns…)}`` for the live rows of ``model`` among ``ids``."""
     if not ids:
         return {}
-    t = _table(model)
+    t = table_of(model)
     query = _by_ids(t, columns, "deleted" in t.c)
     return {rid: values for rid, *values in session.execute(query, {"ids": list(ids)})}
 
@@ -306,7 +303,7 @@ def _row_values(
 
 def _json_text(obj: Any) -> str:
     """The record as JSON text, serialised once (the bulk writer stores text as it is)."""
-    return obj.__pydantic_serializer__.to_json(obj).decode()  # type: ignore[no-any-return]
+    return obj.__pydantic_serializer__.to_json(obj).decode()
 
 
 def photo_refs(obj: Any) -> list[s.PhotoRef]:
@@ -510,27 +507,29 @@ def _audit_row(
 def _write(session: Session, w: _Writes) -> None:
     conn = session.connection()
     for name, rows in w.inserts.items():
-        bulk_insert(conn, _table(KINDS[name].table), rows)
+        bulk_insert(conn, table_of(KINDS[name].table), rows)
     for name, rows in w.updates.items():
-        bulk_update(conn, _table(KINDS[name].table), rows)
+        bulk_update(conn, table_of(KINDS[name].table), rows)
     if w.conflicts:
-        conn.execute(insert(_table(RecordRevision)), w.conflicts)
+        conn.execute(insert(table_of(RecordRevision)), w.conflicts)
     for name, rows in w.flagged.items():
-        bulk_update(conn, _table(KINDS[name].table), rows)
+        bulk_update(conn, table_of(KINDS[name].table), rows)
     inserted = _inserted_ids(w)
     updated_owners = [rid for rid in w.photos if rid not in inserted]
     if updated_owners:
-        conn.execute(delete(_table(FileDamage)).where(_table(FileDamage).c.record_id.in_(updated_owners)))
-        conn.execute(delete(_table(RecordPhoto)).where(_table(RecordPhoto).c.entity_id.in_(updated_owners)))
+        conn.execute(delete(table_of(FileDamage)).where(table_of(FileDamage).c.record_id.in_(updated_owners)))
+        conn.execute(
+            delete(table_of(RecordPhoto)).where(table_of(RecordPhoto).c.entity_id.in_(updated_owners))
+        )
     damages = [row for rows in w.damages.values() for row in rows]
-    bulk_insert(conn, _table(FileDamage), damages)
+    bulk_insert(conn, table_of(FileDamage), damages)
     links = [row for rows in w.photos.values() for row in rows]
     if links:
         conn.execute(
-            insert(_table(RecordPhoto)), list({(r["entity_id"], r["sha256"]): r for r in links}.values())
+            insert(table_of(RecordPhoto)), list({(r["entity_id"], r["sha256"]): r for r in links}.values())
         )
-    insert_missing(conn, _table(PhotoClaim), w.claims)
-    bulk_insert(conn, _table(AuditLog), w.audit)
+    insert_missing(conn, table_of(PhotoClaim), w.claims)
+    bulk_insert(conn, table_of(AuditLog), w.audit)
 
 
 def _inserted_ids(w: _Writes) -> set[str]:
@@ -555,15 +554,17 @@ def create_record(session: Session, actor: Principal, kind_name: str, payload: A
     kind = entity_kind(kind_name)
     if kind_name not in SYNCED_TYPES:
         raise NotAllowed()
-    obj = validate(kind, payload)
-    agency = obj.agency_code  # type: ignore[attr-defined]
+    obj = pushed(validate(kind, payload))
+    agency = obj.agency_code
     if session.get(Agency, agency) is None:
         raise ValidationFailed([field_error("agency_code", "unknown_agency", input=agency)])
     authorize_write(actor, kind, agency)
-    change = Change(type=kind_name, id=obj.id, rev=1, data=payload)  # type: ignore[attr-defined]
+    change = Change(type=kind_name, id=obj.id, rev=1, data=payload)
     if push_one(session, actor, change).status != ChangeStatus.APPLIED:
         raise Conflict("already_exists")
-    return session.get(kind.table, str(obj.id))  # type: ignore[return-value]
+    row = session.get(kind.table, str(change.id))
+    assert row is not None  # just stored by push_one
+    return row
 
 
 def store_resolution(

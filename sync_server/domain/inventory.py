@@ -19,11 +19,12 @@ from itertools import combinations
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, exists, false, func, literal, select, true, tuple_
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from common import schemas as s
 from common.errors import NotFound
 from common.protocol import MAX_INT64
+from common.tables import table_of
 from common.text import fold
 from common.vocab import Carrier, Criterion, DamageType, ReviewState
 from sync_server.auth import Principal
@@ -37,8 +38,8 @@ COUNT_CAP = 1_000
 """Totals are counted up to here; beyond it the page says "more than". Not counted at all when a
 narrow filter matched too many rows to list (counting would then check most of the table)."""
 
-_R = FileRecord.__table__  # type: ignore[attr-defined]
-_D = FileDamage.__table__  # type: ignore[attr-defined]
+_R = table_of(FileRecord)
+_D = table_of(FileDamage)
 _FLAGGED = _R.c.conservation == true()  # the form of the condition of ix_filerecord_conservation
 CONSERVATION_IDS = select(_R.c.id).where(_FLAGGED)
 """The files for conservation first, read from their partial index."""
@@ -170,7 +171,9 @@ def _conditions(session: Session, principal: Principal, f: InventoryFilter) -> _
         conds.append(_R.c.agency_code.in_(sorted(principal.agency_codes)))
     agency = f.agency
     if f.fonds:
-        fonds_agency = session.execute(select(Fonds.agency_code).where(Fonds.id == f.fonds)).scalar()
+        fonds_agency = session.execute(
+            select(col(Fonds.agency_code)).where(col(Fonds.id) == f.fonds)
+        ).scalar()
         if fonds_agency is None or (agency and agency != fonds_agency):
             return None
         agency = fonds_agency  # lets the (agency, fonds) index serve the fonds filter
@@ -296,7 +299,7 @@ def _row(r: Any) -> InventoryRow:
 def _add_names(session: Session, page: InventoryPage) -> None:
     codes = sorted({r.agency_code for r in page.rows})
     fonds_ids = sorted({r.fonds_id for r in page.rows})
-    a, f = Agency.__table__.c, Fonds.__table__.c  # type: ignore[attr-defined]
+    a, f = table_of(Agency).c, table_of(Fonds).c
     if codes:
         page.agency_names = {
             code: name for code, name in session.execute(select(a.code, a.name).where(a.code.in_(codes)))

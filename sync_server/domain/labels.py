@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import IO, Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Select, func, select
 from sqlmodel import Session
 
 from common.boxcode import make_box_code, parse_box_code
@@ -19,7 +19,7 @@ from sync_server.domain.exports.base import ExportFilters, Progress, Scope, scop
 
 def _query(filters: ExportFilters, scope: Scope) -> Any:
     b, fo, a = t.box.c, t.fonds.c, t.agency.c
-    query = (
+    query: Select[Any] = (
         select(b.code, a.name, fo.number, fo.name, b.data)
         .select_from(t.box.join(t.fonds, fo.id == b.fonds_id).join(t.agency, a.code == b.agency_code))
         .where(b.deleted.is_(False))

@@ -24,10 +24,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from PIL import Image
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import bindparam, select
 from sqlmodel import Session
 
 from common.errors import Conflict, Malformed, Refused, RetryLater, field_error
+from common.tables import table_of
 from sync_server.auth import Principal
 from sync_server.domain.audit import audit
 from sync_server.domain.bulk import insert_missing
@@ -69,20 +70,16 @@ def _plausible_start(chunk: bytes) -> bool:
     return any(sig.startswith(chunk[: len(sig)]) for sig in (JPEG, PNG)) if chunk else False
 
 
-def _table(model: object) -> Table:
-    return model.__table__  # type: ignore[attr-defined,no-any-return]
-
-
-_H, _C, _L = _table(PhotoHolder).c, _table(PhotoClaim).c, _table(RecordPhoto).c
+_H, _C, _L = table_of(PhotoHolder).c, table_of(PhotoClaim).c, table_of(RecordPhoto).c
 _HELD_QUERY = select(_H.sha256).where(
     _H.user_id == bindparam("user"), _H.sha256.in_(bindparam("shas", expanding=True))
 )
 _VOUCHED_QUERY = (
     select(_L.sha256)
     .select_from(
-        _table(RecordPhoto)
-        .join(_table(PhotoClaim), (_C.sha256 == _L.sha256) & (_C.agency_code == _L.agency_code))
-        .join(_table(PhotoHolder), (_H.sha256 == _C.sha256) & (_H.user_id == _C.user_id))
+        table_of(RecordPhoto)
+        .join(table_of(PhotoClaim), (_C.sha256 == _L.sha256) & (_C.agency_code == _L.agency_code))
+        .join(table_of(PhotoHolder), (_H.sha256 == _C.sha256) & (_H.user_id == _C.user_id))
     )
     .where(_L.sha256 == bindparam("sha"), _L.agency_code.in_(bindparam("agencies", expanding=True)))
     .limit(1)
@@ -102,7 +99,9 @@ def stored(session: Session, shas: Iterable[str]) -> set[str]:
     if not wanted:
         return set()
     return set(
-        session.execute(select(_table(Photo).c.sha256).where(_table(Photo).c.sha256.in_(wanted))).scalars()
+        session.execute(
+            select(table_of(Photo).c.sha256).where(table_of(Photo).c.sha256.in_(wanted))
+        ).scalars()
     )
 
 
@@ -307,8 +306,8 @@ def _record(session: Session, principal: Principal, sha256: str, size: int, mime
         "created_at": utcnow(),
         "uploaded_by": principal.user_id,
     }
-    insert_missing(conn, _table(Photo), [photo])
-    insert_missing(conn, _table(PhotoHolder), [{"sha256": sha256, "user_id": principal.user_id}])
+    insert_missing(conn, table_of(Photo), [photo])
+    insert_missing(conn, table_of(PhotoHolder), [{"sha256": sha256, "user_id": principal.user_id}])
     audit(session, principal, "photo", sha256, "upload", detail={"size": size, "mime": mime})
     session.commit()
     return UploadState(True, size)

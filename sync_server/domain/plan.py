@@ -31,9 +31,10 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from common.errors import NotFound, ValidationFailed, field_error
+from common.tables import saved_id, table_of
 from common.vocab import STAFF, BoxPlace, Criterion, DigitizationState, Lang, Readability, Role, Severity
 from sync_server.auth import Principal
 from sync_server.domain.audit import audit, audit_many
@@ -371,7 +372,7 @@ def apply(
         }
         for f in result.placed
     ]
-    bulk_insert(session.connection(), FileDigitization.__table__, rows)  # type: ignore[attr-defined]
+    bulk_insert(session.connection(), table_of(FileDigitization), rows)
     audit_many(
         session,
         principal,
@@ -432,10 +433,10 @@ def move(
         raise ValidationFailed([field_error("ids", "too_many_items", max_length=MAX_IDS)])
     lock_changes(session)
     batch = _batch(session, batch_id, year)
-    i, f = ApprovedListItem.__table__.c, FileRecord.__table__.c  # type: ignore[attr-defined]
+    i, f = table_of(ApprovedListItem).c, table_of(FileRecord).c
     query = select(i.record_id, f.agency_code, f.version).join_from(
-        ApprovedListItem.__table__,  # type: ignore[attr-defined]
-        FileRecord.__table__,  # type: ignore[attr-defined]
+        table_of(ApprovedListItem),
+        table_of(FileRecord),
         f.id == i.record_id,
     )
     query = (
@@ -451,7 +452,7 @@ def move(
     rows = {
         r.record_id: r
         for r in session.execute(
-            select(FileDigitization).where(FileDigitization.record_id.in_(list(files)))  # type: ignore[attr-defined]
+            select(FileDigitization).where(col(FileDigitization.record_id).in_(list(files)))
         ).scalars()
     }
     now, counts = utcnow(), {"added": 0, "moved": 0, "unchanged": 0, "skipped": 0}
@@ -524,9 +525,9 @@ def create_batch(session: Session, principal: Principal, year: int, name: str, n
 def batches(session: Session, principal: Principal, year: int | None = None) -> list[BatchView]:
     """The batches (of a year), by year and name."""
     principal.require_role(BATCH_READERS)
-    query = select(PlanBatch).order_by(PlanBatch.year, PlanBatch.name)  # type: ignore[arg-type]
+    query = select(PlanBatch).order_by(col(PlanBatch.year), col(PlanBatch.name))
     if year is not None:
-        query = query.where(PlanBatch.year == year)  # type: ignore[arg-type]
+        query = query.where(col(PlanBatch.year) == year)
     return _batches(session, list(session.execute(query).scalars()))
 
 
@@ -539,7 +540,7 @@ def get_batch(session: Session, batch_id: int) -> PlanBatch:
 
 def _batches(session: Session, rows: list[PlanBatch]) -> list[BatchView]:
     ids = [r.id for r in rows]
-    d, c = FileDigitization.__table__.c, BoxCustody.__table__.c  # type: ignore[attr-defined]
+    d, c = table_of(FileDigitization).c, table_of(BoxCustody).c
     files = dict(
         session.execute(
             select(d.batch_id, func.count()).where(d.batch_id.in_(ids)).group_by(d.batch_id)
@@ -549,8 +550,14 @@ def _batches(session: Session, rows: list[PlanBatch]) -> list[BatchView]:
     boxes = dict(session.execute(out.group_by(c.batch_id)).all())
     return [
         BatchView(
-            r.id, r.year, r.name, r.note, int(files.get(r.id, 0)), int(boxes.get(r.id, 0)), r.created_at
-        )  # type: ignore[arg-type]
+            saved_id(r),
+            r.year,
+            r.name,
+            r.note,
+            int(files.get(r.id, 0)),
+            int(boxes.get(r.id, 0)),
+            r.created_at,
+        )
         for r in rows
     ]
 

@@ -19,10 +19,11 @@ from functools import cache, lru_cache
 from typing import Any
 
 import pydantic_core
-from sqlalchemy import Connection, Integer, Select, Table, Text, bindparam, cast, null, select
+from sqlalchemy import ColumnElement, Connection, Integer, Select, Table, Text, bindparam, cast, null, select
 from sqlmodel import Session
 
 from common.protocol import PROTOCOL_VERSION, PulledChange, legacy_file_record
+from common.tables import table_of
 from common.vocab import vocabulary_payload
 from sync_server.auth import Principal
 from sync_server.domain.agencies import FIELDS as AGENCY_FIELDS
@@ -74,10 +75,6 @@ class PullPage:
         return b"".join((b'{"changes":[', b",".join(c.json for c in self.changes), b"],", rest[1:]))
 
 
-def _t(model: Any) -> Table:
-    return model.__table__  # type: ignore[no-any-return]
-
-
 def _window(query: Select[Any], t: Table, scope: Any = None) -> Select[Any]:
     """``query`` limited to rows with ``cursor < seq <= high`` (and ``scope`` in ``codes``), oldest
     first, at most ``limit``: all bound parameters, so each statement is built once (building a
@@ -90,7 +87,7 @@ def _window(query: Select[Any], t: Table, scope: Any = None) -> Select[Any]:
 
 @cache
 def _agencies_query(scoped: bool) -> Select[Any]:
-    t = _t(Agency)
+    t = table_of(Agency)
     return _window(select(t), t, t.c.code if scoped else None)
 
 
@@ -109,7 +106,7 @@ def _agencies(conn: Connection, params: dict[str, Any]) -> list[PulledChange]:
 
 @cache
 def _campaigns_query() -> Select[Any]:
-    t = _t(Campaign)
+    t = table_of(Campaign)
     return _window(select(t), t)
 
 
@@ -133,10 +130,17 @@ def _campaigns(conn: Connection, params: dict[str, Any]) -> list[PulledChange]:
 
 
 @cache
-def _records_query(kind_name: str, scoped: bool) -> Select[Any]:
-    t = _t(KINDS[kind_name].table)
+def _records_query(kind_name: str, scoped: bool) -> Select[*tuple[Any, ...]]:
+    t = table_of(KINDS[kind_name].table)
     # the stored JSON text goes into the answer as it is: no parsing and re-encoding per record
-    cols = [t.c.seq, t.c.id, t.c.version, t.c.deleted, t.c.agency_code, t.c.conflicted]
+    cols: list[ColumnElement[Any]] = [
+        t.c.seq,
+        t.c.id,
+        t.c.version,
+        t.c.deleted,
+        t.c.agency_code,
+        t.c.conflicted,
+    ]
     cols += [t.c.review_state if "review_state" in t.c else null(), cast(t.c.data, Text)]
     return _window(select(*cols), t, t.c.agency_code if scoped else None)
 
@@ -145,7 +149,7 @@ def _records(conn: Connection, kind_name: str, params: dict[str, Any], legacy: b
     query = _records_query(kind_name, "codes" in params)
     rows = conn.execute(query, params)
     if legacy and kind_name == "file_record":
-        return [_record_json(kind_name, *row[:-1], _legacy_text(row[-1])) for row in rows]
+        return [_record_json(kind_name, *(*row[:-1], _legacy_text(row[-1]))) for row in rows]
     return [_record_json(kind_name, *row) for row in rows]
 
 

@@ -125,6 +125,16 @@ def entity_kind(name: str) -> EntityKind:
     return kind
 
 
+Pushed = s.Visit | s.Fonds | s.Box | s.FileRecord | s.NilReport
+"""A record of a kind devices push (:data:`common.protocol.SYNCED_TYPES`): it has an id and an agency."""
+
+
+def pushed(obj: s.Schema) -> Pushed:
+    """``obj``, validated by the schema of a kind devices push, typed as such."""
+    assert isinstance(obj, Pushed), f"{type(obj).__name__} is not a kind devices push"
+    return obj
+
+
 def validate(kind: EntityKind, payload: Any) -> s.Schema:
     """The shared schema's validation; raises :class:`ValidationFailed` with field errors."""
     try:

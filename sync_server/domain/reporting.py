@@ -12,11 +12,12 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import false, func, select, true
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from common import schemas as s
 from common.errors import NotAllowed, Refused, ValidationFailed, field_error, field_errors
 from common.protocol import Change, ChangeStatus
+from common.tables import table_of
 from common.vocab import ReviewState, Role
 from sync_server.auth import Principal
 from sync_server.domain import dashboard, photos, review, standing
@@ -25,7 +26,7 @@ from sync_server.domain.ingest import push_one
 from sync_server.models import Agency, Campaign, FileRecord, ListConfirmation, NilReport, ReviewComment
 from sync_server.storage.base import PhotoStore
 
-_R = FileRecord.__table__  # type: ignore[attr-defined]
+_R = table_of(FileRecord)
 
 
 def live_file_count(session: Session, agency_code: str, campaign_id: str) -> int:
@@ -120,8 +121,10 @@ def confirm_list(
 def latest_confirmation(session: Session, agency_code: str, campaign_id: str) -> ListConfirmation | None:
     query = (
         select(ListConfirmation)
-        .where(ListConfirmation.agency_code == agency_code, ListConfirmation.campaign_id == campaign_id)
-        .order_by(ListConfirmation.at.desc())  # type: ignore[attr-defined]
+        .where(
+            col(ListConfirmation.agency_code) == agency_code, col(ListConfirmation.campaign_id) == campaign_id
+        )
+        .order_by(col(ListConfirmation.at).desc())
     )
     return session.execute(query).scalars().first()
 
@@ -131,11 +134,11 @@ def agency_nil_report(session: Session, agency_code: str, campaign_id: str) -> N
     query = (
         select(NilReport)
         .where(
-            NilReport.agency_code == agency_code,
-            NilReport.campaign_id == campaign_id,
-            NilReport.deleted == false(),
+            col(NilReport.agency_code) == agency_code,
+            col(NilReport.campaign_id) == campaign_id,
+            col(NilReport.deleted) == false(),
         )
-        .order_by(NilReport.seq.desc())  # type: ignore[attr-defined]
+        .order_by(col(NilReport.seq).desc())
     )
     return session.execute(query).scalars().first()
 
@@ -145,15 +148,15 @@ def nil_reports(
 ) -> list[tuple[NilReport, str]]:
     """The live nil reports (of a campaign, in a review state) with their agency's name, newest first."""
     query = (
-        select(NilReport, Agency.name)
-        .join(Agency, Agency.code == NilReport.agency_code)  # type: ignore[arg-type]
-        .where(NilReport.deleted == false())
-        .order_by(NilReport.seq.desc())  # type: ignore[attr-defined]
+        select(NilReport, col(Agency.name))
+        .join(Agency, col(Agency.code) == col(NilReport.agency_code))
+        .where(col(NilReport.deleted) == false())
+        .order_by(col(NilReport.seq).desc())
     )
     if campaign_id is not None:
-        query = query.where(NilReport.campaign_id == campaign_id)
+        query = query.where(col(NilReport.campaign_id) == campaign_id)
     if state is not None:
-        query = query.where(NilReport.review_state == state.value)
+        query = query.where(col(NilReport.review_state) == state.value)
     return [(report, name) for report, name in session.execute(query.limit(limit))]
 
 
@@ -215,7 +218,7 @@ def store_scan(
         raise Refused("payload_too_large", [field_error("scan", "too_big", max_bytes=max_bytes)])
     sha = hashlib.sha256(content).hexdigest()
     photos.append_chunk(session, store, principal, sha, 0, len(content), content, max_bytes)
-    return s.PhotoRef(sha256=sha, size=len(content), mime=photos.sniff_mime(content[:16]))  # type: ignore[arg-type]
+    return s.PhotoRef(sha256=sha, size=len(content), mime=photos.sniff_mime(content[:16]))
 
 
 def file_nil_report(

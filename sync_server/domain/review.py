@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from common import schemas as s
 from common.errors import NotFound, ValidationFailed, field_error
+from common.tables import table_of
 from common.vocab import ReviewState
 from sync_server.auth import Principal
 from sync_server.domain.audit import audit
@@ -30,14 +31,14 @@ def review(
     lock_changes(session)  # the version read next can't move under us before we commit
     row: SyncedRow = get_record(session, principal, entity_type, entity_id)
     first = next_seq(session, 2) - 1
-    table = type(row).__table__  # type: ignore[attr-defined]
+    table = table_of(type(row))
     session.execute(update(table).where(table.c.id == row.id).values(review_state=state.value, seq=first))
     comment = s.ReviewComment(
         id=uuid.uuid4(),
         entity_type=entity_type,
         entity_id=uuid.UUID(row.id),
         state=state,
-        text=text,  # type: ignore[arg-type]
+        text=text,
         author=_person(session, principal),
         created_at=utcnow(),
     )
@@ -68,7 +69,11 @@ def review(
 
 def comments(session: Session, entity_id: str) -> list[ReviewComment]:
     """The review comments on a record, oldest first."""
-    query = select(ReviewComment).where(ReviewComment.entity_id == entity_id).order_by(ReviewComment.seq)  # type: ignore[arg-type]
+    query = (
+        select(ReviewComment)
+        .where(col(ReviewComment.entity_id) == entity_id)
+        .order_by(col(ReviewComment.seq))
+    )
     return list(session.execute(query).scalars())
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 from sqlalchemy import Table, bindparam, select, update
 from sqlmodel import Session
 
+from common.tables import table_of
 from sync_server.models import Counter
 
 CHANGE_SEQ = "change_seq"
-_COUNTER: Table = Counter.__table__  # type: ignore[attr-defined]  # SQLModel does not declare __table__
+_COUNTER: Table = table_of(Counter)
 _RESERVE = (
     update(_COUNTER)
     .where(_COUNTER.c.name == CHANGE_SEQ)

@@ -100,7 +100,7 @@ def conservation_query(campaign_id: str | None) -> Select[Any]:
     """Live files for conservation first per agency: only the rows of their partial index are read."""
     f = t.file_record.c
     query = select(f.agency_code, func.count()).where(f.conservation == true(), f.deleted == false())
-    return _in_campaign(query, f.campaign_id, campaign_id).group_by(f.agency_code)  # type: ignore[no-any-return]
+    return _in_campaign(query, f.campaign_id, campaign_id).group_by(f.agency_code)
 
 
 def conservation_counts(db: Db, campaign_id: str | None) -> dict[str, int]:

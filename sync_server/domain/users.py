@@ -76,7 +76,7 @@ class UserPublic(BaseModel):
 
 def _check_agencies(session: Session, field: str, codes: Sequence[str]) -> list[str]:
     wanted = [c.strip().upper() for c in codes]
-    known = set(session.exec(select(Agency.code).where(Agency.code.in_(wanted))).all())  # type: ignore[attr-defined]
+    known = set(session.exec(select(col(Agency.code)).where(col(Agency.code).in_(wanted))).all())
     bad = [field_error(field, "unknown_agency", input=c) for c in wanted if c not in known]
     if bad:
         raise ValidationFailed(bad)
@@ -93,7 +93,7 @@ def _apply_binding(session: Session, user: User, agency_code: str | None, assign
         user.agency_code = None
     if assigned is not None:
         codes = _check_agencies(session, "assigned_agencies", assigned) if role == Role.SURVEYOR else []
-        session.exec(delete(SurveyorAssignment).where(SurveyorAssignment.user_id == user.id))  # type: ignore[call-overload,arg-type]
+        session.exec(delete(SurveyorAssignment).where(col(SurveyorAssignment.user_id) == user.id))
         if codes:
             seq = next_seq(session)
             for code in dict.fromkeys(codes):

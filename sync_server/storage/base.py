@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 from dataclasses import dataclass
-from typing import BinaryIO, Protocol
+from typing import Protocol
 
 from common.errors import RetryLater
 
@@ -94,7 +95,7 @@ class PhotoStore(Protocol):
         (see :meth:`sweep_incoming`), never a blob under a hash its bytes do not have."""
         ...
 
-    def open(self, sha256: str) -> BinaryIO:
+    def open(self, sha256: str) -> io.BufferedIOBase:
         """A seekable read-only stream of a stored blob (ranged reads on S3). Raises
         ``FileNotFoundError`` if it is not stored."""
         ...

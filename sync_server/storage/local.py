@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import hashlib
+import io
 import os
 import tempfile
 import threading
@@ -12,7 +13,6 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import BinaryIO
 
 from sync_server.storage.base import COPY_CHUNK, OffsetMismatch, Readable, StoredBlob
 
@@ -92,7 +92,7 @@ class LocalPhotoStore:
             raise
         return StoredBlob(sha256, size, new=True)
 
-    def open(self, sha256: str) -> BinaryIO:
+    def open(self, sha256: str) -> io.BufferedIOBase:
         return open(self.path(sha256), "rb")
 
     def sweep_incoming(self, older_than: dt.timedelta) -> int:

@@ -31,7 +31,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, TypeVar
 
 import boto3
 from boto3.s3.transfer import TransferConfig
@@ -196,7 +196,7 @@ class S3PhotoStore:
                 raise FileNotFoundError(key) from None
             raise StorageUnavailable("get_object") from exc
         try:
-            return body.read()  # type: ignore[no-any-return]
+            return body.read()
         except BotoCoreError as exc:
             raise StorageUnavailable("get_object") from exc
 
@@ -336,7 +336,8 @@ class S3PhotoStore:
         upload_id = self._call("create_multipart_upload", self.client.create_multipart_upload, Key=key)[
             "UploadId"
         ]
-        digest, size, parts = hashlib.sha256(), 0, []
+        digest, size = hashlib.sha256(), 0
+        parts: list[dict[str, Any]] = []
         try:
             part = first
             while part:
@@ -378,7 +379,7 @@ class S3PhotoStore:
             log.error("storage: %s holds %s bytes, %s were sent", self.key(sha256), stored, size)
             raise StorageUnavailable("put_file")
 
-    def open(self, sha256: str) -> BinaryIO:
+    def open(self, sha256: str) -> io.BufferedIOBase:
         size = self.size(sha256)
         if size is None:
             raise FileNotFoundError(self.key(sha256))
@@ -388,7 +389,7 @@ class S3PhotoStore:
         """Bytes ``start`` to ``end`` (inclusive) of object ``key``."""
         try:
             body = self._call("get_object", self.client.get_object, Key=key, Range=f"bytes={start}-{end}")
-            return body["Body"].read()  # type: ignore[no-any-return]
+            return body["Body"].read()
         except ClientError as exc:
             raise StorageUnavailable("get_object") from exc
         except BotoCoreError as exc:

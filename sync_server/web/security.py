@@ -104,5 +104,5 @@ def _web_first(original: Handler | None) -> Handler:
 def install_error_pages(app: FastAPI) -> None:
     for exc_type in (SaoLuuError, StarletteHTTPException, RequestValidationError, Exception):
         app.add_exception_handler(exc_type, _web_first(app.exception_handlers.get(exc_type)))
-    for exc_type in (LoginRequired, PageError):
-        app.add_exception_handler(exc_type, _web_first(None))
+    for page_exc in (LoginRequired, PageError):
+        app.add_exception_handler(page_exc, _web_first(None))

@@ -13,7 +13,7 @@ from fastapi.routing import iter_route_contexts
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from common.dates import show_date
-from common.vocab import DEFAULT_LANG, LANGUAGES, STAFF, VOCABULARIES, Lang, Role
+from common.vocab import DEFAULT_LANG, LANGUAGES, STAFF, VOCABULARIES, IntVocab, Lang, Role
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -70,10 +70,10 @@ def vocab_label(vocabulary: str, code: Any, lang: Lang) -> str:
     """The label of ``code`` in a vocabulary of :mod:`common.vocab`; the code itself if unknown."""
     enum = VOCABULARIES[vocabulary]
     try:
-        term = enum(int(code) if vocabulary == "severity" else code)
+        term = enum(int(code)) if issubclass(enum, IntVocab) else enum(code)  # IntVocab: severity
     except (ValueError, TypeError):
         return str(code)
-    return term.label(lang)  # type: ignore[attr-defined,no-any-return]
+    return term.label(lang)
 
 
 def nav_items(role: Role | None, current_path: str, routes: list[Any]) -> list[dict[str, Any]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from enum import Enum
 from functools import lru_cache
 from typing import Any
 
@@ -15,18 +14,21 @@ from common.vocab import (
     Criterion,
     DamageType,
     FondsKind,
+    IntVocab,
     Lang,
     Language,
     Readability,
     Retention,
     ReviewState,
     Severity,
+    Vocab,
+    Vocabulary,
 )
 
 
-def vi_labels(vocab: type[Enum]) -> dict[Any, str]:
+def vi_labels(vocab: Vocabulary) -> dict[Any, str]:
     """``{code: Vietnamese label}`` of a vocabulary."""
-    return {term.value: term.vi for term in vocab}  # type: ignore[attr-defined]
+    return {term.value: term.vi for term in vocab}
 
 
 CRITERION = vi_labels(Criterion)
@@ -71,10 +73,10 @@ def languages_text(codes: Sequence[str] | None) -> str | None:
     return _languages(tuple(codes)) if codes else None
 
 
-def _term(vocab: type[Enum], code: Any, lang: Lang) -> str:
+def _term(vocab: Vocabulary, code: Any, lang: Lang) -> str:
     """The label of ``code`` in ``lang``, the code itself if unknown."""
     term = vocab._value2member_map_.get(code)
-    return term.label(lang) if term is not None else str(code)  # type: ignore[attr-defined]
+    return term.label(lang) if isinstance(term, Vocab | IntVocab) else str(code)
 
 
 def damage_text(damages: Sequence[Mapping[str, Any]] | None, lang: Lang = "vi") -> str | None:

@@ -16,6 +16,7 @@ from sqlalchemy import Select, select
 from sqlmodel import Session, col
 
 from common.errors import FieldError, ValidationFailed, field_error
+from common.tables import table_of
 from common.vocab import DigitizationState, ReviewState
 from sync_server.domain.exports.tables import archival_order
 from sync_server.domain.file_metadata import FileFacts, code_part
@@ -48,21 +49,21 @@ def find_fonds(session: Session, refs: Sequence[str]) -> list[Fonds]:
 def _one_fonds(session: Session, ref: str) -> Fonds | None:
     live = select(Fonds).where(col(Fonds.deleted).is_(False))
     try:
-        return session.execute(live.where(Fonds.id == str(uuid.UUID(ref)))).scalars().first()
+        return session.execute(live.where(col(Fonds.id) == str(uuid.UUID(ref)))).scalars().first()
     except ValueError:
         pass
     agency, _, number = ref.rpartition("/")
-    rows = session.execute(live.where(Fonds.agency_code == agency.upper())).scalars()
+    rows = session.execute(live.where(col(Fonds.agency_code) == agency.upper())).scalars()
     wanted = code_part(number)
     return next((f for f in rows if code_part(f.number) == wanted), None)
 
 
 def fonds_with_masters(session: Session) -> list[Fonds]:
     """Every live fonds holding at least one accepted master (a copy of everything)."""
-    f, d = FileRecord.__table__.c, FileDigitization.__table__.c  # type: ignore[attr-defined]
+    f, d = table_of(FileRecord).c, table_of(FileDigitization).c
     ids = (
         select(f.fonds_id)
-        .join_from(FileRecord.__table__, FileDigitization.__table__, d.record_id == f.id)  # type: ignore[attr-defined]
+        .join_from(table_of(FileRecord), table_of(FileDigitization), d.record_id == f.id)
         .where(
             f.deleted.is_(False), d.state == DigitizationState.ACCEPTED.value, d.master_sha256.is_not(None)
         )
@@ -141,8 +142,8 @@ class Selection:
 
 
 def _rows_query(fonds_ids: list[str]) -> Select[Any]:
-    f, fo = FileRecord.__table__.c, Fonds.__table__.c  # type: ignore[attr-defined]
-    d, m, md = FileDigitization.__table__.c, ScanMaster.__table__.c, FileMetadata.__table__.c  # type: ignore[attr-defined]
+    f, fo = table_of(FileRecord).c, table_of(Fonds).c
+    d, m, md = table_of(FileDigitization).c, table_of(ScanMaster).c, table_of(FileMetadata).c
     return (
         select(
             f.id,
@@ -161,10 +162,11 @@ def _rows_query(fonds_ids: list[str]) -> Select[Any]:
             *(md[k] for k in ("file_code", "info_sign", "keywords", "documents", "annotation")),
         )
         .select_from(
-            FileRecord.__table__.join(Fonds.__table__, fo.id == f.fonds_id)  # type: ignore[attr-defined]
-            .outerjoin(FileDigitization.__table__, d.record_id == f.id)  # type: ignore[attr-defined]
-            .outerjoin(ScanMaster.__table__, m.sha256 == d.master_sha256)  # type: ignore[attr-defined]
-            .outerjoin(FileMetadata.__table__, md.record_id == f.id)  # type: ignore[attr-defined]
+            table_of(FileRecord)
+            .join(table_of(Fonds), fo.id == f.fonds_id)
+            .outerjoin(table_of(FileDigitization), d.record_id == f.id)
+            .outerjoin(table_of(ScanMaster), m.sha256 == d.master_sha256)
+            .outerjoin(table_of(FileMetadata), md.record_id == f.id)
         )
         .where(
             col(f.fonds_id).in_(fonds_ids),

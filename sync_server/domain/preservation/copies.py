@@ -228,8 +228,8 @@ class _Writer:
         self.session.rollback()
         entries = []
         for path in paths:
-            with open(path, "rb", buffering=0) as fh:
-                sha256, size = sha256_of(fh)
+            with open(path, "rb", buffering=0) as raw:
+                sha256, size = sha256_of(raw)
             entries.append(bag.Entry(path.relative_to(self.target).as_posix(), sha256, size))
         return entries
 

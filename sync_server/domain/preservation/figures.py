@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, case, func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
+from common.tables import table_of
 from common.vocab import CheckResult, CopyState, DigitizationState
 from sync_server.domain.exports.tables import verified_sets
 from sync_server.domain.preservation import fixity
@@ -53,10 +54,10 @@ class Figures:
 
 
 def _accepted() -> Select[Any]:
-    d, f = FileDigitization.__table__.c, FileRecord.__table__.c  # type: ignore[attr-defined]
+    d, f = table_of(FileDigitization).c, table_of(FileRecord).c
     return (
         select(d.record_id, d.master_sha256)
-        .join_from(FileDigitization.__table__, FileRecord.__table__, f.id == d.record_id)  # type: ignore[attr-defined]
+        .join_from(table_of(FileDigitization), table_of(FileRecord), f.id == d.record_id)
         .where(
             d.state == DigitizationState.ACCEPTED.value, d.master_sha256.is_not(None), f.deleted.is_(False)
         )
@@ -72,7 +73,7 @@ def unprotected_files(session: Session, limit: int = 100) -> list[tuple[str, int
 
 
 def _copies_verified(session: Session) -> int:
-    c = CopyCheck.__table__.c  # type: ignore[attr-defined]
+    c = table_of(CopyCheck).c
     latest = select(func.max(c.id)).group_by(c.write_id).scalar_subquery()
     return int(
         session.execute(
@@ -95,16 +96,16 @@ def _masters(session: Session) -> tuple[int, int]:
 def figures(session: Session) -> Figures:
     """Every figure, read from the tables (a few aggregate queries)."""
     masters, protected = _masters(session)
-    packaged = Handover.package_sha256.is_not(None)  # type: ignore[union-attr]
+    packaged = col(Handover.package_sha256).is_not(None)
     handed = select(func.count(func.distinct(HandoverItem.record_id))).join(
-        Handover, Handover.id == HandoverItem.handover_id
-    )  # type: ignore[arg-type]
+        Handover, col(Handover.id) == col(HandoverItem.handover_id)
+    )
     last = fixity.last_run(session)
     return Figures(
         sets=int(session.execute(select(func.count()).select_from(CopySet)).scalar_one()),
         copies_written=int(
             session.execute(
-                select(func.count()).where(CopyWrite.state == CopyState.WRITTEN.value)
+                select(func.count()).where(col(CopyWrite.state) == CopyState.WRITTEN.value)
             ).scalar_one()
         ),
         copies_verified=_copies_verified(session),

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from common.vocab import CheckResult
 from sync_server.auth import Principal
@@ -61,7 +61,9 @@ def run_fixity(
 ) -> FixityRun:
     """Check every stored master; returns the finished run (``problems`` > 0: something is wrong)."""
     require_staff(principal)
-    masters = list(session.execute(select(ScanMaster.sha256, ScanMaster.size).order_by(ScanMaster.sha256)))
+    masters = list(
+        session.execute(select(col(ScanMaster.sha256), col(ScanMaster.size)).order_by(col(ScanMaster.sha256)))
+    )
     run = FixityRun(total=len(masters), user_id=principal.user_id if principal else None)
     session.add(run)
     session.commit()
@@ -125,8 +127,8 @@ def latest_problems(session: Session, limit: int = 100) -> list[FixityCheck]:
     latest = select(func.max(FixityCheck.id)).group_by(FixityCheck.sha256).scalar_subquery()
     query = (
         select(FixityCheck)
-        .where(FixityCheck.id.in_(latest), FixityCheck.result != CheckResult.OK.value)  # type: ignore[union-attr]
-        .order_by(FixityCheck.id.desc())  # type: ignore[union-attr]
+        .where(col(FixityCheck.id).in_(latest), col(FixityCheck.result) != CheckResult.OK.value)
+        .order_by(col(FixityCheck.id).desc())
         .limit(limit)
     )
     return list(session.execute(query).scalars())
@@ -139,11 +141,11 @@ def problem_count(session: Session) -> int:
         select(func.count())
         .select_from(FixityCheck)
         .join(latest, latest.c.id == FixityCheck.id)
-        .where(FixityCheck.result != CheckResult.OK.value)
+        .where(col(FixityCheck.result) != CheckResult.OK.value)
     )
     return int(session.execute(query).scalar_one())
 
 
 def last_run(session: Session) -> FixityRun | None:
     """The latest run (finished or not)."""
-    return session.execute(select(FixityRun).order_by(FixityRun.id.desc()).limit(1)).scalars().first()  # type: ignore[union-attr]
+    return session.execute(select(FixityRun).order_by(col(FixityRun.id).desc()).limit(1)).scalars().first()

@@ -27,7 +27,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
 from sqlalchemy import Engine, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from common.errors import NotFound, Refused, ValidationFailed, field_error
 from common.schemas import NoNul
@@ -73,8 +73,10 @@ def plan(session: Session, principal: Principal | None, refs: list[str]) -> Sele
 
 def _next_number(session: Session, day: dt.date) -> str:
     taken = set(
-        session.execute(select(Handover.number).where(Handover.number.like(f"BG-{day.year}-%"))).scalars()
-    )  # type: ignore[attr-defined]
+        session.execute(
+            select(col(Handover.number)).where(col(Handover.number).like(f"BG-{day.year}-%"))
+        ).scalars()
+    )
     n = len(taken) + 1
     while f"BG-{day.year}-{n:03d}" in taken:
         n += 1
@@ -128,7 +130,7 @@ def create_handover(
         raise ValidationFailed([field_error("fonds", "handover_empty")])
     day = data.handed_on or dt.date.today()
     number = data.number or _next_number(session, day)
-    if session.execute(select(Handover.id).where(Handover.number == number)).first():
+    if session.execute(select(col(Handover.id)).where(col(Handover.number) == number)).first():
         raise ValidationFailed([field_error("number", "handover_number_taken", input=number)])
     catalogue, lines = _store_metadata(session, store, fonds)
     per_fonds = _per_fonds(fonds, selection)
@@ -181,7 +183,7 @@ def get_handover(session: Session, handover_id: int) -> Handover:
 def list_handovers(session: Session, principal: Principal | None) -> list[Handover]:
     """Every handover, the latest first."""
     require_staff(principal)
-    return list(session.execute(select(Handover).order_by(Handover.id.desc())).scalars())  # type: ignore[union-attr]
+    return list(session.execute(select(Handover).order_by(col(Handover.id).desc())).scalars())
 
 
 @dataclass(frozen=True)
@@ -297,8 +299,8 @@ def package(
     require_staff(principal)
     row = get_handover(session, handover_id)
     items = session.execute(
-        select(HandoverItem.path, HandoverItem.sha256, HandoverItem.size)
-        .where(HandoverItem.handover_id == handover_id)
+        select(col(HandoverItem.path), col(HandoverItem.sha256), col(HandoverItem.size))
+        .where(col(HandoverItem.handover_id) == handover_id)
         .order_by(HandoverItem.path)
     ).all()
     payload = [bag.Entry(path, sha256, size) for path, sha256, size in items]

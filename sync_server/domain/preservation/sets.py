@@ -9,10 +9,11 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from common.errors import NotAllowed, NotFound, ValidationFailed, field_error
 from common.schemas import NoNul
+from common.tables import table_of
 from common.vocab import STAFF, CheckResult, CopyMedium, CopyState
 from sync_server.auth import Principal
 from sync_server.domain.audit import audit
@@ -52,7 +53,7 @@ class SetLine:
 
 
 def get_set(session: Session, number: int) -> CopySet:
-    found = session.execute(select(CopySet).where(CopySet.number == number)).scalars().first()
+    found = session.execute(select(CopySet).where(col(CopySet.number) == number)).scalars().first()
     if found is None:
         raise NotFound(details=[field_error("set", "unknown_reference", input=str(number))])
     return found
@@ -61,7 +62,7 @@ def get_set(session: Session, number: int) -> CopySet:
 def register_set(session: Session, principal: Principal | None, data: CopySetIn) -> CopySet:
     """Register a new set under a number no other set has."""
     require_staff(principal)
-    if session.execute(select(CopySet.id).where(CopySet.number == data.number)).first():
+    if session.execute(select(col(CopySet.id)).where(col(CopySet.number) == data.number)).first():
         raise ValidationFailed([field_error("number", "copy_set_taken", input=str(data.number))])
     row = CopySet(**data.model_dump(), created_by=principal.user_id if principal else None)
     session.add(row)
@@ -93,7 +94,7 @@ def edit_set(session: Session, principal: Principal | None, number: int, data: C
 
 def list_sets(session: Session) -> list[SetLine]:
     """Every set, by number, with its figures."""
-    w, i = CopyWrite.__table__.c, CopyItem.__table__.c  # type: ignore[attr-defined]
+    w, i = table_of(CopyWrite).c, table_of(CopyItem).c
     written = w.state == CopyState.WRITTEN.value
     copies = dict(session.execute(select(w.set_id, func.count()).where(written).group_by(w.set_id)).all())
     last = dict(
@@ -105,7 +106,7 @@ def list_sets(session: Session) -> list[SetLine]:
             func.count(func.distinct(i.sha256)),
             func.max(i.checked_at),
         )
-        .join_from(CopyItem.__table__, CopyWrite.__table__, w.id == i.write_id)  # type: ignore[attr-defined]
+        .join_from(table_of(CopyItem), table_of(CopyWrite), w.id == i.write_id)
         .where(written)
         .group_by(w.set_id)
     )
@@ -113,13 +114,13 @@ def list_sets(session: Session) -> list[SetLine]:
     verified = dict(
         session.execute(
             select(w.set_id, func.count(func.distinct(i.sha256)))
-            .join_from(CopyItem.__table__, CopyWrite.__table__, w.id == i.write_id)  # type: ignore[attr-defined]
+            .join_from(table_of(CopyItem), table_of(CopyWrite), w.id == i.write_id)
             .where(i.result == CheckResult.OK.value)
             .group_by(w.set_id)
         ).all()
     )
     out = []
-    for row in session.execute(select(CopySet).order_by(CopySet.number)).scalars():
+    for row in session.execute(select(CopySet).order_by(col(CopySet.number))).scalars():
         n, checked = masters.get(row.id, (0, None))
         out.append(SetLine(row, copies.get(row.id, 0), n, verified.get(row.id, 0), last.get(row.id), checked))
     return out

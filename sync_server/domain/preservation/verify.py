@@ -18,7 +18,7 @@ from typing import Any
 
 import bagit
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from common.errors import ValidationFailed, field_error
 from common.vocab import CheckResult, CopyState
@@ -55,7 +55,7 @@ def find_copy(session: Session, folder: Path) -> CopyWrite:
             row = session.get(CopyWrite, int(named))
             if row is not None:
                 return row
-    query = select(CopyWrite).where(CopyWrite.target == str(folder)).order_by(CopyWrite.id.desc())  # type: ignore[union-attr]
+    query = select(CopyWrite).where(col(CopyWrite.target) == str(folder)).order_by(col(CopyWrite.id).desc())
     row = session.execute(query).scalars().first()
     if row is None:
         raise ValidationFailed([field_error("dir", "not_a_copy", input=str(folder))])
@@ -70,7 +70,7 @@ def verify_copy(
     folder = folder.resolve()
     row = find_copy(session, folder)
     assert row.id is not None
-    items = list(session.execute(select(CopyItem).where(CopyItem.write_id == row.id)).scalars())
+    items = list(session.execute(select(CopyItem).where(col(CopyItem.write_id) == row.id)).scalars())
     session.rollback()
     check = _Check(folder, progress or (lambda step: None))
     check.run(row, {i.path: i.sha256 for i in items})

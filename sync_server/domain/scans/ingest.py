@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from common.errors import NotAllowed
+from common.tables import table_of
 from common.vocab import STAFF, IngestOutcome, ReviewState, Role
 from sync_server.auth import Principal
 from sync_server.domain import digitization
@@ -259,10 +260,10 @@ class _Run:
 
     def _master_of_another(self, sha256: str, record_id: str) -> str | None:
         """The code of another file whose master these bytes already are."""
-        d, f = FileDigitization.__table__.c, FileRecord.__table__.c  # type: ignore[attr-defined]
+        d, f = table_of(FileDigitization).c, table_of(FileRecord).c
         other = self.session.execute(
             select(f.agency_code, f.file_no, f.id)
-            .join_from(FileDigitization.__table__, FileRecord.__table__, f.id == d.record_id)  # type: ignore[attr-defined]
+            .join_from(table_of(FileDigitization), table_of(FileRecord), f.id == d.record_id)
             .where(d.master_sha256 == sha256, d.record_id != record_id)
             .limit(1)
         ).first()

@@ -22,6 +22,7 @@ from pathlib import PurePosixPath
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from common.tables import table_of
 from sync_server.models import Agency, FileRecord, Fonds
 
 PDF_SUFFIX = ".pdf"
@@ -97,14 +98,14 @@ class RecordIndex:
     """Live file records of some agencies by their key, read once for a whole delivery."""
 
     def __init__(self, session: Session, names: Iterable[str]) -> None:
-        self.agencies = set(session.execute(select(Agency.code)).scalars())  # type: ignore[arg-type]
+        self.agencies = set(session.execute(select(col(Agency.code))).scalars())
         wanted = agencies_named(names, self.agencies)
         self.by_key: dict[FileKey, list[Indexed]] = {}
-        f, fo = FileRecord.__table__.c, Fonds.__table__.c  # type: ignore[attr-defined]
+        f, fo = table_of(FileRecord).c, table_of(Fonds).c
         rows = session.execute(
             select(f.id, f.agency_code, fo.number, f.data["inventory_no"].as_string(), f.file_no)
             .add_columns(f.review_state, f.pages)
-            .join_from(FileRecord.__table__, Fonds.__table__, fo.id == f.fonds_id)  # type: ignore[attr-defined]
+            .join_from(table_of(FileRecord), table_of(Fonds), fo.id == f.fonds_id)
             .where(col(f.agency_code).in_(wanted), f.deleted.is_(False))
         )
         for rid, agency, fonds, inventory, file_no, state, pages in rows:

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from common.dates import show_date
 from common.errors import field_error
+from common.tables import table_of
 from common.vocab import IngestOutcome
 from sync_server.domain.exports.xlsx import Column, SheetWriter, new_workbook, safe_text, save
 from sync_server.models import FileRecord, IngestItem, IngestRun
@@ -42,10 +43,10 @@ def reason_text(reason: str | None, detail: dict[str, Any] | None, lang: str = "
 
 def lines(session: Session, run_id: int) -> Iterator[list[Any]]:
     """The report's rows, in delivery order."""
-    i, f = IngestItem.__table__.c, FileRecord.__table__.c  # type: ignore[attr-defined]
+    i, f = table_of(IngestItem).c, table_of(FileRecord).c
     rows = session.execute(
         select(i.n, i.name, i.outcome, i.reason, i.detail, f.title, i.pages, i.min_ppi, i.size, i.sha256)
-        .outerjoin_from(IngestItem.__table__, FileRecord.__table__, f.id == i.record_id)  # type: ignore[attr-defined]
+        .outerjoin_from(table_of(IngestItem), table_of(FileRecord), f.id == i.record_id)
         .where(i.run_id == run_id)
         .order_by(i.n)
     )

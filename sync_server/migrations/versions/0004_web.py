@@ -12,7 +12,7 @@ On PostgreSQL the folded title gets a trigram GIN index (extension ``pg_trgm``) 
 from __future__ import annotations
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision = "0004"

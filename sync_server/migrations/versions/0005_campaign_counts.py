@@ -19,7 +19,7 @@ so the shared count rows add no new waiting on PostgreSQL.
 from __future__ import annotations
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision = "0005"

@@ -90,9 +90,10 @@ def _legacy(data: str | dict[str, object]) -> str:
     """The record's JSON with the rare criterion as the flag again (as version 0008 stored it)."""
     record = json.loads(data) if isinstance(data, str) else dict(data)
     criteria = record.get("criteria")
-    rare = isinstance(criteria, list) and "rare" in criteria
-    if rare:
-        record["criteria"] = [c for c in criteria if c != "rare"]  # type: ignore[union-attr]
+    rare = False
+    if isinstance(criteria, list) and "rare" in criteria:
+        rare = True
+        record["criteria"] = [c for c in criteria if c != "rare"]
     record["rare"] = rare
     return json.dumps(record, ensure_ascii=False)
 

@@ -15,7 +15,7 @@ plan with a ``filedigitization`` row in state ``planned`` that carries its plan 
 from __future__ import annotations
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision = "0012"

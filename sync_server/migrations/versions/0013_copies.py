@@ -13,7 +13,7 @@ their verifications (``copycheck``); fixity runs over the stored masters (``fixi
 from __future__ import annotations
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision = "0013"

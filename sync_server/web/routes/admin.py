@@ -84,7 +84,7 @@ def create_user(page: AdminPage) -> Response:
     try:
         data = user_domain.UserCreate(
             username=form["username"].lower(),
-            password=page.form.get("password") if page.form is not None else "",  # type: ignore[arg-type]
+            password=page.form.get("password") if page.form is not None else "",
             role=form["role"],
             full_name=form["full_name"],
             agency_code=form["agency_code"] or None,

@@ -37,10 +37,14 @@ def _render(
     status: int = 200,
     errors: list[FieldError] | None = None,
     refused: bool = False,
-    **form: str,
+    form: dict[str, str] | None = None,
 ) -> HTMLResponse:
     standing = reporting.agency_report(page.db, _agency_code(page))
-    shown = {"statement": DEFAULT_NIL_STATEMENT} | (standing.report.data if standing.report else {}) | form
+    shown = (
+        {"statement": DEFAULT_NIL_STATEMENT}
+        | (standing.report.data if standing.report else {})
+        | (form or {})
+    )
     return page.render(
         "agency.html",
         status=status,
@@ -121,5 +125,5 @@ def file_nil_report(page: HeadPage) -> Response:
         reporting.file_nil_report(page.db, page.principal, _agency_code(page), campaign.id, form, scan)
     except ValidationFailed as exc:
         page.db.rollback()
-        return _render(page, 422, [*errors, *(d for d in exc.details if d not in errors)], **values)
+        return _render(page, 422, [*errors, *(d for d in exc.details if d not in errors)], form=values)
     return page.redirect("/web/agency", "nil.filed")

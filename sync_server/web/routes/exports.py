@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from common.errors import NotFound, SaoLuuError, field_error, field_errors
 from common.labels import DEFAULT_LAYOUT, LAYOUTS
 from common.vocab import STAFF, ReviewState, Role
+from sync_server.db import engine_of
 from sync_server.domain import labels
 from sync_server.domain.exports import registry as exports
 from sync_server.domain.exports.choices import choices
@@ -40,7 +41,7 @@ FORM_FIELDS = (
 
 
 def _jobs(page: SignedInPage) -> JobRegistry:
-    return page.request.app.state.export_jobs  # type: ignore[no-any-return]
+    return page.request.app.state.export_jobs
 
 
 def _render(
@@ -114,7 +115,7 @@ def start_export(page: ExportPage) -> Response:
             return _render(page, 422, [field_error("kind", "invalid").message.get(page.lang)], **form)
         raise PageError(http_status(exc), "error.403") from None
     job = exports.start_job(
-        _jobs(page), page.db.get_bind(), page.principal.user_id, page.principal.agency_codes, kind, filters
+        _jobs(page), engine_of(page.db), page.principal.user_id, page.principal.agency_codes, kind, filters
     )
     return page.redirect(f"/web/exports/jobs/{job.id}", "exp.started")
 
