@@ -71,7 +71,7 @@ def signed_in(browser, live_server: str):  # type: ignore[no-untyped-def]  # noq
         page.fill("#username", username)
         page.fill("#password", ACCOUNTS[username].password)
         page.get_by_role("button", name=re.compile("Đăng nhập|Sign in")).click()
-        page.wait_for_url(re.compile(r"/web/(dashboard|agency|inventory)"))
+        page.wait_for_url(re.compile(r"/web/(dashboard|agency|inventory|scan-station)"))
         return page
 
     yield make

@@ -14,10 +14,22 @@ from sync_server.web.routes import (
     inventory,
     nil_reports,
     records,
+    scan_station,
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, dashboard, compliance, inventory, records, nil_reports, agency, exports, admin):
+for module in (
+    auth,
+    dashboard,
+    compliance,
+    inventory,
+    records,
+    nil_reports,
+    agency,
+    exports,
+    admin,
+    scan_station,
+):
     router.include_router(module.router)
 
 __all__ = ["router"]
