@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from sync_server.web.routes import (
     admin,
     agency,
+    approved_lists,
     auth,
     compliance,
     dashboard,
@@ -29,6 +30,7 @@ for module in (
     exports,
     admin,
     scan_station,
+    approved_lists,
 ):
     router.include_router(module.router)
 
