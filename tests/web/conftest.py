@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from tests.browser import artifacts_dir
 from tests.conftest import ACCOUNTS
+from tests.plan.conftest import survey  # noqa: F401 (the digitization pages' world)
 from tests.sync.conftest import live_server, tablet  # noqa: F401 (fixtures used by the browser tests)
 from tests.web.world import World, build
 

@@ -10,11 +10,11 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from tests.conftest import AGENCY_A, AGENCY_B
-from tests.plan.conftest import SIGNED_PDF, Survey, survey  # noqa: F401 (fixture)
+from tests.plan.conftest import SIGNED_PDF, Survey
 from tests.web.conftest import go, shot
 
 
-def _lists(survey: Survey) -> list[dict[str, object]]:  # noqa: F811
+def _lists(survey: Survey) -> list[dict[str, object]]:
     r = survey.client.get("/api/v1/approved-lists", headers=survey.auth("reviewer"))
     assert r.status_code == 200, r.text
     return r.json()  # type: ignore[no-any-return]
@@ -23,7 +23,7 @@ def _lists(survey: Survey) -> list[dict[str, object]]:  # noqa: F811
 def test_reviewer_previews_is_refused_then_freezes_a_list_and_downloads_its_annex(  # type: ignore[no-untyped-def]
     signed_in,
     survey: Survey,
-    tmp_path: Path,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     survey.file("1", box="7", pages=12, title="Sổ công văn đi năm 1976")
     survey.file("2", box="7", pages=8, title="Tập báo cáo tổng kết năm 1977")

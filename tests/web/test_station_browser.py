@@ -12,13 +12,13 @@ from sqlalchemy import update
 
 from common.boxcode import qr_payload
 from sync_server.models import BoxCustody
-from tests.plan.conftest import Survey, survey  # noqa: F401 (fixture)
+from tests.plan.conftest import Survey
 from tests.web.conftest import shot
 
 UNKNOWN_BOX = "000.00.01.H47-P12-M3-H0999"
 
 
-def _planned_box(survey: Survey) -> tuple[dict[str, Any], int]:  # noqa: F811
+def _planned_box(survey: Survey) -> tuple[dict[str, Any], int]:
     """Box 7 of agency A with two approved, listed and planned files, and a 2026 batch."""
     survey.file("1", box="7", pages=10, title="Sổ công văn đi năm 1976")
     survey.file("2", box="7", pages=5, title="Tập báo cáo tổng kết năm 1977")
@@ -46,7 +46,7 @@ def _ready_for_next(page: Any) -> None:
 
 def test_operator_checks_a_box_out_and_in_by_scanning_and_reads_each_refusal(  # type: ignore[no-untyped-def]
     signed_in,
-    survey: Survey,  # noqa: F811
+    survey: Survey,
 ) -> None:
     box, batch = _planned_box(survey)
     code = box["code"]
