@@ -389,6 +389,90 @@ WORDS: dict[str, tuple[str, str]] = {
         "Danh mục lớn: bấm “Tạo phụ lục” để tạo tệp chạy nền.",
         "A large list: press “Make the annex” to make it in the background.",
     ),
+    # digitization plan
+    "plan.title": ("Kế hoạch số hóa 2026–2033", "Digitization plan 2026–2033"),
+    "plan.suggest_title": ("Đề xuất kế hoạch theo mức độ rủi ro", "Suggest a plan by risk"),
+    "plan.suggest_hint": (
+        "Hồ sơ thuộc danh mục được phê duyệt, chưa vào kế hoạch, xếp theo rủi ro (hư hỏng nặng, khó đọc, "
+        "quý hiếm, cũ trước); hồ sơ cùng hộp đi cùng nhau; mỗi năm xếp đến hết công suất. Chưa ghi gì cho "
+        "đến khi bấm “Áp dụng”.",
+        "Files of approved lists not yet in the plan, by risk (worst damage, hard to read, rare, oldest "
+        "first); a box's files travel together; each year is filled up to its capacity. Nothing is written "
+        "until you press “Apply”.",
+    ),
+    "plan.capacity": ("Công suất mỗi năm (trang)", "Capacity a year (pages)"),
+    "plan.from_year": ("Bắt đầu từ năm", "From the year"),
+    "plan.from_default": ("— năm nay —", "— this year —"),
+    "plan.overrides": (
+        "Công suất riêng của từng năm (trang, để trống: như trên)",
+        "A year's own capacity (pages, empty: as above)",
+    ),
+    "plan.suggest": ("Đề xuất", "Suggest"),
+    "plan.load_title": ("Khối lượng từng năm theo đề xuất", "Each year's load as suggested"),
+    "plan.load_desc": (
+        "Số trang đã có trong kế hoạch và số trang đề xuất thêm của mỗi năm 2026–2033, so với công suất.",
+        "Pages already planned and pages the suggestion adds, per year 2026–2033, against the capacity.",
+    ),
+    "plan.load_planned": ("Đã có trong kế hoạch (trang)", "Already planned (pages)"),
+    "plan.load_new": ("Đề xuất thêm (trang)", "Suggested (pages)"),
+    "plan.capacity_mark": ("Công suất (trang)", "Capacity (pages)"),
+    "plan.year": ("Năm", "Year"),
+    "plan.new_files": ("Hồ sơ đề xuất thêm", "Files suggested"),
+    "plan.free": ("Còn trống (trang)", "Room left (pages)"),
+    "plan.placed": ("{n} hồ sơ được xếp vào kế hoạch.", "{n} files placed in the plan."),
+    "plan.unplaced": (
+        "{n} hồ sơ ({pages} trang) không còn năm nào đủ chỗ.",
+        "{n} files ({pages} pages) fit in no year.",
+    ),
+    "plan.unknown_pages": (
+        "{n} hồ sơ chưa ghi số trang hay số tờ (tính là 0 trang).",
+        "{n} files have neither pages nor leaves recorded (counted as no pages).",
+    ),
+    "plan.conservation": (
+        "{n} hồ sơ khó đọc được để lại: cần tu bổ trước khi số hóa.",
+        "{n} hard-to-read files are left out: conservation comes first.",
+    ),
+    "plan.apply": ("Áp dụng: đưa {n} hồ sơ vào kế hoạch", "Apply: put {n} files in the plan"),
+    "plan.apply_confirm": ("Đưa {n} hồ sơ vào kế hoạch?", "Put {n} files in the plan?"),
+    "plan.applied": ("Đã đưa {files} hồ sơ vào kế hoạch.", "{files} files put in the plan."),
+    "plan.need_capacity": ("Nhập công suất mỗi năm (số trang).", "Enter the capacity a year (pages)."),
+    "plan.risk_title": ("Hồ sơ theo thứ tự rủi ro", "Files in risk order"),
+    "plan.risk_hint": (
+        "{n} hồ sơ đầu trong {total}, khẩn cấp nhất trước.",
+        "The first {n} of {total} files, most urgent first.",
+    ),
+    "plan.select_all": ("Chọn tất cả hồ sơ trên trang", "Select every file on the page"),
+    "plan.select_file": ("Chọn hồ sơ số {file}", "Select file no. {file}"),
+    "plan.rank": ("Thứ tự", "Rank"),
+    "plan.reasons": ("Lý do", "Why"),
+    "plan.not_placed": ("Chưa xếp được", "Not placed"),
+    "plan.no_batch": ("— không thuộc đợt nào —", "— no batch —"),
+    "plan.move_files": ("Chuyển hồ sơ đã chọn", "Move the chosen files"),
+    "plan.moved": (
+        "Đã đưa thêm {added}, chuyển {moved} hồ sơ; {unchanged} không đổi; "
+        "{skipped} đã giao đi hoặc đã số hóa nên giữ nguyên.",
+        "{added} files added, {moved} moved; {unchanged} unchanged; "
+        "{skipped} already out or scanned stay where they are.",
+    ),
+    "plan.current_title": ("Số trang trong kế hoạch từng năm", "Pages planned per year"),
+    "plan.current_desc": (
+        "Số trang đã đưa vào kế hoạch của mỗi năm 2026–2033.",
+        "Pages planned for each year 2026–2033.",
+    ),
+    "plan.move_fonds_title": ("Chuyển cả phông sang năm khác", "Move a whole fonds to another year"),
+    "plan.no_fonds": (
+        "Chưa có phông nào có hồ sơ trong danh mục được phê duyệt.",
+        "No fonds has files in an approved list yet.",
+    ),
+    "plan.fonds_n": ("Phông số {n}", "Fonds no. {n}"),
+    "plan.files_n": ("{n} hồ sơ", "{n} files"),
+    "plan.move_fonds": ("Chuyển cả phông", "Move the fonds"),
+    "plan.batches_title": ("Đợt số hóa", "Batches"),
+    "plan.no_batches": ("Chưa có đợt nào.", "No batch yet."),
+    "plan.batch_name": ("Tên đợt", "Batch name"),
+    "plan.boxes_out": ("Hộp đang giao đi", "Boxes out"),
+    "plan.batch_create": ("Tạo đợt", "Create the batch"),
+    "plan.batch_made": ("Đã tạo đợt {name} của năm {year}.", "Batch {name} of {year} created."),
     # scan station (custody of the boxes)
     "scan.title": ("Giao nhận hộp tài liệu", "Scan station"),
     "scan.where_link": ("Vị trí các hộp", "Where the boxes are"),

@@ -111,3 +111,68 @@ def test_reviewer_previews_is_refused_then_freezes_a_list_and_downloads_its_anne
     row = page.locator("#lists tbody tr")
     assert row.count() == 1 and "125/QĐ-SNV" in row.inner_text() and "1 cơ quan" in row.inner_text()
     shot(page, "approved-lists")
+
+
+def _planned_pages(survey: Survey) -> dict[int, int]:
+    r = survey.client.get("/api/v1/plan/summary", headers=survey.auth("reviewer"))
+    assert r.status_code == 200, r.text
+    return {y["year"]: y["planned_pages"] for y in r.json()["years"] if y["planned_pages"]}
+
+
+def test_reviewer_suggests_a_plan_moves_files_and_a_fonds_applies_and_makes_a_batch(  # type: ignore[no-untyped-def]
+    signed_in, survey: Survey
+) -> None:
+    survey.file("1", box="7", pages=400, damages=[{"type": "torn", "severity": 3}], title="Sổ công văn rách")
+    survey.file("2", box="8", pages=300, start_date="1960-01-01", title="Tập báo cáo năm 1960")
+    survey.file("5", agency=AGENCY_B, fonds="3", box="1", pages=500, title="Hồ sơ ngân sách năm 1980")
+    assert survey.freeze().status_code == 201
+
+    page = signed_in("reviewer")
+    go(page, "Kế hoạch số hóa")
+    assert page.locator("#current-heading").is_visible()
+    page.select_option("#b-year", "2027")
+    page.fill("#b-name", "Đợt 1")
+    page.get_by_role("button", name="Tạo đợt").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("status").inner_text() == "Đã tạo đợt Đợt 1 của năm 2027."
+    page.get_by_role("button", name="Tạo đợt").click()  # no name: refused in words
+    page.wait_for_load_state()
+    assert page.locator("#plan-error").inner_text() == "Bắt buộc nhập"
+    assert page.locator("#batches tbody tr").count() == 1
+
+    page.fill("#p-capacity", "800")
+    page.select_option("#p-from", "2026")
+    page.fill("#p-cap-2027", "100")
+    page.get_by_role("button", name="Đề xuất").click()
+    page.wait_for_url(re.compile(r"capacity=800"))
+    assert page.locator("#suggestion svg rect").count() >= 2  # the chart, drawn on the server
+    ranks = page.locator("#risk tbody tr")
+    assert ranks.count() == 3
+    assert "Nặng (3/4)" in ranks.nth(0).inner_text()
+    assert "từ năm 1960" in ranks.nth(1).inner_text()
+    assert [ranks.nth(i).locator("td").last.inner_text() for i in range(3)] == ["2026", "2026", "2028"]
+    shot(page, "plan-suggestion")
+
+    ranks.nth(1).locator("input[name=ids]").check()
+    page.select_option("#mf-year", "2029")
+    page.get_by_role("button", name="Chuyển hồ sơ đã chọn").click()
+    page.wait_for_url(re.compile(r"/web/plan\?.*capacity=800"))  # back to the same suggestion
+    assert page.get_by_role("status").inner_text().startswith("Đã đưa thêm 1, chuyển 0 hồ sơ")
+    assert page.locator("#risk tbody tr").count() == 2
+    assert _planned_pages(survey) == {2029: 300}
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name=re.compile("Áp dụng: đưa 2 hồ sơ")).click()
+    page.wait_for_url(re.compile(r"/web/plan$"))
+    assert page.get_by_role("status").inner_text() == "Đã đưa 2 hồ sơ vào kế hoạch."
+    assert _planned_pages(survey) == {2026: 400, 2028: 500, 2029: 300}
+
+    page.select_option("#mv-fonds", survey.fonds_of(AGENCY_B, "3")["id"])
+    page.select_option("#mv-year", "2027")
+    page.select_option("#mv-batch", label="2027 – Đợt 1")
+    page.get_by_role("button", name="Chuyển cả phông").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("status").inner_text().startswith("Đã đưa thêm 0, chuyển 1 hồ sơ")
+    assert _planned_pages(survey) == {2026: 400, 2027: 500, 2029: 300}
+    assert page.locator("#batches tbody tr").inner_text().split("\t")[-2:] == ["1", "0"]
+    shot(page, "plan-applied")

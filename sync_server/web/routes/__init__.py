@@ -14,6 +14,7 @@ from sync_server.web.routes import (
     exports,
     inventory,
     nil_reports,
+    plan,
     records,
     scan_station,
 )
@@ -31,6 +32,7 @@ for module in (
     admin,
     scan_station,
     approved_lists,
+    plan,
 ):
     router.include_router(module.router)
 
