@@ -390,6 +390,16 @@ WORDS: dict[str, tuple[str, str]] = {
         "A large list: press “Make the annex” to make it in the background.",
     ),
     # digitization plan
+    "dash.plan_title": ("Kế hoạch số hóa và kết quả từng năm", "Digitization: plan against done per year"),
+    "dash.plan_desc": (
+        "Số trang theo kế hoạch, đã số hóa và đã nghiệm thu của mỗi năm 2026–2033.",
+        "Pages planned, scanned and accepted in each year 2026–2033.",
+    ),
+    "dash.plan_planned": ("Kế hoạch (trang)", "Planned (pages)"),
+    "dash.plan_scanned": ("Đã số hóa (trang)", "Scanned (pages)"),
+    "dash.plan_accepted": ("Đã nghiệm thu (trang)", "Accepted (pages)"),
+    "dash.plan_files": ("Hồ sơ: kế hoạch / số hóa / nghiệm thu", "Files: planned / scanned / accepted"),
+    "dash.plan_total": ("Tổng", "Total"),
     "plan.title": ("Kế hoạch số hóa 2026–2033", "Digitization plan 2026–2033"),
     "plan.suggest_title": ("Đề xuất kế hoạch theo mức độ rủi ro", "Suggest a plan by risk"),
     "plan.suggest_hint": (

@@ -122,7 +122,9 @@ def _planned_pages(survey: Survey) -> dict[int, int]:
 def test_reviewer_suggests_a_plan_moves_files_and_a_fonds_applies_and_makes_a_batch(  # type: ignore[no-untyped-def]
     signed_in, survey: Survey
 ) -> None:
-    survey.file("1", box="7", pages=400, damages=[{"type": "torn", "severity": 3}], title="Sổ công văn rách")
+    first = survey.file(
+        "1", box="7", pages=400, damages=[{"type": "torn", "severity": 3}], title="Sổ công văn rách"
+    )
     survey.file("2", box="8", pages=300, start_date="1960-01-01", title="Tập báo cáo năm 1960")
     survey.file("5", agency=AGENCY_B, fonds="3", box="1", pages=500, title="Hồ sơ ngân sách năm 1980")
     assert survey.freeze().status_code == 201
@@ -176,3 +178,19 @@ def test_reviewer_suggests_a_plan_moves_files_and_a_fonds_applies_and_makes_a_ba
     assert _planned_pages(survey) == {2026: 400, 2027: 500, 2029: 300}
     assert page.locator("#batches tbody tr").inner_text().split("\t")[-2:] == ["1", "0"]
     shot(page, "plan-applied")
+
+    # the dashboard: plan against done per year (file 1 accepted this year, without a master)
+    accepted = survey.client.post(
+        "/api/v1/digitization", json={"ids": [first], "on": "2026-12-01"}, headers=survey.auth("reviewer")
+    )
+    assert accepted.status_code == 200, accepted.text
+    go(page, "Tổng quan")
+    chart = page.locator("#plan-progress svg.chart")
+    assert chart.locator("rect").count() == 4  # 2026 planned and accepted, 2027 and 2029 planned
+    rows = page.locator("#plan-table tbody tr")
+    assert rows.count() == 9  # 2026–2033 and the total
+    cells = [rows.nth(0).locator("td").nth(i).text_content() for i in range(3)]
+    assert cells == ["400", "0", "400"]
+    assert [rows.nth(i).locator("td").first.text_content() for i in (1, 3, 8)] == ["500", "300", "1.200"]
+    page.locator("#plan-progress").scroll_into_view_if_needed()
+    shot(page, "dashboard-plan")
