@@ -4,9 +4,7 @@ its annex (made now, or as an export job when it is large)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from io import BytesIO
-from typing import BinaryIO
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
@@ -17,7 +15,7 @@ from common.errors import FieldError, ValidationFailed, field_error, field_error
 from sync_server.domain import approved_lists as domain
 from sync_server.domain import dashboard
 from sync_server.domain.exports.annex import DIRECT_LIMIT
-from sync_server.responses import content_disposition
+from sync_server.responses import chunks, content_disposition
 from sync_server.web.deps import PageError, SignedInPage, StaffPage
 
 router = APIRouter(include_in_schema=False)
@@ -33,7 +31,6 @@ FIELD_LABELS = {
     "scan": "al.scan",
 }
 PAGE_SIZE = 100
-SCAN_SUFFIX = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -148,20 +145,15 @@ def approved_list(number: str, page: StaffPage) -> HTMLResponse:
     )
 
 
-def _chunks(stream: BinaryIO, size: int = 1024 * 1024) -> Iterator[bytes]:
-    with stream:
-        while chunk := stream.read(size):
-            yield chunk
-
-
 @router.get("/web/approved-lists/{number}/scan")
 def decision_scan(number: str, page: StaffPage) -> StreamingResponse:
     """The scan of the signed decision."""
     n = _number(number)
     view, stream = domain.open_scan(page.db, page.request.app.state.masters, page.principal, n)
-    name = f"quyet-dinh-danh-muc-so-{n}.{SCAN_SUFFIX.get(view.scan_mime, 'bin')}"
     return StreamingResponse(
-        _chunks(stream), media_type=view.scan_mime, headers={"Content-Disposition": content_disposition(name)}
+        chunks(stream),
+        media_type=view.scan_mime,
+        headers={"Content-Disposition": content_disposition(domain.scan_filename(view))},
     )
 
 
