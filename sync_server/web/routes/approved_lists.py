@@ -99,9 +99,9 @@ def freeze(page: StaffPage) -> Response:
         spec = domain.ListIn(
             campaign_id=campaign_id,
             agency_codes=agencies,
-            supplement_to=values["supplement_to"] or None,  # type: ignore[arg-type]
+            supplement_to=values["supplement_to"] or None,  # type: ignore[arg-type]  # pydantic parses the text
             decision_number=values["decision_number"],
-            decision_date=values["decision_date"],  # type: ignore[arg-type]
+            decision_date=values["decision_date"],  # type: ignore[arg-type]  # pydantic parses the text
             signer_name=values["signer_name"],
             signer_position=values["signer_position"],
         )
