@@ -3,7 +3,9 @@ route returned, downloads' file names, photos' caching."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import io
+from collections.abc import Callable, Iterator, Mapping
+from typing import BinaryIO
 from urllib.parse import quote
 
 import anyio
@@ -48,3 +50,10 @@ def content_disposition(filename: str) -> str:
     control characters replaced) and the exact name UTF-8 percent-encoded (RFC 5987)."""
     fallback = "".join(c if " " <= c < "\x7f" and c not in '"\\' else "_" for c in filename)
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def chunks(stream: BinaryIO | io.BufferedIOBase, size: int = 1024 * 1024) -> Iterator[bytes]:
+    """The bytes of ``stream`` in pieces of ``size``, closing it at the end (a streamed body)."""
+    with stream:
+        while chunk := stream.read(size):
+            yield chunk

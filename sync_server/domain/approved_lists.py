@@ -359,6 +359,14 @@ def open_scan(
         raise NotFound() from None
 
 
+SCAN_SUFFIX = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+
+def scan_filename(view: ListView) -> str:
+    """The file name the signed decision's scan is downloaded as."""
+    return f"quyet-dinh-danh-muc-so-{view.number}.{SCAN_SUFFIX.get(view.scan_mime, 'bin')}"
+
+
 def list_of(session: Session, record_id: str) -> int | None:
     """The number of the approved list a file is in, if any."""
     item = session.get(ApprovedListItem, record_id)

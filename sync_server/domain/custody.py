@@ -391,3 +391,15 @@ def status(session: Session, principal: Principal, code: str) -> BoxStatus:
     )
     movements = _movements(session, list(session.execute(last).scalars()))
     return BoxStatus(box, sum(by_state.values()), by_state, movements)
+
+
+def box_agencies(session: Session, principal: Principal) -> list[tuple[str, str]]:
+    """The agencies that have boxes (code, name), by code: what the station's list filters by."""
+    principal.require_role(CUSTODY_ROLES)
+    b, a = Box.__table__.c, Agency.__table__.c  # type: ignore[attr-defined]
+    query = (
+        select(a.code, a.name)
+        .where(a.code.in_(select(b.agency_code).where(b.deleted.is_(False)).distinct()))
+        .order_by(a.code)
+    )
+    return [(code, name) for code, name in session.execute(query).all()]

@@ -71,6 +71,7 @@ __all__ = [
     "apply",
     "batches",
     "create_batch",
+    "listed_fonds",
     "move",
     "progress",
     "suggest",
@@ -566,3 +567,30 @@ def progress(session: Session, principal: Principal) -> PlanProgress:
     """Plan against done per year 2026–2033 and in total (the dashboard's figures)."""
     principal.require_role(STAFF)
     return plan_progress(session.connection())
+
+
+@dataclass(frozen=True)
+class ListedFonds:
+    """A fonds with files in approved lists: what a whole-fonds move offers."""
+
+    id: str
+    agency_code: str
+    agency_name: str
+    number: str
+    name: str
+    files: int
+
+
+def listed_fonds(session: Session, principal: Principal) -> list[ListedFonds]:
+    """The fonds holding files of approved lists, by agency and fonds number."""
+    principal.require_role(STAFF)
+    i, fo, a = t.approved_list_item.c, t.fonds.c, t.agency.c
+    query = (
+        select(fo.id, fo.agency_code, a.name, fo.number, fo.name, func.count())
+        .select_from(
+            t.approved_list_item.join(t.fonds, fo.id == i.fonds_id).join(t.agency, a.code == fo.agency_code)
+        )
+        .group_by(fo.id, fo.agency_code, a.name, fo.number, fo.name)
+        .order_by(fo.agency_code, fo.number)
+    )
+    return [ListedFonds(r[0], r[1], r[2], r[3] or "", r[4] or "", int(r[5])) for r in session.execute(query)]

@@ -95,3 +95,106 @@ def heat_matrix(rows: list[str], columns: list[str], values: list[list[int]]) ->
     ]
     width = label_w + cell_w * len(columns)
     return Matrix(rows, columns, cells, cell_w, cell_h, label_w, width, top + cell_h * len(rows) + 2, top)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One rectangle of a column chart (a series' value in a group)."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    value: int
+    colour: str
+    series: str
+
+
+@dataclass(frozen=True)
+class ColumnGroup:
+    label: str
+    x: float
+    """The centre of the group."""
+    columns: list[Column]
+    mark_y: float | None
+    """Where the group's mark (a capacity) is drawn, if it has one."""
+
+
+@dataclass(frozen=True)
+class ColumnChart:
+    groups: list[ColumnGroup]
+    ticks: list[tuple[float, int]]
+    """Gridlines: (y, value)."""
+    legend: list[tuple[str, str]]
+    """(series name, colour)."""
+    width: int
+    height: int
+    left: int
+    bottom: float
+
+
+def column_chart(
+    labels: list[str],
+    series: list[tuple[str, str, list[int]]],
+    *,
+    stacked: bool = False,
+    marks: list[int] | None = None,
+    width: int = 960,
+    height: int = 300,
+) -> ColumnChart:
+    """Vertical columns per group (a year): each series side by side, or stacked; ``marks`` (a
+    capacity per group) drawn as a line across the group. Series are (name, colour, values)."""
+    left, top_pad, bottom_pad = 80, 12, 34
+    plot_h = height - top_pad - bottom_pad
+    bottom = top_pad + plot_h
+    sums = [sum(vals[i] for _, _, vals in series) for i in range(len(labels))]
+    peak = (
+        max([*(sums if stacked else [v for _, _, vals in series for v in vals]), *(marks or [])], default=0)
+        or 1
+    )
+    group_w = (width - left) / max(len(labels), 1)
+
+    def y_of(value: float) -> float:
+        return round(bottom - plot_h * value / peak, 1)
+
+    groups = []
+    for i, label in enumerate(labels):
+        x0 = left + i * group_w
+        columns = []
+        if stacked:
+            w, base = group_w * 0.5, 0
+            for name, colour, vals in series:
+                v = vals[i]
+                columns.append(
+                    Column(
+                        round(x0 + group_w * 0.25, 1),
+                        y_of(base + v),
+                        round(w, 1),
+                        round(plot_h * v / peak, 1),
+                        v,
+                        colour,
+                        name,
+                    )
+                )
+                base += v
+        else:
+            w = group_w * 0.8 / max(len(series), 1)
+            for j, (name, colour, vals) in enumerate(series):
+                v = vals[i]
+                columns.append(
+                    Column(
+                        round(x0 + group_w * 0.1 + j * w, 1),
+                        y_of(v),
+                        round(w - 2, 1),
+                        round(plot_h * v / peak, 1),
+                        v,
+                        colour,
+                        name,
+                    )
+                )
+        mark = y_of(marks[i]) if marks is not None else None
+        groups.append(ColumnGroup(label, round(x0 + group_w / 2, 1), columns, mark))
+    ticks = [(y_of(peak * k / 4), round(peak * k / 4)) for k in range(5)]
+    return ColumnChart(
+        groups, ticks, [(name, colour) for name, colour, _ in series], width, height, left, bottom
+    )

@@ -203,3 +203,17 @@ def test_the_digitization_routes_declare_what_an_operator_and_field_users_may_do
         roles = declared[key]
         assert ("digitizer" in roles) == operator, (key, roles)
         assert {"admin", "reviewer"} <= set(roles) and not {"surveyor", "agency_head"} & set(roles), key
+
+
+def test_the_operator_opens_the_scan_station_and_no_staff_digitization_page(app) -> None:  # type: ignore[no-untyped-def]
+    """The declared roles of the digitization pages, spelled out: the operator (contractor staff)
+    checks boxes out and in, and neither approves lists nor plans."""
+    pages = ("/web/scan-station", "/web/scan-station/boxes", "/web/approved-lists", "/web/approved-lists/new")
+    pages += ("/web/plan",)
+    seen: dict[str, list[int]] = {}
+    for user in ("operator", "reviewer"):
+        c = TestClient(app)
+        assert web_login(c, user).status_code == 303
+        seen[user] = [c.get(p, follow_redirects=False).status_code for p in pages]
+        c.close()
+    assert seen == {"operator": [200, 200, 403, 403, 403], "reviewer": [200, 200, 200, 200, 200]}

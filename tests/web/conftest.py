@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from tests.browser import artifacts_dir
 from tests.conftest import ACCOUNTS
+from tests.plan.conftest import survey  # noqa: F401 (the digitization pages' world)
 from tests.sync.conftest import live_server, tablet  # noqa: F401 (fixtures used by the browser tests)
 from tests.web.world import World, build
 
@@ -71,7 +72,7 @@ def signed_in(browser, live_server: str):  # type: ignore[no-untyped-def]  # noq
         page.fill("#username", username)
         page.fill("#password", ACCOUNTS[username].password)
         page.get_by_role("button", name=re.compile("Đăng nhập|Sign in")).click()
-        page.wait_for_url(re.compile(r"/web/(dashboard|agency|inventory)"))
+        page.wait_for_url(re.compile(r"/web/(dashboard|agency|inventory|scan-station)"))
         return page
 
     yield make

@@ -7,17 +7,33 @@ from fastapi import APIRouter
 from sync_server.web.routes import (
     admin,
     agency,
+    approved_lists,
     auth,
     compliance,
     dashboard,
     exports,
     inventory,
     nil_reports,
+    plan,
     records,
+    scan_station,
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, dashboard, compliance, inventory, records, nil_reports, agency, exports, admin):
+for module in (
+    auth,
+    dashboard,
+    compliance,
+    inventory,
+    records,
+    nil_reports,
+    agency,
+    exports,
+    admin,
+    scan_station,
+    approved_lists,
+    plan,
+):
     router.include_router(module.router)
 
 __all__ = ["router"]

@@ -7,7 +7,8 @@ from fastapi.responses import HTMLResponse
 
 from common.vocab import Carrier, Criterion, DamageType, Severity
 from sync_server.domain import dashboard as domain
-from sync_server.web.charts import bar_chart, heat_matrix, stacked_bar
+from sync_server.domain import plan
+from sync_server.web.charts import ColumnChart, bar_chart, column_chart, heat_matrix, stacked_bar
 from sync_server.web.deps import SignedInPage, StaffPage
 
 router = APIRouter(include_in_schema=False)
@@ -42,6 +43,7 @@ def dashboard(page: StaffPage) -> HTMLResponse:
         criteria_chart=bar_chart([(c.label(page.lang), figures.by_criterion.get(c, 0)) for c in Criterion]),
         carrier_chart=bar_chart(_nonzero(page, figures.by_carrier), colour="#2b7a78"),
         damage=_damage(page, figures),
+        plan=_plan(page),
     )
 
 
@@ -63,3 +65,22 @@ def _damage(page: SignedInPage, figures: domain.Dashboard) -> dict[str, object] 
             values,
         ),
     }
+
+
+PLAN_COLOURS = ("#0b5cad", "#b36200", "#1e6b34")
+"""Planned, scanned, accepted."""
+
+
+def _plan(page: SignedInPage) -> tuple[plan.PlanProgress, ColumnChart]:
+    """Plan against done per year 2026–2033: the figures and their chart (pages)."""
+    progress = plan.progress(page.db, page.principal)
+    years = progress.years
+    chart = column_chart(
+        [str(y.year) for y in years],
+        [
+            (page.t("dash.plan_planned"), PLAN_COLOURS[0], [y.planned_pages for y in years]),
+            (page.t("dash.plan_scanned"), PLAN_COLOURS[1], [y.scanned_pages for y in years]),
+            (page.t("dash.plan_accepted"), PLAN_COLOURS[2], [y.accepted_pages for y in years]),
+        ],
+    )
+    return progress, chart

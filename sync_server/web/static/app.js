@@ -46,6 +46,15 @@ document.addEventListener("DOMContentLoaded", () => {
     for (const field of document.querySelectorAll("form[data-drop-empty] :disabled")) field.disabled = false;
   });
 
+  // The scan station: after choosing the action or the batch, the cursor goes back to the code field
+  // (the USB scanner types into whatever has the focus): <form data-scan-form> with [data-scan-code]
+  for (const form of document.querySelectorAll("form[data-scan-form]")) {
+    const code = form.querySelector("[data-scan-code]");
+    form.addEventListener("change", (event) => {
+      if (code && event.target !== code) code.focus();
+    });
+  }
+
   // The footer's print button (hidden when scripts are off: browsers print anyway)
   for (const button of document.querySelectorAll(".js-print")) {
     button.hidden = false;
