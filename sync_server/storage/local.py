@@ -6,6 +6,7 @@ import datetime as dt
 import fcntl
 import hashlib
 import os
+import shutil
 import tempfile
 import threading
 import time
@@ -119,6 +120,11 @@ class LocalPhotoStore:
         with self._lock:
             self._checked[sha256] = len(data)
         return data
+
+    def copy_partial(self, upload: str, target: BinaryIO) -> int:
+        with open(self._partial(upload), "rb") as source:
+            shutil.copyfileobj(source, target, COPY_CHUNK)
+            return source.tell()
 
     def complete(self, sha256: str, upload: str | None = None) -> None:
         """Move the partial file into place, cut to the bytes :meth:`read_partial` returned (the ones

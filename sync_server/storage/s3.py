@@ -274,6 +274,12 @@ class S3PhotoStore:
             self._verified[sha256] = data
         return data
 
+    def copy_partial(self, upload: str, target: BinaryIO) -> int:
+        run, _ = self._chunks(upload)
+        for chunk in run:
+            target.write(self._read(chunk.key))
+        return sum(c.size for c in run)
+
     def complete(self, sha256: str, upload: str | None = None) -> None:
         """Write the assembled upload as the photo, then delete its chunks.
 

@@ -13,9 +13,11 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from common.dates import show_date
-from common.errors import field_error
-from common.vocab import IngestOutcome
+from common.errors import NotAllowed, NotFound, field_error
+from common.vocab import STAFF, IngestOutcome, Lang
+from sync_server.auth import Principal
 from sync_server.domain.exports.xlsx import Column, SheetWriter, new_workbook, safe_text, save
+from sync_server.domain.scans.ingest import INGEST_ROLES
 from sync_server.models import FileRecord, IngestItem, IngestRun
 
 COLUMNS = (
@@ -30,7 +32,6 @@ COLUMNS = (
     Column("Dung lượng (byte)", 14),
     Column("SHA-256", 66),
 )
-OUTCOME = {o.value: o.vi for o in IngestOutcome}
 
 
 def reason_text(reason: str | None, detail: dict[str, Any] | None, lang: str = "vi") -> str | None:
@@ -40,8 +41,18 @@ def reason_text(reason: str | None, detail: dict[str, Any] | None, lang: str = "
     return field_error("", reason, **(detail or {})).message.get(lang)
 
 
-def lines(session: Session, run_id: int) -> Iterator[list[Any]]:
-    """The report's rows, in delivery order."""
+def run_of(session: Session, principal: Principal, run_id: int) -> IngestRun:
+    """An ingest run, for staff or for whoever ran it."""
+    run = session.get(IngestRun, run_id)
+    if principal.role not in INGEST_ROLES:
+        raise NotAllowed()
+    if run is None or (principal.role not in STAFF and run.user_id != principal.user_id):
+        raise NotFound()
+    return run
+
+
+def lines(session: Session, run_id: int, lang: Lang = "vi") -> Iterator[list[Any]]:
+    """The report's rows, in delivery order (outcome and reason in ``lang``)."""
     i, f = IngestItem.__table__.c, FileRecord.__table__.c  # type: ignore[attr-defined]
     rows = session.execute(
         select(i.n, i.name, i.outcome, i.reason, i.detail, f.title, i.pages, i.min_ppi, i.size, i.sha256)
@@ -54,8 +65,8 @@ def lines(session: Session, run_id: int) -> Iterator[list[Any]]:
         yield [
             n,
             safe_text(name),
-            OUTCOME.get(outcome, outcome),
-            safe_text(reason_text(reason, detail)),
+            IngestOutcome(outcome).label(lang),
+            safe_text(reason_text(reason, detail, lang)),
             safe_text(code),
             safe_text(title),
             pages,
