@@ -115,8 +115,10 @@ def _run_out(session: SessionDep, run_id: int) -> RunOut:
         stored=run.stored,
         held=run.held,
         refused=run.refused,
-        lines=[ReportLine(n=r[0], name=r[1], outcome=r[2], reason=r[3], code=r[4], pages=r[6], min_ppi=r[7])
-               for r in rows],  # fmt: skip
+        lines=[
+            ReportLine(n=r[0], name=r[1], outcome=r[2], reason=r[3], code=r[4], pages=r[6], min_ppi=r[7])
+            for r in rows
+        ],
     )
 
 
@@ -151,7 +153,9 @@ def run_report(run_id: int, principal: CurrentUser, session: SessionDep) -> Resp
     out = io.BytesIO()
     report.write_xlsx(session, run_id, out)
     name = f"bao-cao-nhan-ban-so-hoa-{run_id}.xlsx"
-    return Response(out.getvalue(), media_type=XLSX, headers={"Content-Disposition": content_disposition(name)})
+    return Response(
+        out.getvalue(), media_type=XLSX, headers={"Content-Disposition": content_disposition(name)}
+    )
 
 
 class MasterOut(BaseModel):
@@ -168,7 +172,9 @@ def get_master(record_id: str, principal: CurrentUser, session: SessionDep) -> M
     view = check.held_master(session, principal, record_id)
     row = digitization.state_of(session, record_id)
     assert row is not None
-    return MasterOut(sha256=view.sha256, size=view.size, pages=view.pages, min_ppi=view.min_ppi, state=row.state)
+    return MasterOut(
+        sha256=view.sha256, size=view.size, pages=view.pages, min_ppi=view.min_ppi, state=row.state
+    )
 
 
 @router.get(
@@ -186,7 +192,11 @@ def get_master_pdf(
 
 
 def pdf_response(stream: BinaryIO, view: check.MasterView, name: str) -> StreamingResponse:
-    headers = {"Content-Disposition": content_disposition(name), "Content-Length": str(view.size), **IMMUTABLE}
+    headers = {
+        "Content-Disposition": content_disposition(name),
+        "Content-Length": str(view.size),
+        **IMMUTABLE,
+    }
     return StreamingResponse(_chunks(stream), media_type="application/pdf", headers=headers)
 
 
@@ -208,7 +218,9 @@ def get_master_page(
     """One page of the master as a small JPEG (rendered on demand, cacheable: a master never changes)."""
     view = check.held_master(session, principal, record_id)
     sha = view.sha256
-    return DeferredResponse(lambda: check.thumbnail(store, sha, page_no), "image/jpeg", error_response, IMMUTABLE)
+    return DeferredResponse(
+        lambda: check.thumbnail(store, sha, page_no), "image/jpeg", error_response, IMMUTABLE
+    )
 
 
 class AcceptIn(NoNul):

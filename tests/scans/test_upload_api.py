@@ -21,7 +21,9 @@ from tests.sync.conftest import live_server  # noqa: F401  (a real server on a s
 A = AGENCY_A
 
 
-def _send(http: httpx.Client, h: dict[str, str], name: str, data: bytes, start: int, end: int) -> httpx.Response:
+def _send(
+    http: httpx.Client, h: dict[str, str], name: str, data: bytes, start: int, end: int
+) -> httpx.Response:
     return http.patch(
         "/api/v1/scans/uploads",
         params={"name": name, "size": len(data)},
@@ -52,7 +54,9 @@ def _ingest(http: httpx.Client, h: dict[str, str], *files: tuple[str, bytes]) ->
 
 
 def test_an_interrupted_upload_resumes_from_the_servers_offset_and_is_ingested(
-    archive: Archive, live_server: str, tmp_path: Path
+    archive: Archive,
+    live_server: str,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     rid = archive.file("45", pages=3)
     data = pdfs.scan_pdf(tmp_path / "a.pdf", 3, 300, seed=1).read_bytes()
@@ -67,7 +71,8 @@ def test_an_interrupted_upload_resumes_from_the_servers_offset_and_is_ingested(
         stale = _send(http, h, name, data, 0, half)  # a chunk sent again from the start is refused
         assert stale.status_code == 409 and stale.headers["Upload-Offset"] == str(half)
         # not complete yet: nothing is ingested
-        incomplete = http.post("/api/v1/scans/ingest", json={"files": [{"name": name, "size": len(data)}]}, headers=h)
+        whole = {"files": [{"name": name, "size": len(data)}]}
+        incomplete = http.post("/api/v1/scans/ingest", json=whole, headers=h)
         assert incomplete.status_code == 422
         assert _send(http, h, name, data, half, len(data)).status_code == 204
         run = _ingest(http, h, (name, data))
@@ -84,7 +89,9 @@ def test_an_interrupted_upload_resumes_from_the_servers_offset_and_is_ingested(
 
 
 def test_the_quality_check_pages_through_sends_back_and_accepts(
-    archive: Archive, live_server: str, tmp_path: Path
+    archive: Archive,
+    live_server: str,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     rid = archive.file("46", pages=2)
     low = pdfs.scan_pdf(tmp_path / "low.pdf", 2, 150, seed=2).read_bytes()
@@ -108,10 +115,11 @@ def test_the_quality_check_pages_through_sends_back_and_accepts(
         pdf = http.get(f"/api/v1/digitization/{rid}/master.pdf", headers=staff)
         assert pdf.status_code == 200 and pdf.content == first
 
+        check = f"/api/v1/digitization/{rid}"
         for url in ("accept", "rescan"):  # the operator may upload, never judge
-            assert http.post(f"/api/v1/digitization/{rid}/{url}", json={"reason": "x"}, headers=op).status_code == 403
-        assert http.post(f"/api/v1/digitization/{rid}/rescan", json={"reason": " "}, headers=staff).status_code == 422
-        sent = http.post(f"/api/v1/digitization/{rid}/rescan", json={"reason": "Trang 2 bị mờ"}, headers=staff)
+            assert http.post(f"{check}/{url}", json={"reason": "x"}, headers=op).status_code == 403
+        assert http.post(f"{check}/rescan", json={"reason": " "}, headers=staff).status_code == 422
+        sent = http.post(f"{check}/rescan", json={"reason": "Trang 2 bị mờ"}, headers=staff)
         assert sent.json() == {"state": "rescan", "accepted_on": None, "reason": "Trang 2 bị mờ"}
 
         _upload(http, op, name, second)

@@ -35,7 +35,7 @@ class MasterView:
 
     def window(self, first: int, count: int = PAGES_AT_ONCE) -> range:
         """The page numbers from ``first`` (brought within the master) to show at once."""
-        start = min(max(first, 1), max(self.pages - count + 1, 1))
+        start = min(max(first, 1), max(self.pages, 1))
         return range(start, min(start + count, self.pages + 1))
 
 

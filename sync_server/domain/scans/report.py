@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from common.dates import show_date
 from common.errors import NotAllowed, NotFound, field_error
@@ -49,6 +49,16 @@ def run_of(session: Session, principal: Principal, run_id: int) -> IngestRun:
     if run is None or (principal.role not in STAFF and run.user_id != principal.user_id):
         raise NotFound()
     return run
+
+
+def recent_runs(session: Session, principal: Principal, limit: int = 10) -> list[IngestRun]:
+    """The latest runs, newest first: every run for staff, their own for anyone else."""
+    if principal.role not in INGEST_ROLES:
+        raise NotAllowed()
+    query = select(IngestRun).order_by(col(IngestRun.id).desc()).limit(limit)
+    if principal.role not in STAFF:
+        query = query.where(col(IngestRun.user_id) == principal.user_id)
+    return list(session.execute(query).scalars())
 
 
 def lines(session: Session, run_id: int, lang: Lang = "vi") -> Iterator[list[Any]]:
