@@ -3,7 +3,8 @@ route returned, downloads' file names, photos' caching."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from typing import BinaryIO
 from urllib.parse import quote
 
 import anyio
@@ -41,6 +42,13 @@ class DeferredResponse(Response):
             return
         response = Response(body, media_type=self.media_type, headers=self.extra_headers)
         await response(scope, receive, send)
+
+
+def stream_chunks(stream: BinaryIO, size: int = 1024 * 1024) -> Iterator[bytes]:
+    """A stored blob's bytes a chunk at a time (a streamed download), closing the stream at the end."""
+    with stream:
+        while chunk := stream.read(size):
+            yield chunk
 
 
 def content_disposition(filename: str) -> str:

@@ -4,8 +4,7 @@ files, the decision's scan and the annex (.xlsx; a large one as a background exp
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from typing import Annotated, BinaryIO
+from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response, StreamingResponse
@@ -26,7 +25,7 @@ from sync_server.api.deps import CurrentUser, MasterStoreDep, SessionDep, Settin
 from sync_server.api.exports import JobOut, job_out, jobs
 from sync_server.domain import approved_lists as domain
 from sync_server.domain.exports.annex import DIRECT_LIMIT
-from sync_server.responses import content_disposition
+from sync_server.responses import content_disposition, stream_chunks
 
 router = APIRouter(tags=["approved lists"])
 STAFF_ONLY = allow(*STAFF)
@@ -120,14 +119,10 @@ def get_scan(
     suffix = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(view.scan_mime, "bin")
     name = f"quyet-dinh-danh-muc-so-{number}.{suffix}"
     return StreamingResponse(
-        _chunks(stream), media_type=view.scan_mime, headers={"Content-Disposition": content_disposition(name)}
+        stream_chunks(stream),
+        media_type=view.scan_mime,
+        headers={"Content-Disposition": content_disposition(name)},
     )
-
-
-def _chunks(stream: BinaryIO, size: int = 1024 * 1024) -> Iterator[bytes]:
-    with stream:
-        while chunk := stream.read(size):
-            yield chunk
 
 
 @router.get(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterator
 from typing import Annotated, BinaryIO
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
@@ -16,17 +15,16 @@ from common.protocol import MAX_INT64
 from common.schemas import NoNul
 from common.vocab import STAFF, Role
 from sync_server.api.deps import CurrentUser, MasterStoreDep, SessionDep, SettingsDep, allow
-from sync_server.api.responses import DeferredResponse, content_disposition
 from sync_server.domain import digitization
 from sync_server.domain.photos import OffsetConflict
 from sync_server.domain.scans import check, report, upload
 from sync_server.errors import error_response
 from sync_server.models import IngestRun
+from sync_server.responses import IMMUTABLE, DeferredResponse, content_disposition, stream_chunks
 
 router = APIRouter(tags=["scanned masters"])
 UPLOADERS = allow(*STAFF, Role.DIGITIZATION_OPERATOR)
 CHECKERS = allow(*STAFF)
-IMMUTABLE = {"Cache-Control": "private, max-age=31536000, immutable"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Name = Annotated[str, Query(min_length=1, max_length=1000, description="The PDF's name (naming rule)")]
 Size = Annotated[int, Query(ge=1, le=MAX_INT64, description="The PDF's whole size in bytes")]
@@ -197,13 +195,7 @@ def pdf_response(stream: BinaryIO, view: check.MasterView, name: str) -> Streami
         "Content-Length": str(view.size),
         **IMMUTABLE,
     }
-    return StreamingResponse(_chunks(stream), media_type="application/pdf", headers=headers)
-
-
-def _chunks(stream: BinaryIO, size: int = 1024 * 1024) -> Iterator[bytes]:
-    with stream:
-        while chunk := stream.read(size):
-            yield chunk
+    return StreamingResponse(stream_chunks(stream), media_type="application/pdf", headers=headers)
 
 
 @router.get(

@@ -40,6 +40,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/web/exports", "nav.exports", frozenset({*STAFF, Role.AGENCY_HEAD})),
     NavItem("/web/admin", "nav.admin", frozenset({Role.ADMIN})),
     NavItem("/web/scan-station", "nav.scan_station", frozenset({*STAFF, Role.DIGITIZATION_OPERATOR})),
+    NavItem("/web/scans", "nav.scans", frozenset({*STAFF, Role.DIGITIZATION_OPERATOR})),
 )
 
 

@@ -13,11 +13,15 @@ from sync_server.web.routes import (
     exports,
     inventory,
     nil_reports,
+    quality,
     records,
+    scans,
 )
 
 router = APIRouter(include_in_schema=False)
 for module in (auth, dashboard, compliance, inventory, records, nil_reports, agency, exports, admin):
+    router.include_router(module.router)
+for module in (quality, scans):  # scanned masters: the quality check, the upload (#16)
     router.include_router(module.router)
 
 __all__ = ["router"]
