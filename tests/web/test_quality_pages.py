@@ -81,3 +81,32 @@ def test_sending_back_needs_a_reason_and_the_operator_cannot_judge(
         assert r.status_code == 403
     assert operator.get(f"/web/records/{rid}/master.pdf").status_code == 403
     assert files.state(rid).state == "scanned"  # type: ignore[union-attr]
+
+
+def test_the_pages_upload_resumes_from_the_servers_offset(  # the routes the upload page's script calls
+    files: Archive, web: Callable[[str], TestClient], tmp_path: Path
+) -> None:
+    rid = files.file("62", pages=2)
+    data = pdfs.scan_pdf(tmp_path / "p.pdf", 2, 300, seed=5).read_bytes()
+    name, half = f"{A}.12.3.62.pdf", len(data) // 2
+    operator = web("operator")
+    token = csrf_of(operator.get("/web/scans").text)
+    where = {"name": name, "size": str(len(data))}
+
+    def send(start: int, end: int) -> Any:
+        form = {"csrf_token": token, **where, "offset": str(start)}
+        return operator.post("/web/scans/uploads", data=form, files={"chunk": ("chunk", data[start:end])})
+
+    assert operator.get("/web/scans/uploads", params=where).json() == {"offset": 0}
+    assert send(0, half).json() == {"offset": half}
+    assert operator.get("/web/scans/uploads", params=where).json() == {"offset": half}  # after a break
+    again = send(0, half)
+    assert again.status_code == 409 and again.json() == {"offset": half}
+    assert send(half, len(data)).json() == {"offset": len(data)}
+    form = {"csrf_token": token, "name": name, "size": str(len(data))}
+    done = operator.post("/web/scans/ingest", data=form, follow_redirects=False)
+    assert done.status_code == 303 and re.search(r"/web/scans/runs/\d+$", done.headers["location"])
+    assert "Đã nhận" in operator.get(done.headers["location"]).text
+    assert files.state(rid).state == "scanned"  # type: ignore[union-attr]
+    other = web("admin").get(done.headers["location"])
+    assert other.status_code == 200  # staff see every run

@@ -27,10 +27,12 @@ def files(client: TestClient, auth: Any, app: Any) -> Archive:
     return Archive(client, auth, app)
 
 
-def _upload(page: Any, *files: Path) -> None:
+def _upload(page: Any, *files: Path, screenshot: str | None = None) -> None:
     """Choose the PDFs on the upload page, send them, and wait for the run's report."""
     go(page, "Nhận bản số hóa")
     page.set_input_files("#scan-files", [str(f) for f in files])
+    if screenshot:
+        shot(page, screenshot)
     page.get_by_role("button", name="Tải lên và nhận").click()
     page.wait_for_url(re.compile(r"/web/scans/runs/\d+$"), timeout=15_000)
 
@@ -88,7 +90,7 @@ def test_upload_two_pdfs_check_send_back_upload_again_and_accept(  # type: ignor
     shot(page, "quality-check-sent-back")
 
     again = pdfs.scan_pdf(tmp_path / "second" / f"{A}.12.3.45.pdf", 3, 300, seed=7)
-    _upload(page, again)
+    _upload(page, again, screenshot="scans-upload-page")
     assert "Đã nhận" in _row(page, again.name)
     page.goto(page.url.split("/web/")[0] + f"/web/records/{rid}")
     assert "Đã số hóa, chờ kiểm tra" in check.locator(".badge").inner_text()
