@@ -24,6 +24,7 @@ from sync_server.api import (
     photos,
     plan,
     records,
+    scans,
     sync,
     users,
 )
@@ -82,7 +83,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
 
     for module in (meta, auth, devices, agencies, users, campaigns, records, sync, photos, exports):
         app.include_router(module.router, prefix=API_PREFIX)
-    for module in (approved_lists, plan, custody):  # the digitization phase (#16)
+    for module in (approved_lists, plan, custody, scans):  # the digitization phase (#16)
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(api_preservation.router, prefix=API_PREFIX)
     # before the pages' middleware, which so wraps it: a refused page also gets their headers

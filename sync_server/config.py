@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     partial_upload_days: int = Field(default=30, ge=1)
     """Photo uploads left unfinished this long are deleted when the server starts."""
     max_import_bytes: int = 10 * 1024 * 1024
+    max_scan_bytes: int = Field(default=2 * 1024 * 1024 * 1024, ge=1024 * 1024)
+    """The largest scanned master (PDF) uploaded through the server (``SAOLUU_MAX_SCAN_BYTES``)."""
     max_decision_scan_bytes: int = 100 * 1024 * 1024
     """The largest scan of a signed decision (an approved list's, with its annex) the API takes."""
     max_push_bytes: int = Field(default=16 * 1024 * 1024, ge=1024 * 1024)

@@ -167,6 +167,15 @@ REASONS: dict[str, tuple[str, str]] = {
         "Upload offset does not match (the server holds {input} bytes)",
     ),
     "reason.length_mismatch": ("Tổng kích thước không khớp lần trước", "Total length differs from before"),
+    "reason.not_a_pdf_name": (
+        "Chỉ nhận tệp PDF (tên kết thúc bằng .pdf): {input}",
+        "Only PDF files (named .pdf): {input}",
+    ),
+    "reason.file_too_big": ("Tệp lớn quá {max_bytes} byte", "File larger than {max_bytes} bytes"),
+    "reason.upload_incomplete": (
+        "Tệp {input} chưa tải lên xong; hãy tải tiếp rồi nhận",
+        "{input} is not fully uploaded; resume the upload, then take it in",
+    ),
     "reason.unknown_field": ("Trường không được phép", "Field not allowed"),
     "reason.unknown_column": ("Thiếu cột bắt buộc {input}", "Missing required column {input}"),
     "reason.unreadable_file": (

@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from common.errors import Malformed, NotAuthenticated, Refused, SaoLuuError, field_error
 from sync_server.auth import Principal, PrincipalCache, resolve_token
 from sync_server.config import Settings
+from sync_server.domain.scans.upload import CHUNK_BYTES
 from sync_server.errors import error_response, http_status
 
 DEFAULT_BODY = 1024 * 1024
@@ -51,6 +52,8 @@ class _Route:
 
 
 ROUTE_LIMITS = (
+    _Route("PATCH", re.compile(r"/api/v1/scans/uploads"), lambda s: CHUNK_BYTES),
+    _Route("POST", re.compile(r"/web/scans/uploads"), lambda s: CHUNK_BYTES + MULTIPART_SLACK),
     _Route("PATCH", re.compile(r"/api/v1/photos/[^/]+"), lambda s: s.max_photo_bytes),
     _Route("POST", re.compile(r"/api/v1/sync/push"), lambda s: s.max_push_bytes),
     _Route(

@@ -9,7 +9,7 @@ import datetime as dt
 import hashlib
 import io
 from dataclasses import dataclass
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 from common.errors import RetryLater
 
@@ -80,6 +80,11 @@ class PhotoStore(Protocol):
         ...
 
     def read_partial(self, upload: str) -> bytes: ...
+
+    def copy_partial(self, upload: str, target: BinaryIO) -> int:
+        """Write the bytes an unfinished upload holds to ``target``, a chunk at a time (never whole
+        in memory); returns how many."""
+        ...
 
     def complete(self, sha256: str, upload: str | None = None) -> None:
         """Make the partial upload ``upload`` (default: ``sha256``) the stored photo ``sha256``

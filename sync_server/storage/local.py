@@ -7,12 +7,14 @@ import fcntl
 import hashlib
 import io
 import os
+import shutil
 import tempfile
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import BinaryIO
 
 from sync_server.storage.base import COPY_CHUNK, OffsetMismatch, Readable, StoredBlob
 
@@ -119,6 +121,11 @@ class LocalPhotoStore:
         with self._lock:
             self._checked[sha256] = len(data)
         return data
+
+    def copy_partial(self, upload: str, target: BinaryIO) -> int:
+        with open(self._partial(upload), "rb") as source:
+            shutil.copyfileobj(source, target, COPY_CHUNK)
+            return source.tell()
 
     def complete(self, sha256: str, upload: str | None = None) -> None:
         """Move the partial file into place, cut to the bytes :meth:`read_partial` returned (the ones

@@ -31,7 +31,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import boto3
 from boto3.s3.transfer import TransferConfig
@@ -273,6 +273,12 @@ class S3PhotoStore:
         with self._lock:
             self._verified[sha256] = data
         return data
+
+    def copy_partial(self, upload: str, target: BinaryIO) -> int:
+        run, _ = self._chunks(upload)
+        for chunk in run:
+            target.write(self._read(chunk.key))
+        return sum(c.size for c in run)
 
     def complete(self, sha256: str, upload: str | None = None) -> None:
         """Write the assembled upload as the photo, then delete its chunks.

@@ -42,6 +42,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/web/scan-station", "nav.scan_station", frozenset({*STAFF, Role.DIGITIZATION_OPERATOR})),
     NavItem("/web/approved-lists", "nav.approved_lists", STAFF),
     NavItem("/web/plan", "nav.plan", STAFF),
+    NavItem("/web/scans", "nav.scans", frozenset({*STAFF, Role.DIGITIZATION_OPERATOR})),
 )
 
 

@@ -91,3 +91,16 @@ def test_any_page_of_a_stored_master_renders_as_a_small_jpeg(
         render_page(master_store, sha, 0)
     with pytest.raises(FileNotFoundError):
         render_page(master_store, "f" * 64, 1)
+
+
+def test_an_upload_in_chunks_is_copied_out_of_the_store_whole(master_store: PhotoStore) -> None:
+    """What an ingest of uploaded PDFs reads: every chunk, in order, streamed out of either store."""
+    data = bytes(range(256)) * 5000
+    key = hashlib.sha256(b"an upload").hexdigest()
+    for start in range(0, len(data), 300_000):
+        master_store.append_partial(key, start, data[start : start + 300_000])
+    out = io.BytesIO()
+    assert master_store.copy_partial(key, out) == len(data)
+    assert out.getvalue() == data
+    master_store.discard_partial(key)
+    assert master_store.partial_size(key) == 0

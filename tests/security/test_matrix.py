@@ -191,6 +191,16 @@ DIGITIZER_MAY = {
     ("GET", "/api/v1/custody/boxes/{code}"): True,
     ("GET", "/api/v1/custody/overdue"): True,
     ("POST", "/api/v1/digitization"): False,  # the quality check's acceptance
+    ("HEAD", "/api/v1/scans/uploads"): True,
+    ("PATCH", "/api/v1/scans/uploads"): True,
+    ("POST", "/api/v1/scans/ingest"): True,
+    ("GET", "/api/v1/scans/runs/{run_id}"): True,
+    ("GET", "/api/v1/scans/runs/{run_id}/report"): True,
+    ("GET", "/api/v1/digitization/{record_id}/master"): False,
+    ("GET", "/api/v1/digitization/{record_id}/master.pdf"): False,
+    ("GET", "/api/v1/digitization/{record_id}/master/pages/{page_no}"): False,
+    ("POST", "/api/v1/digitization/{record_id}/accept"): False,
+    ("POST", "/api/v1/digitization/{record_id}/rescan"): False,
 }
 """The digitization phase's routes (all in the matrix above) and whether a digitization operator may
 call them: the scan station's, never the approval, the plan or the quality check. Staff may call all."""

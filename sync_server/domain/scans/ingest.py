@@ -61,7 +61,8 @@ class Delivered:
     facts: PdfFacts | None = None
 
     def refuse(self, refused: PdfRefused) -> Delivered:
-        self.outcome, self.reason, self.detail = IngestOutcome.REFUSED, refused.reason, dict(refused.ctx)
+        self.outcome, self.reason = IngestOutcome.REFUSED, refused.reason
+        self.detail = {**self.detail, **refused.ctx}  # the matched file's code stays on the line
         return self
 
 

@@ -10,13 +10,15 @@ from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from common.dates import show_date
-from common.errors import field_error
+from common.errors import NotAllowed, NotFound, field_error
 from common.tables import table_of
-from common.vocab import IngestOutcome
+from common.vocab import STAFF, IngestOutcome, Lang
+from sync_server.auth import Principal
 from sync_server.domain.exports.xlsx import Column, SheetWriter, new_workbook, safe_text, save
+from sync_server.domain.scans.ingest import INGEST_ROLES
 from sync_server.models import FileRecord, IngestItem, IngestRun
 
 COLUMNS = (
@@ -31,7 +33,6 @@ COLUMNS = (
     Column("Dung lượng (byte)", 14),
     Column("SHA-256", 66),
 )
-OUTCOME = {o.value: o.vi for o in IngestOutcome}
 
 
 def reason_text(reason: str | None, detail: dict[str, Any] | None, lang: str = "vi") -> str | None:
@@ -41,8 +42,28 @@ def reason_text(reason: str | None, detail: dict[str, Any] | None, lang: str = "
     return field_error("", reason, **(detail or {})).message.get(lang)
 
 
-def lines(session: Session, run_id: int) -> Iterator[list[Any]]:
-    """The report's rows, in delivery order."""
+def run_of(session: Session, principal: Principal, run_id: int) -> IngestRun:
+    """An ingest run, for staff or for whoever ran it."""
+    run = session.get(IngestRun, run_id)
+    if principal.role not in INGEST_ROLES:
+        raise NotAllowed()
+    if run is None or (principal.role not in STAFF and run.user_id != principal.user_id):
+        raise NotFound()
+    return run
+
+
+def recent_runs(session: Session, principal: Principal, limit: int = 10) -> list[IngestRun]:
+    """The latest runs, newest first: every run for staff, their own for anyone else."""
+    if principal.role not in INGEST_ROLES:
+        raise NotAllowed()
+    query = select(IngestRun).order_by(col(IngestRun.id).desc()).limit(limit)
+    if principal.role not in STAFF:
+        query = query.where(col(IngestRun.user_id) == principal.user_id)
+    return list(session.execute(query).scalars())
+
+
+def lines(session: Session, run_id: int, lang: Lang = "vi") -> Iterator[list[Any]]:
+    """The report's rows, in delivery order (outcome and reason in ``lang``)."""
     i, f = table_of(IngestItem).c, table_of(FileRecord).c
     rows = session.execute(
         select(i.n, i.name, i.outcome, i.reason, i.detail, f.title, i.pages, i.min_ppi, i.size, i.sha256)
@@ -55,8 +76,8 @@ def lines(session: Session, run_id: int) -> Iterator[list[Any]]:
         yield [
             n,
             safe_text(name),
-            OUTCOME.get(outcome, outcome),
-            safe_text(reason_text(reason, detail)),
+            IngestOutcome(outcome).label(lang),
+            safe_text(reason_text(reason, detail, lang)),
             safe_text(code),
             safe_text(title),
             pages,

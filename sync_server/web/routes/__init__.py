@@ -15,8 +15,10 @@ from sync_server.web.routes import (
     inventory,
     nil_reports,
     plan,
+    quality,
     records,
     scan_station,
+    scans,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -34,6 +36,8 @@ for module in (
     approved_lists,
     plan,
 ):
+    router.include_router(module.router)
+for module in (quality, scans):  # scanned masters: the quality check, the upload (#16)
     router.include_router(module.router)
 
 __all__ = ["router"]

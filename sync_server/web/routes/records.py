@@ -19,6 +19,7 @@ from sync_server.errors import http_status
 from sync_server.responses import IMMUTABLE, DeferredResponse
 from sync_server.web.deps import AnyUserPage, PageError, SignedInPage, StaffPage, error_page
 from sync_server.web.reviewing import add_record_routes, record_context
+from sync_server.web.routes import quality
 
 router = APIRouter(include_in_schema=False)
 DECISIONS = {
@@ -95,6 +96,7 @@ def _render(page: SignedInPage, rid: str, status: int = 200, **extra: Any) -> HT
         compare=_compare(page, view) if view else [],
         digitization=digitized,
         digitized_on=digitization.accepted_day(digitized),
+        **quality.context(page, rid),
         **record_context(page, d, DECISIONS, extra),
         **extra,
     )
@@ -119,16 +121,50 @@ def mark_digitized(rid: str, page: StaffPage) -> Response:
     """Record the day the file was digitized, or clear it."""
     on: dt.date | None = None
     if not page.field("clear"):
-        try:
-            on = dt.date.fromisoformat(page.field("on"))
-        except ValueError:
+        on = _day(page.field("on"))
+        if on is None:
             return _render(page, rid, status=422, digitized_error=page.t("dig.bad_date"))
+    return _accept(page, rid, on, "digitized_error", "dig.saved")
+
+
+@router.post("/web/records/{rid}/accept")
+def accept_master(rid: str, page: StaffPage) -> Response:
+    """The quality check accepts the master on the day given (today unless another is chosen)."""
+    on = _day(page.field("on") or dt.date.today().isoformat())
+    if on is None:
+        return _render(page, rid, status=422, check_error=page.t("dig.bad_date"))
+    if quality.check.master(page.db, page.principal, rid) is None:
+        raise PageError(404, "error.404")
+    return _accept(page, rid, on, "check_error", "check.accepted")
+
+
+def _day(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _accept(page: SignedInPage, rid: str, on: dt.date | None, error: str, done: str) -> Response:
+    """Accept the file as digitized on ``on`` (None: withdraw); a refusal is shown as ``error``."""
     try:
         digitization.mark_digitized(page.db, page.principal, [rid], on)
     except ValidationFailed as exc:
         page.db.rollback()
-        return _render(page, rid, status=422, digitized_error=page.refusal(exc))
-    return page.redirect(f"/web/records/{rid}", "dig.saved")
+        return _render(page, rid, status=422, **{error: page.refusal(exc)})
+    return page.redirect(f"/web/records/{rid}", done)
+
+
+@router.post("/web/records/{rid}/rescan")
+def send_for_rescan(rid: str, page: StaffPage) -> Response:
+    """The quality check sends the file back to be scanned again; the reason is required."""
+    reason = page.field("reason")
+    try:
+        digitization.send_for_rescan(page.db, page.principal, rid, reason)
+    except ValidationFailed as exc:
+        page.db.rollback()
+        return _render(page, rid, status=422, check_error=page.refusal(exc), rescan_reason=reason)
+    return page.redirect(f"/web/records/{rid}", "check.sent_back")
 
 
 @router.post("/web/records/{rid}/resolve")
