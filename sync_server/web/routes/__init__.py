@@ -9,15 +9,29 @@ from sync_server.web.routes import (
     agency,
     auth,
     compliance,
+    copy_sets,
     dashboard,
     exports,
+    handovers,
     inventory,
     nil_reports,
     records,
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, dashboard, compliance, inventory, records, nil_reports, agency, exports, admin):
+for module in (
+    auth,
+    dashboard,
+    compliance,
+    inventory,
+    records,
+    nil_reports,
+    agency,
+    exports,
+    admin,
+    copy_sets,
+    handovers,
+):
     router.include_router(module.router)
 
 __all__ = ["router"]
