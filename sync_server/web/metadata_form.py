@@ -11,9 +11,10 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from common import circular02 as c02
-from common.errors import SaoLuuError, field_errors
+from common.errors import SaoLuuError
 from sync_server.domain import file_metadata
 from sync_server.web.deps import SignedInPage, StaffPage
+from sync_server.web.form_errors import form_errors
 
 Render = Callable[..., HTMLResponse]
 TEXTAREAS = frozenset({c02.ANNOTATION.key})
@@ -28,14 +29,11 @@ def metadata_context(page: SignedInPage, rid: str) -> dict[str, Any]:
 
 
 def _messages(page: SignedInPage, exc: ValidationError | SaoLuuError) -> dict[str, str]:
-    errors = field_errors(exc) if isinstance(exc, ValidationError) else list(exc.details)
-    out: dict[str, str] = {}
-    for e in errors:
-        key = e.field.split(".")[0]
-        if key == c02.FILE_CODE.key and e.reason == "bad_format":
-            out.setdefault(key, page.t("meta.code_format"))
-        else:
-            out.setdefault(key, e.message.get(page.lang))
+    out = form_errors(page, exc)
+    if isinstance(exc, ValidationError) and any(
+        e["loc"][:1] == (c02.FILE_CODE.key,) and e["type"] == "string_pattern_mismatch" for e in exc.errors()
+    ):
+        out[c02.FILE_CODE.key] = page.t("meta.code_format")
     return out
 
 

@@ -9,10 +9,11 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from common.errors import SaoLuuError, field_errors
+from common.errors import SaoLuuError
 from common.vocab import CopyMedium
 from sync_server.domain.preservation import figures, sets
 from sync_server.web.deps import SignedInPage, StaffPage
+from sync_server.web.form_errors import form_errors
 
 router = APIRouter(include_in_schema=False)
 FORM = ("number", "name", "medium", "location", "note")
@@ -59,9 +60,5 @@ def register_set(page: StaffPage) -> Response:
         row = sets.register_set(page.db, page.principal, data)
     except (ValidationError, SaoLuuError) as exc:
         page.db.rollback()
-        errors = field_errors(exc) if isinstance(exc, ValidationError) else list(exc.details)
-        messages: dict[str, str] = {} if errors else {"form": page.refusal(exc)}  # type: ignore[arg-type]
-        for e in errors:
-            messages.setdefault(e.field.split(".")[0] or "form", e.message.get(page.lang))
-        return _page(page, 422, messages, **form)
+        return _page(page, 422, form_errors(page, exc), **form)
     return page.redirect("/web/copy-sets", "copies.registered", n=row.number)
