@@ -482,6 +482,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "action.digitized:cleared": ("Bỏ ghi nhận số hóa", "Digitized mark cleared"),
     "action.digitization:master": ("Nhận bản số hóa (PDF)", "Scanned master received (PDF)"),
     "action.digitization:rescan": ("Trả lại để số hóa lại", "Sent back for rescanning"),
+    "action.metadata": ("Sửa thông tin hồ sơ (Thông tư 02/2019)", "File metadata edited (Circular 02/2019)"),
     "history.device": ("qua {name}", "via {name}"),
     "history.server": ("máy chủ", "server"),
 }

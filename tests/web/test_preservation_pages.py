@@ -37,6 +37,7 @@ def test_metadata_is_shown_edited_and_bad_input_changes_nothing(masters: Masters
             "documents": "12", "annotation": "Có bản đồ"}  # fmt: skip
     r = web.post(f"/web/records/{rid}/metadata", data=form, follow_redirects=False)
     assert r.status_code == 303
+    assert "Sửa thông tin hồ sơ (Thông tư 02/2019)" in web.get(f"/web/records/{rid}").text  # in its history
     with masters.archive.session() as s:
         row = s.get(FileMetadata, rid)
         assert row is not None and (row.info_sign, row.documents, row.keywords) == ("TT-01", 12, "đất đai")
