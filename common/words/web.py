@@ -100,6 +100,160 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "dash.fixity_last": ("Lần kiểm tra toàn vẹn gần nhất: {at}", "Latest fixity run: {at}"),
     "dash.fixity_never": ("Chưa chạy kiểm tra toàn vẹn bản số hóa.", "No fixity run yet."),
+    # a file's metadata after Circular 02/2019 (record page)
+    "meta.title": ("Thông tin hồ sơ theo Thông tư 02/2019/TT-BNV", "File metadata (Circular 02/2019)"),
+    "meta.rule_code": ("mã theo quy tắc: {code}", "the rule's code: {code}"),
+    "meta.condition": ("Tình trạng vật lý", "Physical condition"),
+    "meta.derived": ("suy ra từ hư hỏng đã ghi nhận", "derived from the damages recorded"),
+    "meta.max": ("tối đa {n} ký tự", "at most {n} characters"),
+    "meta.code_hint": (
+        "Để trống để dùng mã theo quy tắc ({code}). Chỉ chữ in hoa, chữ số, dấu chấm, gạch ngang, gạch dưới.",
+        "Leave empty for the rule's code ({code}). Capitals, digits, dot, hyphen and underscore only.",
+    ),
+    "meta.code_format": (
+        "Mã hồ sơ chỉ gồm chữ cái không dấu, chữ số, dấu chấm (.), gạch ngang (-), gạch dưới (_) "
+        "và bắt đầu bằng chữ hoặc số",
+        "A file code holds only letters without diacritics, digits, dots, hyphens and underscores, "
+        "and starts with a letter or a digit",
+    ),
+    "meta.refused": (
+        "Chưa lưu: sửa các ô báo lỗi bên dưới rồi lưu lại.",
+        "Not saved: correct the fields marked below and save again.",
+    ),
+    "meta.saved": ("Đã lưu thông tin hồ sơ.", "File metadata saved."),
+    # insurance copy sets
+    "nav.copy_sets": ("Bộ sao bảo hiểm", "Copy sets"),
+    "copies.title": ("Bộ sao bảo hiểm", "Insurance copy sets"),
+    "copies.intro": (
+        "Thông tư 02/2019/TT-BNV: mỗi bản số hóa cần ít nhất hai bộ sao bảo hiểm đã kiểm tra nguyên vẹn, "
+        "cất giữ ở những nơi khác nhau.",
+        "Circular 02/2019/TT-BNV: every master needs at least two insurance copy sets verified intact, "
+        "kept in different places.",
+    ),
+    "copies.register": ("Đăng ký bộ sao", "Register a set"),
+    "copies.number": ("Số bộ", "Set number"),
+    "copies.name": ("Tên bộ", "Name"),
+    "copies.name_hint": ("Ví dụ: Bộ 1 — ổ cứng, kho A", "e.g. Set 1 — hard disk, store A"),
+    "copies.medium": ("Vật mang tin", "Medium"),
+    "copies.location": ("Nơi cất giữ", "Location"),
+    "copies.note": ("Ghi chú", "Note"),
+    "copies.registered": ("Đã đăng ký bộ sao số {n}.", "Copy set {n} registered."),
+    "copies.sets": ("Các bộ sao", "Sets"),
+    "copies.no_sets": ("Chưa đăng ký bộ sao nào.", "No copy set registered yet."),
+    "copies.written": ("Bản sao đã ghi", "Copies written"),
+    "copies.masters": ("Bản số hóa trên bộ", "Masters held"),
+    "copies.verified": ("Bản số hóa kiểm tra nguyên vẹn", "Masters verified intact"),
+    "copies.last_check": ("Kiểm tra gần nhất", "Latest verification"),
+    "copies.never": ("Chưa kiểm tra", "Not verified yet"),
+    "copies.copies_of": ("Các bản sao của bộ {n}", "Copies on set {n}"),
+    "copies.folder": ("Thư mục ghi", "Written to"),
+    "copies.state": ("Trạng thái ghi", "Writing"),
+    "copies.files": ("Số bản số hóa", "Masters"),
+    "copies.size": ("Dung lượng", "Size"),
+    "copies.mb": ("{n} MB", "{n} MB"),
+    "copies.finished": ("Ghi xong lúc", "Finished"),
+    "copies.result": ("Kết quả kiểm tra", "Verification"),
+    "copies.problems": ("{n} tệp có lỗi", "{n} files with problems"),
+    "copies.short_title": (
+        "Hồ sơ chưa có đủ hai bộ sao nguyên vẹn",
+        "Files short of two verified sets",
+    ),
+    "copies.short_count": (
+        "{n} trong {total} hồ sơ đã nghiệm thu có bản số hóa.",
+        "{n} of the {total} files accepted with a master.",
+    ),
+    "copies.short_none": (
+        "Mọi hồ sơ đã nghiệm thu đều có ít nhất hai bộ sao nguyên vẹn.",
+        "Every accepted file is on at least two verified sets.",
+    ),
+    "copies.short_shown": ("Hiện {shown} hồ sơ đầu tiên.", "The first {shown} files are shown."),
+    "copies.sets_ok": ("Số bộ nguyên vẹn", "Verified sets"),
+    "copies.cli_title": (
+        "Ghi và kiểm tra bản sao: dòng lệnh",
+        "Writing and verifying copies: the command line",
+    ),
+    "copies.cli_intro": (
+        "Ghi và kiểm tra bản sao không làm trên trang web: chạy các lệnh sau trong thư mục cài đặt "
+        "SaoLuu, trên máy có gắn ổ đĩa hoặc băng của bộ sao. Kết quả hiện trên trang này.",
+        "Copies are not written or verified from this page: run these commands in SaoLuu's folder on "
+        "the machine the set's disk or tape is attached to. Their results show on this page.",
+    ),
+    "copies.cli_write": (
+        "Ghi bản sao các phông vào thư mục trống THU_MUC (bỏ --fonds để ghi mọi phông có bản số hóa):",
+        "Write a copy of some fonds into the empty folder THU_MUC "
+        "(without --fonds: every fonds with masters):",
+    ),
+    "copies.cli_verify": (
+        "Kiểm tra bản sao (băm lại từng tệp, ghi kết quả):",
+        "Verify a copy (every file re-hashed, the result recorded):",
+    ),
+    "copies.cli_fixity": (
+        "Kiểm tra toàn vẹn kho bản số hóa:",
+        "Check the fixity of the stored masters:",
+    ),
+    # handovers
+    "nav.handovers": ("Bàn giao", "Handovers"),
+    "ho.title": ("Bàn giao cơ sở dữ liệu tài liệu số hóa", "Handovers of the digitized database"),
+    "ho.choose": ("Chọn phông, công trình hoặc sưu tập", "Choose fonds, works or collections"),
+    "ho.choose_hint": (
+        "Chọn một hay nhiều rồi bấm Xem trước: trang cho biết những gì sẽ được bàn giao.",
+        "Choose one or more, then Preview: the page shows what would be handed over.",
+    ),
+    "ho.no_fonds": ("Chưa có phông nào có hồ sơ đã duyệt.", "No fonds has approved files yet."),
+    "ho.fonds": ("Phông / công trình / sưu tập", "Fonds / work / collection"),
+    "ho.kind": ("Loại", "Kind"),
+    "ho.approved": ("Hồ sơ đã duyệt", "Approved files"),
+    "ho.ready": ("Đã nghiệm thu, có bản số hóa", "Accepted with a master"),
+    "ho.preview": ("Xem trước", "Preview"),
+    "ho.plan_title": ("Sẽ bàn giao", "Would be handed over"),
+    "ho.plan_figures": ("{files} hồ sơ, {pages} trang, {size} MB", "{files} files, {pages} pages, {size} MB"),
+    "ho.missing_title": (
+        "{n} hồ sơ chưa nghiệm thu hoặc chưa có bản số hóa",
+        "{n} files not accepted or without a master",
+    ),
+    "ho.missing_intro": (
+        "Bàn giao bị từ chối khi còn hồ sơ chưa nghiệm thu, trừ khi chọn bàn giao một phần (ghi rõ là "
+        "bàn giao một phần, cùng số hồ sơ để lại).",
+        "A handover is refused while files are not accepted, unless it is explicitly partial (recorded "
+        "as partial, with how many files were left out).",
+    ),
+    "ho.file_code": ("Mã hồ sơ", "File code"),
+    "ho.state": ("Tình trạng số hóa", "Digitization"),
+    "ho.not_in_digitization": ("Chưa số hóa", "Not in digitization"),
+    "ho.record": ("Ghi nhận bàn giao", "Record the handover"),
+    "ho.recipient": ("Bên nhận", "Recipient"),
+    "ho.number": ("Số biên bản", "Number"),
+    "ho.number_hint": ("Để trống: số tự động BG-năm-số thứ tự.", "Empty: numbered BG-year-sequence."),
+    "ho.day": ("Ngày bàn giao", "Day of the handover"),
+    "ho.note": ("Ghi chú", "Note"),
+    "ho.partial": (
+        "Bàn giao một phần: để lại các hồ sơ chưa nghiệm thu",
+        "Partial handover: leave out the files not accepted",
+    ),
+    "ho.submit": ("Ghi nhận bàn giao", "Record the handover"),
+    "ho.refused": ("Không ghi nhận được bàn giao:", "The handover was not recorded:"),
+    "ho.created": ("Đã ghi nhận bàn giao {number}.", "Handover {number} recorded."),
+    "ho.past": ("Các lần bàn giao", "Past handovers"),
+    "ho.none": ("Chưa có lần bàn giao nào.", "No handover yet."),
+    "ho.files": ("Hồ sơ", "Files"),
+    "ho.documents": ("Văn bản", "Documents"),
+    "ho.pages": ("Trang", "Pages"),
+    "ho.left_out": ("Để lại", "Left out"),
+    "ho.sha": ("SHA-256 của gói", "Package SHA-256"),
+    "ho.not_sent": ("gói chưa được tải lần nào", "package not downloaded yet"),
+    "ho.package": ("Tải gói (.tar)", "Download the package (.tar)"),
+    "ho.minutes": ("Biên bản (.xlsx)", "Minutes (.xlsx)"),
+    "ho.partial_badge": ("Bàn giao một phần", "Partial"),
+    "ho.download": ("Tải về", "Download"),
+    # dashboard: preservation charts
+    "dash.sets_chart": ("Hồ sơ đã nghiệm thu theo số bộ sao nguyên vẹn", "Accepted files by verified sets"),
+    "dash.sets_0": ("Chưa có bộ sao nguyên vẹn", "On no verified set"),
+    "dash.sets_1": ("Một bộ sao nguyên vẹn", "On one verified set"),
+    "dash.sets_2": ("Đủ hai bộ trở lên", "On two sets or more"),
+    "dash.fixity_chart": ("Bản số hóa hỏng hoặc mất", "Masters damaged or missing"),
+    "dash.see_copies": ("Xem bộ sao bảo hiểm", "See the copy sets"),
+    "dash.fixity_bad": ("Hỏng hoặc mất", "Damaged or missing"),
+    "dash.fixity_ok": ("Nguyên vẹn", "Intact"),
     # compliance
     "comp.title": ("Theo dõi báo cáo của cơ quan", "Agency compliance tracker"),
     "comp.kind": ("Loại cơ quan", "Agency kind"),
@@ -543,6 +697,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "action.digitized:cleared": ("Bỏ ghi nhận số hóa", "Digitized mark cleared"),
     "action.digitization:master": ("Nhận bản số hóa (PDF)", "Scanned master received (PDF)"),
     "action.digitization:rescan": ("Trả lại để số hóa lại", "Sent back for rescanning"),
+    "action.metadata": ("Sửa thông tin hồ sơ (Thông tư 02/2019)", "File metadata edited (Circular 02/2019)"),
     "history.device": ("qua {name}", "via {name}"),
     "history.server": ("máy chủ", "server"),
     # quality check of a scanned master (record page) and upload of scanned masters

@@ -6,6 +6,7 @@ SVG attributes. Each chart comes with its numbers as a table for screen readers 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 WIDTH = 640
@@ -198,3 +199,44 @@ def column_chart(
     return ColumnChart(
         groups, ticks, [(name, colour) for name, colour, _ in series], width, height, left, bottom
     )
+
+
+@dataclass(frozen=True)
+class Arc:
+    key: str
+    label: str
+    value: int
+    path: str
+    """The ring segment as an SVG path ("" when the segment is empty or the whole ring)."""
+    colour: str
+    whole: bool
+
+
+@dataclass(frozen=True)
+class Donut:
+    arcs: list[Arc]
+    size: int
+    radius: float
+    thickness: int
+    total: int
+
+
+def donut(items: list[tuple[str, str, int, str]], *, size: int = 180, thickness: int = 32) -> Donut:
+    """A ring split into (key, label, value, colour) arcs proportional to their values, clockwise
+    from the top; a segment that is the whole ring is drawn as a circle (``whole``)."""
+    total = sum(v for _, _, v, _ in items)
+    r = (size - thickness) / 2
+    c = size / 2
+    arcs, start = [], 0.0
+    for key, label, value, colour in items:
+        share = value / total if total else 0.0
+        end = start + share
+        path = ""
+        if 0 < share < 1:
+            x0, y0 = c + r * math.sin(2 * math.pi * start), c - r * math.cos(2 * math.pi * start)
+            x1, y1 = c + r * math.sin(2 * math.pi * end), c - r * math.cos(2 * math.pi * end)
+            large = 1 if share > 0.5 else 0
+            path = f"M {x0:.2f} {y0:.2f} A {r:.2f} {r:.2f} 0 {large} 1 {x1:.2f} {y1:.2f}"
+        arcs.append(Arc(key, label, value, path, colour, share == 1))
+        start = end
+    return Donut(arcs, size, r, thickness, total)

@@ -38,6 +38,8 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/web/agency", "nav.agency", frozenset({Role.AGENCY_HEAD})),
     NavItem("/web/inventory", "nav.inventory", frozenset({Role.AGENCY_HEAD})),
     NavItem("/web/exports", "nav.exports", frozenset({*STAFF, Role.AGENCY_HEAD})),
+    NavItem("/web/copy-sets", "nav.copy_sets", STAFF),
+    NavItem("/web/handovers", "nav.handovers", STAFF),
     NavItem("/web/admin", "nav.admin", frozenset({Role.ADMIN})),
     NavItem("/web/scan-station", "nav.scan_station", frozenset({*STAFF, Role.DIGITIZATION_OPERATOR})),
     NavItem("/web/approved-lists", "nav.approved_lists", STAFF),

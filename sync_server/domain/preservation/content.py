@@ -12,13 +12,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, case, func, select
 from sqlmodel import Session, col
 
 from common.errors import FieldError, ValidationFailed, field_error
 from common.tables import table_of
 from common.vocab import DigitizationState, ReviewState
-from sync_server.domain.exports.tables import archival_order
+from sync_server.domain.exports.tables import archival_order, natural
 from sync_server.domain.file_metadata import FileFacts, code_part
 from sync_server.domain.preservation.bag import PAYLOAD
 from sync_server.models import FileDigitization, FileMetadata, FileRecord, Fonds, ScanMaster
@@ -235,3 +235,38 @@ def select_files(session: Session, fonds: Sequence[Fonds]) -> Selection:
     selection.packed.sort(key=lambda p: p.path)
     selection.missing.sort(key=lambda m: m.code)
     return selection
+
+
+@dataclass(frozen=True)
+class FondsReady:
+    """A live fonds with approved files: how many, and how many are accepted with a master."""
+
+    id: str
+    agency_code: str
+    number: str
+    name: str
+    kind: str
+    approved: int
+    ready: int
+
+
+def fonds_with_approved(session: Session) -> list[FondsReady]:
+    """Every live fonds (work, collection) holding approved files, what a handover may be chosen from."""
+    f, fo, d = table_of(FileRecord).c, table_of(Fonds).c, table_of(FileDigitization).c
+    ready = case(
+        (and_(d.state == DigitizationState.ACCEPTED.value, d.master_sha256.is_not(None)), 1), else_=0
+    )
+    query = (
+        select(fo.id, fo.agency_code, fo.number, fo.name, fo.kind, func.count(), func.sum(ready))
+        .select_from(
+            table_of(FileRecord)
+            .join(table_of(Fonds), fo.id == f.fonds_id)
+            .outerjoin(table_of(FileDigitization), d.record_id == f.id)
+        )
+        .where(f.deleted.is_(False), fo.deleted.is_(False), f.review_state == ReviewState.APPROVED.value)
+        .group_by(fo.id, fo.agency_code, fo.number, fo.name, fo.kind)
+        .order_by(fo.agency_code, *natural(fo.number))
+    )
+    return [
+        FondsReady(i, a, n, name, k, int(c), int(r or 0)) for i, a, n, name, k, c, r in session.execute(query)
+    ]

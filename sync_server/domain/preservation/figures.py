@@ -25,6 +25,7 @@ from sync_server.models import (
     CopyWrite,
     FileDigitization,
     FileRecord,
+    Fonds,
     Handover,
     HandoverItem,
 )
@@ -116,3 +117,44 @@ def figures(session: Session) -> Figures:
         fixity_problems=fixity.problem_count(session),
         fixity_last=last.started_at if last else None,
     )
+
+
+@dataclass(frozen=True)
+class ShortFile:
+    """A file accepted with a master verified on fewer than two sets, as a page lists it."""
+
+    record_id: str
+    agency_code: str
+    fonds_number: str
+    file_no: str
+    title: str
+    sets: int
+
+
+def short_files(session: Session, limit: int = 100) -> list[ShortFile]:
+    """:func:`unprotected_files` with what names each file (agency, fonds, file number, title)."""
+    found = unprotected_files(session, limit)
+    f, fo = FileRecord.__table__.c, Fonds.__table__.c  # type: ignore[attr-defined]
+    rows = {
+        r.id: r
+        for r in session.execute(
+            select(f.id, f.agency_code, fo.number, f.file_no, f.title)
+            .join_from(FileRecord.__table__, Fonds.__table__, fo.id == f.fonds_id)  # type: ignore[attr-defined]
+            .where(f.id.in_([rid for rid, _ in found]))
+        )
+    }
+    return [
+        ShortFile(rid, r.agency_code, r.number, r.file_no, r.title, n)
+        for rid, n in found
+        if (r := rows.get(rid)) is not None
+    ]
+
+
+def by_verified_sets(session: Session) -> dict[int, int]:
+    """Files accepted with a master by how many sets hold it verified: ``{0: …, 1: …, 2: …}`` (2: or more)."""
+    accepted = _accepted().subquery()
+    n = verified_sets(accepted.c.master_sha256)
+    bucket = case((n >= SETS_WANTED, SETS_WANTED), else_=n).label("bucket")
+    per_file = select(bucket).select_from(accepted).subquery()
+    counts = dict(session.execute(select(per_file.c.bucket, func.count()).group_by(per_file.c.bucket)).all())
+    return {k: int(counts.get(k, 0)) for k in range(SETS_WANTED + 1)}

@@ -17,7 +17,7 @@ from common.tables import table_of
 from common.vocab import STAFF, CheckResult, CopyMedium, CopyState
 from sync_server.auth import Principal
 from sync_server.domain.audit import audit
-from sync_server.models import CopyItem, CopySet, CopyWrite
+from sync_server.models import CopyCheck, CopyItem, CopySet, CopyWrite
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Place = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
@@ -123,4 +123,51 @@ def list_sets(session: Session) -> list[SetLine]:
     for row in session.execute(select(CopySet).order_by(col(CopySet.number))).scalars():
         n, checked = masters.get(row.id, (0, None))
         out.append(SetLine(row, copies.get(row.id, 0), n, verified.get(row.id, 0), last.get(row.id), checked))
+    return out
+
+
+@dataclass(frozen=True)
+class CopyLine:
+    """One copy written (or being written) to a set, with its latest verification, if any."""
+
+    id: int
+    set_id: int
+    target: str
+    state: str
+    files: int
+    bytes: int
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    checked_at: dt.datetime | None
+    result: str | None
+    """:class:`common.vocab.CheckResult` of the latest verification; None: never verified."""
+    problems: int
+
+
+def copies_by_set(session: Session) -> dict[int, list[CopyLine]]:
+    """Every copy by set id, the latest first, each with what its latest verification found."""
+    c = CopyCheck.__table__.c  # type: ignore[attr-defined]
+    latest_ids = select(func.max(c.id)).group_by(c.write_id).scalar_subquery()
+    checks = {
+        ch.write_id: ch for ch in session.execute(select(CopyCheck).where(c.id.in_(latest_ids))).scalars()
+    }
+    out: dict[int, list[CopyLine]] = {}
+    for w in session.execute(select(CopyWrite).order_by(CopyWrite.id.desc())).scalars():  # type: ignore[union-attr]
+        assert w.id is not None
+        ch = checks.get(w.id)
+        out.setdefault(w.set_id, []).append(
+            CopyLine(
+                w.id,
+                w.set_id,
+                w.target,
+                w.state,
+                w.files,
+                w.bytes,
+                w.started_at,
+                w.finished_at,
+                ch.at if ch else None,
+                ch.result if ch else None,
+                len(ch.problems or []) if ch else 0,
+            )
+        )
     return out

@@ -10,8 +10,10 @@ from sync_server.web.routes import (
     approved_lists,
     auth,
     compliance,
+    copy_sets,
     dashboard,
     exports,
+    handovers,
     inventory,
     nil_reports,
     plan,
@@ -35,6 +37,8 @@ for module in (
     scan_station,
     approved_lists,
     plan,
+    copy_sets,
+    handovers,
 ):
     router.include_router(module.router)
 for module in (quality, scans):  # scanned masters: the quality check, the upload (#16)

@@ -8,7 +8,17 @@ from fastapi.responses import HTMLResponse
 from common.vocab import Carrier, Criterion, DamageType, Severity
 from sync_server.domain import dashboard as domain
 from sync_server.domain import plan
-from sync_server.web.charts import ColumnChart, bar_chart, column_chart, heat_matrix, stacked_bar
+from sync_server.domain.preservation import figures as preservation
+from sync_server.domain.preservation import fixity
+from sync_server.web.charts import (
+    ColumnChart,
+    Donut,
+    bar_chart,
+    column_chart,
+    donut,
+    heat_matrix,
+    stacked_bar,
+)
 from sync_server.web.deps import SignedInPage, StaffPage
 
 router = APIRouter(include_in_schema=False)
@@ -44,6 +54,7 @@ def dashboard(page: StaffPage) -> HTMLResponse:
         carrier_chart=bar_chart(_nonzero(page, figures.by_carrier), colour="#2b7a78"),
         damage=_damage(page, figures),
         plan=_plan(page),
+        rings=_rings(page, figures.preservation),
     )
 
 
@@ -84,3 +95,27 @@ def _plan(page: SignedInPage) -> tuple[plan.PlanProgress, ColumnChart]:
         ],
     )
     return progress, chart
+
+
+def _rings(page: SignedInPage, p: preservation.Figures | None) -> dict[str, Donut] | None:
+    """The preservation figures as rings: accepted files by verified sets, the latest fixity run."""
+    if p is None or not (p.masters or p.fixity_last):
+        return None
+    split = preservation.by_verified_sets(page.db)
+    last = fixity.last_run(page.db)
+    checked = last.total if last else 0
+    return {
+        "sets": donut(
+            [
+                ("0", page.t("dash.sets_0"), split[0], "#a1162a"),
+                ("1", page.t("dash.sets_1"), split[1], "#b36200"),
+                ("2", page.t("dash.sets_2"), split[2], "#1e6b34"),
+            ]
+        ),
+        "fixity": donut(
+            [
+                ("bad", page.t("dash.fixity_bad"), p.fixity_problems, "#a1162a"),
+                ("ok", page.t("dash.fixity_ok"), max(checked - p.fixity_problems, 0), "#1e6b34"),
+            ]
+        ),
+    }

@@ -18,6 +18,7 @@ from sync_server.domain.dossier import dossier
 from sync_server.errors import http_status
 from sync_server.responses import IMMUTABLE, DeferredResponse
 from sync_server.web.deps import AnyUserPage, PageError, SignedInPage, StaffPage, error_page
+from sync_server.web.metadata_form import add_metadata_routes, metadata_context
 from sync_server.web.reviewing import add_record_routes, record_context
 from sync_server.web.routes import quality
 
@@ -98,6 +99,7 @@ def _render(page: SignedInPage, rid: str, status: int = 200, **extra: Any) -> HT
         digitized_on=digitization.accepted_day(digitized),
         **quality.context(page, rid),
         **record_context(page, d, DECISIONS, extra),
+        **metadata_context(page, rid),
         **extra,
     )
 
@@ -114,6 +116,7 @@ def _compare(page: SignedInPage, view: conflicts.ConflictView) -> list[dict[str,
 
 # a reviewer approves, sends back with a comment (it reaches the tablet on its next pull) or rejects
 add_record_routes(router, "/web/records", "file_record", DECISIONS, _render)
+add_metadata_routes(router, _render)
 
 
 @router.post("/web/records/{rid}/digitized")
