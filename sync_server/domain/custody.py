@@ -396,7 +396,7 @@ def status(session: Session, principal: Principal, code: str) -> BoxStatus:
 def box_agencies(session: Session, principal: Principal) -> list[tuple[str, str]]:
     """The agencies that have boxes (code, name), by code: what the station's list filters by."""
     principal.require_role(CUSTODY_ROLES)
-    b, a = Box.__table__.c, Agency.__table__.c  # type: ignore[attr-defined]
+    b, a = table_of(Box).c, table_of(Agency).c
     query = (
         select(a.code, a.name)
         .where(a.code.in_(select(b.agency_code).where(b.deleted.is_(False)).distinct()))

@@ -134,12 +134,12 @@ class ShortFile:
 def short_files(session: Session, limit: int = 100) -> list[ShortFile]:
     """:func:`unprotected_files` with what names each file (agency, fonds, file number, title)."""
     found = unprotected_files(session, limit)
-    f, fo = FileRecord.__table__.c, Fonds.__table__.c  # type: ignore[attr-defined]
+    f, fo = table_of(FileRecord).c, table_of(Fonds).c
     rows = {
         r.id: r
         for r in session.execute(
             select(f.id, f.agency_code, fo.number, f.file_no, f.title)
-            .join_from(FileRecord.__table__, Fonds.__table__, fo.id == f.fonds_id)  # type: ignore[attr-defined]
+            .join_from(table_of(FileRecord), table_of(Fonds), fo.id == f.fonds_id)
             .where(f.id.in_([rid for rid, _ in found]))
         )
     }

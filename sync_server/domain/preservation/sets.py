@@ -146,13 +146,13 @@ class CopyLine:
 
 def copies_by_set(session: Session) -> dict[int, list[CopyLine]]:
     """Every copy by set id, the latest first, each with what its latest verification found."""
-    c = CopyCheck.__table__.c  # type: ignore[attr-defined]
+    c = table_of(CopyCheck).c
     latest_ids = select(func.max(c.id)).group_by(c.write_id).scalar_subquery()
     checks = {
         ch.write_id: ch for ch in session.execute(select(CopyCheck).where(c.id.in_(latest_ids))).scalars()
     }
     out: dict[int, list[CopyLine]] = {}
-    for w in session.execute(select(CopyWrite).order_by(CopyWrite.id.desc())).scalars():  # type: ignore[union-attr]
+    for w in session.execute(select(CopyWrite).order_by(col(CopyWrite.id).desc())).scalars():
         assert w.id is not None
         ch = checks.get(w.id)
         out.setdefault(w.set_id, []).append(
