@@ -9,7 +9,7 @@ from typing import BinaryIO
 from urllib.parse import quote
 
 import anyio
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from common.errors import SaoLuuError
@@ -57,3 +57,10 @@ def chunks(stream: BinaryIO | io.BufferedIOBase, size: int = 1024 * 1024) -> Ite
     with stream:
         while chunk := stream.read(size):
             yield chunk
+
+
+def pdf_download(stream: BinaryIO | io.BufferedIOBase, size: int, name: str) -> StreamingResponse:
+    """A stored PDF streamed as a download named ``name``. Not cached for good: the address names a
+    file record, whose master a rescan replaces."""
+    headers = {"Content-Disposition": content_disposition(name), "Content-Length": str(size)}
+    return StreamingResponse(chunks(stream), media_type="application/pdf", headers=headers)

@@ -20,7 +20,7 @@ from sync_server.domain.photos import OffsetConflict
 from sync_server.domain.scans import check, report, upload
 from sync_server.errors import error_response
 from sync_server.models import IngestRun
-from sync_server.responses import IMMUTABLE, DeferredResponse, chunks, content_disposition
+from sync_server.responses import IMMUTABLE, DeferredResponse, content_disposition, pdf_download
 
 router = APIRouter(tags=["scanned masters"])
 UPLOADERS = allow(*STAFF, Role.DIGITIZATION_OPERATOR)
@@ -186,16 +186,7 @@ def get_master_pdf(
 ) -> StreamingResponse:
     """The master's bytes, streamed from the master store."""
     view = check.held_master(session, principal, record_id)
-    return pdf_response(check.open_pdf(store, view), view, f"{record_id}.pdf")
-
-
-def pdf_response(stream: io.BufferedIOBase, view: check.MasterView, name: str) -> StreamingResponse:
-    headers = {
-        "Content-Disposition": content_disposition(name),
-        "Content-Length": str(view.size),
-        **IMMUTABLE,
-    }
-    return StreamingResponse(chunks(stream), media_type="application/pdf", headers=headers)
+    return pdf_download(check.open_pdf(store, view), view.size, f"{record_id}.pdf")
 
 
 @router.get(

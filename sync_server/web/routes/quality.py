@@ -14,7 +14,7 @@ from common.vocab import DigitizationState
 from sync_server.domain import digitization
 from sync_server.domain.scans import check
 from sync_server.errors import http_status
-from sync_server.responses import IMMUTABLE, DeferredResponse, chunks, content_disposition
+from sync_server.responses import IMMUTABLE, DeferredResponse, pdf_download
 from sync_server.storage.base import PhotoStore
 from sync_server.web.deps import PageError, SignedInPage, StaffPage, error_page
 
@@ -70,5 +70,4 @@ def master_pdf(rid: str, page: StaffPage) -> StreamingResponse:
         stream = check.open_pdf(_masters(page), view)
     except SaoLuuError:
         raise PageError(404, "error.404") from None
-    headers = {"Content-Disposition": content_disposition(f"{rid}.pdf"), "Content-Length": str(view.size)}
-    return StreamingResponse(chunks(stream), media_type="application/pdf", headers=headers)
+    return pdf_download(stream, view.size, f"{rid}.pdf")
